@@ -1,0 +1,76 @@
+package dev.bigram.cli;
+
+import dev.bigram.data.CorpusReader;
+import dev.bigram.data.CorpusStats;
+import dev.bigram.data.DataPass;
+import dev.bigram.data.InputException;
+import dev.bigram.data.Tokenizer;
+import dev.bigram.data.TrainingData;
+import dev.bigram.model.BigramModel;
+import dev.bigram.output.Json;
+import dev.bigram.output.PublishedRun;
+import dev.bigram.train.DistributedLoss;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code evaluate}: cross-entropy and perplexity of a published model on a corpus. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Cross-entropy (nats), perplexity, bigram count and OOV rate of a model on a corpus.")
+final class EvaluateCommand implements Callable<Integer> {
+  @ParentCommand
+  Main main;
+
+  @Option(names = "--model", required = true, paramLabel = "RUN_DIR",
+      description = "A published run directory, or an output directory (its LATEST run is used).")
+  String model;
+
+  @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH", description = "Corpus paths or globs.")
+  List<String> inputs;
+
+  @Option(names = "--json", description = "Print one line of JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    SparkSession spark = main.spark();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    PublishedRun run = PublishedRun.open(spark, model);
+    BigramModel m = run.model();
+    Tokenizer tokenizer = new Tokenizer(run.tokenizer());
+    TrainingData data = DataPass.countBigrams(jsc, CorpusReader.lines(jsc, inputs), tokenizer, run.vocabulary(),
+        0.0, jsc.defaultParallelism());
+    try {
+      if (data.trainBigrams() == 0) {
+        throw new InputException("input " + String.join(",", inputs) + " has no bigram to evaluate on");
+      }
+      DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
+          DistributedLoss.BroadcastMode.SHARDED);
+      double crossEntropy = loss.evaluate(m, false).aggregator().loss();
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("cross_entropy", crossEntropy);
+      result.put("perplexity", Math.exp(crossEntropy));
+      result.put("bigrams", data.trainBigrams());
+      result.put("oov_rate", data.oovRate());
+      result.put("tokens", data.stat(CorpusStats.TOKENS));
+      result.put("model", run.dir().toString());
+      if (json) {
+        main.out.println(Json.compact(result));
+      } else {
+        main.out.println(String.format(Locale.ROOT,
+            "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
+            run.dir(), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+      }
+      return ExitCode.SUCCESS.code();
+    } finally {
+      data.release();
+    }
+  }
+}

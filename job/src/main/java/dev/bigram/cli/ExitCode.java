@@ -1,0 +1,28 @@
+package dev.bigram.cli;
+
+/** Exit codes of every command; the README's table is generated from the same list. */
+public enum ExitCode {
+  SUCCESS(0, "success"),
+  INTERNAL_ERROR(1, "internal error (a bug or an unexpected Spark failure; rerun with --verbose)"),
+  BAD_CONFIGURATION(2, "bad command line or configuration"),
+  BAD_INPUT(3, "bad or missing input: corpus paths, or a model directory given to predict/evaluate"),
+  OUTPUT_ERROR(4, "the output cannot be written: not writable, a file, disk full, or the run id is complete"),
+  DIVERGED(5, "training diverged (NaN or infinite loss): nothing published"),
+  QUALITY_GATE_FAILED(6, "an expected pattern failed its check: the run is kept but not made LATEST");
+
+  private final int code;
+  private final String meaning;
+
+  ExitCode(int code, String meaning) {
+    this.code = code;
+    this.meaning = meaning;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String meaning() {
+    return meaning;
+  }
+}

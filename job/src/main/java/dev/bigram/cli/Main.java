@@ -1,0 +1,125 @@
+package dev.bigram.cli;
+
+import dev.bigram.config.ConfigurationException;
+import dev.bigram.data.InputException;
+import dev.bigram.output.OutputException;
+import java.io.PrintStream;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: {@code train}, {@code predict} and {@code evaluate}. Parses and validates, runs the
+ * command, and turns every failure into one line on standard error and a documented {@link ExitCode}.
+ */
+@Command(name = "bigram-trainer", mixinStandardHelpOptions = true, version = "bigram-trainer 1.0.0",
+    description = "Trains and serves softmax next-word (bigram) models on Spark.",
+    subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class},
+    footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad configuration, 3 bad input, 4 output error,",
+        "5 training diverged, 6 quality gate failed."})
+public final class Main implements Runnable {
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  Supplier<SparkSession> sparkSupplier = Main::defaultSession;
+  PrintStream out = System.out;
+  PrintStream err = System.err;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: train, predict or"
+        + " evaluate (see --help)");
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, Main::defaultSession, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs one command; the exit code is returned, never thrown. Tests call this with their own session. */
+  public static int execute(String[] args, Supplier<SparkSession> spark, PrintStream out, PrintStream err) {
+    Main main = new Main();
+    main.sparkSupplier = spark;
+    main.out = out;
+    main.err = err;
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> main.handle(e));
+    cli.setParameterExceptionHandler((e, args2) -> {
+      err.println("error: " + e.getMessage());
+      err.println("usage: " + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help shows the options");
+      return ExitCode.BAD_CONFIGURATION.code();
+    });
+    return cli.execute(args);
+  }
+
+  int handle(Exception e) {
+    Throwable cause = unwrap(e);
+    ExitCode code;
+    if (cause instanceof ConfigurationException ce) {
+      for (String p : ce.problems()) err.println("error: " + p);
+      err.println("Failed: the configuration has " + ce.problems().size() + " problem"
+          + (ce.problems().size() == 1 ? "" : "s") + "; nothing was run.");
+      code = ExitCode.BAD_CONFIGURATION;
+    } else if (cause instanceof IllegalArgumentException) {
+      err.println("error: " + cause.getMessage());
+      code = ExitCode.BAD_CONFIGURATION;
+    } else if (cause instanceof InputException) {
+      err.println("error: " + cause.getMessage());
+      code = ExitCode.BAD_INPUT;
+    } else if (cause instanceof OutputException) {
+      err.println("error: " + cause.getMessage());
+      code = ExitCode.OUTPUT_ERROR;
+    } else if (cause instanceof CommandFailure cf) {
+      err.println(cf.getMessage());
+      code = cf.code();
+    } else {
+      err.println("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+      code = ExitCode.INTERNAL_ERROR;
+    }
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    return code.code();
+  }
+
+  static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while (t instanceof CommandLine.ExecutionException && t.getCause() != null) t = t.getCause();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof InputException || c instanceof OutputException || c instanceof ConfigurationException
+          || c instanceof CommandFailure) {
+        return c;
+      }
+    }
+    return t;
+  }
+
+  static SparkSession defaultSession() {
+    return SparkSession.builder().appName("bigram-trainer").getOrCreate();
+  }
+
+  SparkSession spark() {
+    return sparkSupplier.get();
+  }
+
+  /** A command that ran but must report a non-zero outcome (diverged, quality gate). */
+  public static final class CommandFailure extends RuntimeException {
+    private final ExitCode code;
+
+    public CommandFailure(ExitCode code, String message) {
+      super(message);
+      this.code = code;
+    }
+
+    public ExitCode code() {
+      return code;
+    }
+  }
+}

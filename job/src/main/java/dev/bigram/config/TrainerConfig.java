@@ -1,0 +1,243 @@
+package dev.bigram.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import dev.bigram.data.TokenizerSettings;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The validated, immutable settings of a run. Built once at start-up from the defaults in the jar
+ * ({@code dev/bigram/config/reference.conf}), an optional HOCON file and {@code --set} overrides; every key is
+ * checked and all problems are reported together in one {@link ConfigurationException}.
+ */
+public record TrainerConfig(
+    List<String> inputPaths,
+    String outputDir,
+    TokenizerSettings tokenizer,
+    int vocabSize,
+    long vocabMinCount,
+    boolean bias,
+    double initStddev,
+    long seed,
+    String optimizer,
+    double learningRate,
+    double decay,
+    double minLearningRate,
+    int maxEpochs,
+    double l2,
+    double validationFraction,
+    int checkpointEvery,
+    int partitions,
+    String broadcast,
+    int patience,
+    double minDelta,
+    Config effective) {
+
+  static final String REFERENCE = "dev/bigram/config/reference.conf";
+
+  // ---- every key, declared once -------------------------------------------------------------------------
+  static final Param<List<String>> INPUT_PATHS = Param.strings("input.paths",
+      "Hadoop paths or globs of the corpus", v -> true, "a list of paths");
+  static final Param<String> OUTPUT_DIR = Param.string("output.dir",
+      "directory under which runs are published", v -> !v.isBlank(), "a non-empty path");
+  static final Param<String> TOKENIZER_PATTERN = Param.string("tokenizer.pattern",
+      "Java regex of one token", TrainerConfig::compiles,
+      "a valid Java regular expression that does not match the empty string");
+  static final Param<Boolean> TOKENIZER_LOWERCASE = Param.bool("tokenizer.lowercase", "lowercase (Locale.ROOT)");
+  static final Param<Boolean> TOKENIZER_MARKERS = Param.bool("tokenizer.sentence-markers",
+      "add <s> and </s> around each line");
+  static final Param<Integer> VOCAB_SIZE = Param.integer("vocab.size",
+      "largest V including special tokens", v -> v >= 2 && v <= 46_340, "an integer in [2, 46340]");
+  static final Param<Integer> VOCAB_MIN_COUNT = Param.integer("vocab.min-count",
+      "minimum occurrences of a word", v -> v >= 1, "an integer >= 1");
+  static final Param<Boolean> MODEL_BIAS = Param.bool("model.bias", "output bias b");
+  static final Param<Double> MODEL_INIT_STDDEV = Param.dbl("model.init-stddev",
+      "standard deviation of the initial W", v -> v >= 0 && v <= 10, "a number in [0, 10]");
+  static final Param<Long> MODEL_SEED = Param.lng("model.seed", "seed of the initial W");
+  static final Param<String> TRAIN_OPTIMIZER = Param.string("train.optimizer",
+      "update rule", v -> v.equals("sgd") || v.equals("adam"), "sgd or adam");
+  static final Param<Double> TRAIN_LR = Param.dbl("train.learning-rate",
+      "initial learning rate", v -> v > 0 && Double.isFinite(v), "a number > 0");
+  static final Param<Double> TRAIN_DECAY = Param.dbl("train.decay",
+      "learning-rate decay per epoch", v -> v > 0 && v <= 1, "a number in (0, 1]");
+  static final Param<Double> TRAIN_MIN_LR = Param.dbl("train.min-learning-rate",
+      "floor of the learning rate", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Integer> TRAIN_MAX_EPOCHS = Param.integer("train.max-epochs",
+      "most epochs", v -> v >= 1, "an integer >= 1");
+  static final Param<Double> TRAIN_L2 = Param.dbl("train.l2",
+      "L2 strength on W", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Double> TRAIN_VALIDATION = Param.dbl("train.validation-fraction",
+      "share of lines held out", v -> v >= 0 && v < 1, "a number in [0, 1)");
+  static final Param<Integer> TRAIN_CHECKPOINT = Param.integer("train.checkpoint-every",
+      "epochs between checkpoints, 0 = none", v -> v >= 0, "an integer >= 0");
+  static final Param<Integer> TRAIN_PARTITIONS = Param.integer("train.partitions",
+      "partitions of the bigram data, 0 = default parallelism", v -> v >= 0, "an integer >= 0");
+  static final Param<String> TRAIN_BROADCAST = Param.string("train.broadcast",
+      "how W is shipped", v -> v.equals("sharded") || v.equals("whole"), "sharded or whole");
+  static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience",
+      "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
+  static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
+      "smallest improvement that counts", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+
+  static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
+      TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
+      TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA);
+
+  private static boolean compiles(String regex) {
+    try {
+      return !Pattern.compile(regex).matcher("").matches();
+    } catch (PatternSyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The defaults shipped in the jar. */
+  public static Config reference() {
+    return ConfigFactory.parseResources(TrainerConfig.class.getClassLoader(), REFERENCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
+  /**
+   * Loads {@code file} (may be null) and the {@code key=value} overrides over the defaults, validates every
+   * key and returns the settings, or throws one exception listing every problem.
+   */
+  public static TrainerConfig load(File file, List<String> overrides) {
+    List<String> errors = new ArrayList<>();
+    Config user = ConfigFactory.empty();
+    for (int i = overrides.size() - 1; i >= 0; i--) {
+      // Later --set wins: parse in reverse, each falling back to the ones after it.
+      String kv = overrides.get(i);
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        errors.add("--set " + kv + " is not of the form key=value");
+        continue;
+      }
+      String key = kv.substring(0, eq).trim();
+      String value = kv.substring(eq + 1).trim();
+      try {
+        user = user.withFallback(ConfigFactory.parseString(key + " = " + quoteIfNeeded(value)));
+      } catch (com.typesafe.config.ConfigException e) {
+        errors.add("--set " + key + ": cannot parse value '" + value + "'");
+      }
+    }
+    // --set values override the file, which overrides the defaults.
+    Config merged = ConfigFactory.empty();
+    if (file != null) {
+      if (!file.isFile()) {
+        throw new ConfigurationException(List.of("--conf " + file + ": no such file; pass an existing HOCON file"
+            + " such as conf/trainer.conf"));
+      }
+      try {
+        Config fromFile = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+        user = user.withFallback(fromFile);
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ConfigurationException(List.of("--conf " + file + ": " + e.getMessage()));
+      }
+    }
+    Config reference = reference();
+    checkUnknownKeys(user, reference, errors);
+    try {
+      merged = user.withFallback(reference).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      errors.add(e.getMessage());
+      throw new ConfigurationException(errors);
+    }
+    TrainerConfig config = fromResolved(merged, errors);
+    if (!errors.isEmpty()) {
+      throw new ConfigurationException(errors);
+    }
+    return config;
+  }
+
+  /** Values that HOCON would misread (paths with ':' or '/') are quoted; lists and objects are kept. */
+  private static String quoteIfNeeded(String value) {
+    if (value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")) return value;
+    if (value.matches("[A-Za-z0-9_.+-]*")) return value;
+    return ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
+  }
+
+  private static void checkUnknownKeys(Config user, Config reference, List<String> errors) {
+    Set<String> known = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : reference.entrySet()) known.add(e.getKey());
+    for (Param<?> p : ALL) known.add(p.name());
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      if (!known.contains(key)) {
+        String nearest = Suggest.nearest(key, known);
+        errors.add("unknown key " + key + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
+      }
+    }
+  }
+
+  private static TrainerConfig fromResolved(Config c, List<String> errors) {
+    List<String> inputs = INPUT_PATHS.read(c, errors);
+    Double lr = TRAIN_LR.read(c, errors);
+    Double minLr = TRAIN_MIN_LR.read(c, errors);
+    TrainerConfig config = new TrainerConfig(
+        inputs,
+        OUTPUT_DIR.read(c, errors),
+        new TokenizerSettings(
+            orDefault(TOKENIZER_PATTERN.read(c, errors), TokenizerSettings.DEFAULT_PATTERN),
+            orDefault(TOKENIZER_LOWERCASE.read(c, errors), true),
+            orDefault(TOKENIZER_MARKERS.read(c, errors), false)),
+        orDefault(VOCAB_SIZE.read(c, errors), 2),
+        orDefault(VOCAB_MIN_COUNT.read(c, errors), 1),
+        orDefault(MODEL_BIAS.read(c, errors), true),
+        orDefault(MODEL_INIT_STDDEV.read(c, errors), 0.0),
+        orDefault(MODEL_SEED.read(c, errors), 0L),
+        orDefault(TRAIN_OPTIMIZER.read(c, errors), "adam"),
+        orDefault(lr, 1.0),
+        orDefault(TRAIN_DECAY.read(c, errors), 1.0),
+        orDefault(minLr, 0.0),
+        orDefault(TRAIN_MAX_EPOCHS.read(c, errors), 1),
+        orDefault(TRAIN_L2.read(c, errors), 0.0),
+        orDefault(TRAIN_VALIDATION.read(c, errors), 0.0),
+        orDefault(TRAIN_CHECKPOINT.read(c, errors), 0),
+        orDefault(TRAIN_PARTITIONS.read(c, errors), 0),
+        orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
+        orDefault(ES_PATIENCE.read(c, errors), 1),
+        orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
+        c);
+    if (lr != null && minLr != null && minLr > lr) {
+      errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
+          + ": lower the minimum or raise the rate");
+    }
+    return config;
+  }
+
+  private static <T> T orDefault(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /** The same settings with single keys replaced (tests, and commands that fix some keys). */
+  public TrainerConfig with(String... keyValues) {
+    List<String> sets = new ArrayList<>(List.of(keyValues));
+    Config c = effective;
+    for (String kv : sets) {
+      int eq = kv.indexOf('=');
+      c = ConfigFactory.parseString(kv.substring(0, eq) + " = " + quoteIfNeeded(kv.substring(eq + 1)))
+          .withFallback(c);
+    }
+    List<String> errors = new ArrayList<>();
+    TrainerConfig out = fromResolved(c.resolve(), errors);
+    if (!errors.isEmpty()) throw new ConfigurationException(errors);
+    return out;
+  }
+
+  /** The effective configuration as HOCON, for the run directory. */
+  public String render() {
+    return effective.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.bigram.optim;
+
+import dev.bigram.model.BigramModel;
+
+/**
+ * Adam (Kingma and Ba, 2015) with bias correction, full batch. On this convex problem it reaches the loss floor
+ * in tens of epochs where plain gradient descent needs thousands, because rows of rare words have gradients
+ * orders of magnitude smaller than frequent ones and Adam scales each coordinate by its own history. Moments
+ * are stored as float, like the weights.
+ */
+public final class Adam implements Optimizer {
+  static final double BETA1 = 0.9;
+  static final double BETA2 = 0.999;
+  static final double EPSILON = 1e-8;
+
+  private final float[] mW;
+  private final float[] vW;
+  private final float[] mB;
+  private final float[] vB;
+  private long steps;
+
+  public Adam(int numClasses, boolean withBias) {
+    this.mW = new float[numClasses * numClasses];
+    this.vW = new float[numClasses * numClasses];
+    this.mB = withBias ? new float[numClasses] : null;
+    this.vB = withBias ? new float[numClasses] : null;
+  }
+
+  @Override
+  public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    steps++;
+    double c1 = 1.0 - Math.pow(BETA1, steps);
+    double c2 = 1.0 - Math.pow(BETA2, steps);
+    double stepSize = learningRate * Math.sqrt(c2) / c1;
+    double epsHat = EPSILON * Math.sqrt(c2);
+    return UpdateLoop.apply(model, gradient, l2,
+        (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat),
+        (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat));
+  }
+
+  private static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
+    double mi = BETA1 * m[i] + (1 - BETA1) * g;
+    double vi = BETA2 * v[i] + (1 - BETA2) * g * g;
+    m[i] = (float) mi;
+    v[i] = (float) vi;
+    return (float) (theta - stepSize * mi / (Math.sqrt(vi) + epsHat));
+  }
+
+  @Override
+  public String name() {
+    return "adam";
+  }
+
+  @Override
+  public OptimizerState state() {
+    return new OptimizerState(steps, mW, vW, mB, vB);
+  }
+
+  @Override
+  public void restore(OptimizerState state) {
+    steps = state.steps();
+    System.arraycopy(state.weightMean(), 0, mW, 0, mW.length);
+    System.arraycopy(state.weightVariance(), 0, vW, 0, vW.length);
+    if (mB != null) {
+      System.arraycopy(state.biasMean(), 0, mB, 0, mB.length);
+      System.arraycopy(state.biasVariance(), 0, vB, 0, vB.length);
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.bigram.optim;
+
+import dev.bigram.model.Softmax;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Exact full-batch cross-entropy and gradient of the bigram softmax model, computed from counts.
+ *
+ * <p>For a context row {@code i} with counts {@code c[i][j]}, total {@code n[i]} and logits
+ * {@code z = W[i] + b}:
+ *
+ * <pre>
+ *   loss_i   = n[i] * logsumexp(z) - sum_j c[i][j] * z[j]
+ *   dW[i][j] = n[i] * p(j|i) - c[i][j]
+ *   db[j]    = sum_i dW[i][j]
+ * </pre>
+ *
+ * Sums are kept unnormalized; {@link #loss()} and {@link #gradientScale()} divide by {@code N}, the number of
+ * training occurrences. Gradient rows are kept per block ({@link GradientRows}); blocks own disjoint rows, so
+ * {@link #merge} concatenates them and sums the scalars and {@code db}. Validation counts are evaluated with the
+ * same log-sum-exp but contribute no gradient.
+ *
+ * <p>Plain and serializable: the Spark side ({@code dev.bigram.train.DistributedLoss}) only ships it.
+ */
+public final class BigramLossAggregator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int numClasses;
+  private final boolean withGradient;
+  private double lossSum;
+  private long count;
+  private double validationLossSum;
+  private long validationCount;
+  /** Unnormalized {@code db}; null until a training row with a bias is added. */
+  private double[] biasGradient;
+  private final ArrayList<GradientRows> gradientRows = new ArrayList<>();
+
+  public BigramLossAggregator(int numClasses, boolean withGradient) {
+    this.numClasses = numClasses;
+    this.withGradient = withGradient;
+  }
+
+  /** Adds every training and validation row of one block, evaluated at the given weights. */
+  public BigramLossAggregator add(RowBlock block, WeightRows weights) {
+    if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
+      throw new IllegalArgumentException(
+          "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
+              + ") x " + weights.numClasses() + " do not cover block rows [" + block.firstRow() + ", "
+              + block.endRow() + ") x " + numClasses);
+    }
+    GradientRows grad = withGradient ? new GradientRows(block.firstRow(), block.numRows(), numClasses) : null;
+    double[] scratch = new double[numClasses];
+    CountRows train = block.train();
+    CountRows val = block.validation();
+    int t = 0;
+    int v = 0;
+    // Walk the union of training and validation rows in order; one log-sum-exp per row serves both.
+    while (t < train.numRows() || v < val.numRows()) {
+      int tr = t < train.numRows() ? train.row(t) : Integer.MAX_VALUE;
+      int vr = v < val.numRows() ? val.row(v) : Integer.MAX_VALUE;
+      int row = Math.min(tr, vr);
+      boolean gradHere = grad != null && tr == row;
+      double[] z = gradHere ? grad.data() : scratch;
+      int zOff = gradHere ? grad.offsetOf(row) : 0;
+      double lse = Softmax.logits(weights.weights(), weights.offsetOf(row), weights.bias(), numClasses, z, zOff);
+      if (vr == row) {
+        validationLossSum += rowLoss(val, v, z, zOff, lse);
+        validationCount += val.rowTotal(v);
+        v++;
+      }
+      if (tr == row) {
+        lossSum += rowLoss(train, t, z, zOff, lse);
+        count += train.rowTotal(t);
+        if (gradHere) {
+          addGradientRow(train, t, z, zOff, lse, weights.bias() != null);
+        }
+        t++;
+      }
+    }
+    if (grad != null) {
+      gradientRows.add(grad);
+    }
+    return this;
+  }
+
+  private static double rowLoss(CountRows rows, int r, double[] z, int zOff, double lse) {
+    double dot = 0.0;
+    for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
+      dot += rows.pairCount(k) * z[zOff + rows.nextId(k)];
+    }
+    return rows.rowTotal(r) * lse - dot;
+  }
+
+  /** Overwrites the logits in {@code z[zOff ..]} with the gradient row {@code n p - c} and adds it to db. */
+  private void addGradientRow(CountRows rows, int r, double[] z, int zOff, double lse, boolean withBias) {
+    double n = rows.rowTotal(r);
+    for (int j = 0; j < numClasses; j++) {
+      z[zOff + j] = n * Math.exp(z[zOff + j] - lse);
+    }
+    for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
+      z[zOff + rows.nextId(k)] -= rows.pairCount(k);
+    }
+    if (withBias) {
+      if (biasGradient == null) {
+        biasGradient = new double[numClasses];
+      }
+      double[] db = biasGradient;
+      for (int j = 0; j < numClasses; j++) {
+        db[j] += z[zOff + j];
+      }
+    }
+  }
+
+  /** Sums losses and {@code db}; concatenates gradient rows, which must not overlap. */
+  public BigramLossAggregator merge(BigramLossAggregator other) {
+    if (other.numClasses != numClasses || other.withGradient != withGradient) {
+      throw new IllegalArgumentException(
+          "cannot merge V=" + other.numClasses + " (gradient " + other.withGradient + ") into V=" + numClasses
+              + " (gradient " + withGradient + ")");
+    }
+    lossSum += other.lossSum;
+    count += other.count;
+    validationLossSum += other.validationLossSum;
+    validationCount += other.validationCount;
+    if (other.biasGradient != null) {
+      if (biasGradient == null) {
+        biasGradient = other.biasGradient.clone();
+      } else {
+        for (int j = 0; j < numClasses; j++) biasGradient[j] += other.biasGradient[j];
+      }
+    }
+    for (GradientRows g : other.gradientRows) {
+      for (GradientRows mine : gradientRows) {
+        if (g.overlaps(mine)) {
+          throw new IllegalStateException("gradient rows " + g + " and " + mine + " overlap: a row has two owners");
+        }
+      }
+      gradientRows.add(g);
+    }
+    return this;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  /** Training occurrences {@code N} seen so far. */
+  public long count() {
+    return count;
+  }
+
+  public long validationCount() {
+    return validationCount;
+  }
+
+  /** Mean training cross-entropy in nats, {@code NaN} when no training row was added. */
+  public double loss() {
+    return count == 0 ? Double.NaN : lossSum / count;
+  }
+
+  /** Mean validation cross-entropy in nats, {@code NaN} without validation data. */
+  public double validationLoss() {
+    return validationCount == 0 ? Double.NaN : validationLossSum / validationCount;
+  }
+
+  public double lossSum() {
+    return lossSum;
+  }
+
+  public double validationLossSum() {
+    return validationLossSum;
+  }
+
+  /** {@code 1 / N}: multiply the stored sums by it to get the gradient of the mean loss. */
+  public double gradientScale() {
+    return count == 0 ? 0.0 : 1.0 / count;
+  }
+
+  /** Unnormalized gradient blocks, sorted by first row. */
+  public List<GradientRows> gradientRows() {
+    List<GradientRows> sorted = new ArrayList<>(gradientRows);
+    sorted.sort(Comparator.comparingInt(GradientRows::firstRow));
+    return Collections.unmodifiableList(sorted);
+  }
+
+  /** Unnormalized {@code db}, or {@code null} when no training row with a bias was added. */
+  public double[] biasGradient() {
+    return biasGradient;
+  }
+
+  /** The unnormalized gradient row of {@code row}, or {@code null} when no block owned it. */
+  public double[] gradientRow(int row) {
+    for (GradientRows g : gradientRows) {
+      if (g.contains(row)) {
+        double[] out = new double[numClasses];
+        System.arraycopy(g.data(), g.offsetOf(row), out, 0, numClasses);
+        return out;
+      }
+    }
+    return null;
+  }
+
+  /** Bytes of gradient payload this aggregator carries. */
+  public long payloadBytes() {
+    long bytes = biasGradient == null ? 0 : 8L * numClasses;
+    for (GradientRows g : gradientRows) bytes += 8L * g.data().length;
+    return bytes;
+  }
+}

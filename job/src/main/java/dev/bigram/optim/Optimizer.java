@@ -1,0 +1,33 @@
+package dev.bigram.optim;
+
+import dev.bigram.model.BigramModel;
+
+/**
+ * A central update rule: given the model, the merged gradient of one epoch and that epoch's learning rate,
+ * updates the parameters in place. The full gradient of the objective is
+ * {@code dW = gradientScale * rows + l2 * W} and {@code db = gradientScale * biasGradient} (no L2 on the bias).
+ */
+public interface Optimizer {
+
+  /** Applies one step; returns the L2 norm of the full gradient at the parameters before the step. */
+  double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2);
+
+  /** The optimizer's name as in {@code train.optimizer}. */
+  String name();
+
+  /** The optimizer's state (moments, step count) for checkpoints; empty for stateless rules. */
+  default OptimizerState state() {
+    return OptimizerState.NONE;
+  }
+
+  /** Restores what {@link #state()} returned. */
+  default void restore(OptimizerState state) {}
+
+  static Optimizer create(String name, int numClasses, boolean withBias) {
+    return switch (name) {
+      case "sgd" -> new Sgd();
+      case "adam" -> new Adam(numClasses, withBias);
+      default -> throw new IllegalArgumentException("unknown optimizer '" + name + "', expected sgd or adam");
+    };
+  }
+}

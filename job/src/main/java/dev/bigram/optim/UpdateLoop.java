@@ -1,0 +1,58 @@
+package dev.bigram.optim;
+
+import dev.bigram.model.BigramModel;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The one loop every optimizer shares: visits each parameter once with its full gradient
+ * ({@code scale * data + l2 * W} for weights, {@code scale * db} for the bias), lets the rule compute the new
+ * value, and returns the gradient norm. Rows are updated in parallel on the driver's cores; each row's
+ * arithmetic is sequential, so the result does not depend on the number of threads.
+ */
+final class UpdateLoop {
+  private UpdateLoop() {}
+
+  @FunctionalInterface
+  interface Rule {
+    /** Returns the new value of {@code params[index]}, whose gradient is {@code g}. */
+    float apply(float[] params, int index, double g);
+  }
+
+  static double apply(BigramModel model, BigramLossAggregator gradient, double l2, Rule weightRule, Rule biasRule) {
+    int v = model.numClasses();
+    float[] w = model.weights();
+    double scale = gradient.gradientScale();
+    List<GradientRows> blocks = gradient.gradientRows();
+    GradientRows[] ownerOf = new GradientRows[v];
+    for (GradientRows g : blocks) {
+      for (int i = g.firstRow(); i < g.endRow(); i++) ownerOf[i] = g;
+    }
+    double[] rowNormSq = new double[v];
+    IntStream.range(0, v).parallel().forEach(i -> {
+      GradientRows owner = ownerOf[i];
+      double[] data = owner == null ? null : owner.data();
+      int dataOffset = owner == null ? 0 : owner.offsetOf(i);
+      int offset = i * v;
+      double sq = 0.0;
+      for (int j = 0; j < v; j++) {
+        double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[offset + j];
+        sq += g * g;
+        w[offset + j] = weightRule.apply(w, offset + j, g);
+      }
+      rowNormSq[i] = sq;
+    });
+    double normSq = 0.0;
+    for (double s : rowNormSq) normSq += s;
+    double[] db = gradient.biasGradient();
+    float[] b = model.bias();
+    if (b != null) {
+      for (int j = 0; j < v; j++) {
+        double g = db == null ? 0.0 : scale * db[j];
+        normSq += g * g;
+        b[j] = biasRule.apply(b, j, g);
+      }
+    }
+    return Math.sqrt(normSq);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.bigram.output;
+
+import dev.bigram.data.InputException;
+import dev.bigram.data.TokenizerSettings;
+import dev.bigram.data.Vocabulary;
+import dev.bigram.model.BigramModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads and writes the model tables of a run, in plain Parquet that any reader understands:
+ *
+ * <ul>
+ *   <li>{@code vocab/}: {@code id int, word string, count long}</li>
+ *   <li>{@code model/}: {@code id int, word string, bias float, weights array<float>}: row {@code id} of
+ *       {@code W} (the scores of every next word after {@code word}) and {@code b[id]}</li>
+ * </ul>
+ */
+public final class ModelStore {
+  public static final StructType VOCAB_SCHEMA = new StructType()
+      .add("id", DataTypes.IntegerType, false)
+      .add("word", DataTypes.StringType, false)
+      .add("count", DataTypes.LongType, false);
+  public static final StructType MODEL_SCHEMA = new StructType()
+      .add("id", DataTypes.IntegerType, false)
+      .add("word", DataTypes.StringType, false)
+      .add("bias", DataTypes.FloatType, false)
+      .add("weights", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  private ModelStore() {}
+
+  public static void writeVocabulary(SparkSession spark, Vocabulary vocab, Path dir) {
+    List<Row> rows = new ArrayList<>(vocab.size());
+    for (int i = 0; i < vocab.size(); i++) rows.add(RowFactory.create(i, vocab.word(i), vocab.count(i)));
+    spark.createDataFrame(rows, VOCAB_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+        .parquet(new Path(dir, "vocab").toString());
+  }
+
+  /** Writes {@code W} and {@code b}; large matrices are spread over several files of about 64 MB. */
+  public static void writeModel(SparkSession spark, BigramModel model, Vocabulary vocab, Path dir) {
+    int v = model.numClasses();
+    float[] w = model.weights();
+    float[] b = model.bias();
+    List<Row> rows = new ArrayList<>(v);
+    for (int i = 0; i < v; i++) {
+      float[] row = new float[v];
+      System.arraycopy(w, i * v, row, 0, v);
+      rows.add(RowFactory.create(i, vocab.word(i), b == null ? 0f : b[i], row));
+    }
+    int files = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (64L << 20)));
+    spark.createDataFrame(rows, MODEL_SCHEMA).repartition(files).sortWithinPartitions("id")
+        .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, "model").toString());
+  }
+
+  public static Vocabulary readVocabulary(SparkSession spark, Path runDir, TokenizerSettings tokenizer) {
+    List<Row> rows = readTable(spark, runDir, "vocab").orderBy("id").collectAsList();
+    String[] words = new String[rows.size()];
+    long[] counts = new long[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      if (r.getInt(0) != i) {
+        throw new InputException("vocab of " + runDir + " is corrupt: id " + r.getInt(0) + " at position " + i);
+      }
+      words[i] = r.getString(1);
+      counts[i] = r.getLong(2);
+    }
+    return new Vocabulary(words, counts, tokenizer.sentenceMarkers());
+  }
+
+  /** Loads the whole model. */
+  public static BigramModel readModel(SparkSession spark, Path runDir, int numClasses, boolean withBias) {
+    List<Row> rows = readTable(spark, runDir, "model").select("id", "bias", "weights").collectAsList();
+    if (rows.size() != numClasses) {
+      throw new InputException("model of " + runDir + " has " + rows.size() + " rows, expected V = " + numClasses
+          + ": the run is corrupt");
+    }
+    float[] w = new float[numClasses * numClasses];
+    float[] b = withBias ? new float[numClasses] : null;
+    for (Row r : rows) {
+      int id = r.getInt(0);
+      List<Float> weights = r.getList(2);
+      if (id < 0 || id >= numClasses || weights.size() != numClasses) {
+        throw new InputException("model of " + runDir + " is corrupt at row " + id);
+      }
+      if (b != null) b[id] = r.getFloat(1);
+      int off = id * numClasses;
+      for (int j = 0; j < numClasses; j++) w[off + j] = weights.get(j);
+    }
+    return new BigramModel(numClasses, w, b);
+  }
+
+  /** Row {@code id} of W and the whole bias, without loading the rest of W (Parquet skips other row groups). */
+  public static float[][] readRowAndBias(SparkSession spark, Path runDir, int id, int numClasses) {
+    Dataset<Row> model = readTable(spark, runDir, "model");
+    List<Row> biasRows = model.select("id", "bias").collectAsList();
+    float[] b = new float[numClasses];
+    for (Row r : biasRows) b[r.getInt(0)] = r.getFloat(1);
+    List<Row> row = model.filter(model.col("id").equalTo(id)).select("weights").collectAsList();
+    if (row.size() != 1) {
+      throw new InputException("model of " + runDir + " has " + row.size() + " rows for id " + id + ": corrupt");
+    }
+    List<Float> weights = row.get(0).getList(0);
+    float[] w = new float[numClasses];
+    for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
+    return new float[][] {w, b};
+  }
+
+  static Dataset<Row> readTable(SparkSession spark, Path runDir, String table) {
+    try {
+      return spark.read().parquet(new Path(runDir, table).toString());
+    } catch (Exception e) {
+      throw new InputException("table " + table + "/ of " + runDir + " cannot be read (" + firstLine(e)
+          + "): the run is incomplete or corrupt", e);
+    }
+  }
+
+  static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

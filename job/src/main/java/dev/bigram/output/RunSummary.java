@@ -1,0 +1,80 @@
+package dev.bigram.output;
+
+import dev.bigram.config.TrainerConfig;
+import dev.bigram.data.CorpusStats;
+import dev.bigram.data.TrainingData;
+import dev.bigram.train.EpochRecord;
+import dev.bigram.train.TrainingResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code summary.json}: the fields of DESIGN.md first, then more. */
+public final class RunSummary {
+  /** The exercise's convergence test: mean absolute change of the training loss over the last 3 epochs. */
+  static final int CONVERGENCE_WINDOW = 3;
+  static final double CONVERGENCE_TOLERANCE = 0.001;
+
+  private RunSummary() {}
+
+  public static Map<String, Object> build(String runId, TrainerConfig config, TrainingData data,
+      TrainingResult result, double secondsTotal) {
+    List<EpochRecord> h = result.history();
+    EpochRecord last = result.last();
+    EpochRecord best = result.bestRecord();
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("run_id", runId);
+    s.put("epochs_run", h.size());
+    s.put("best_epoch", result.bestEpoch());
+    s.put("stop_reason", result.stopReason().label());
+    s.put("final_train_loss", last.trainLoss());
+    s.put("best_validation_loss", best.validationLoss());
+    s.put("train_loss_floor", data.trainLossFloor());
+    s.put("vocab_size", data.vocab().size());
+    s.put("train_bigrams", data.trainBigrams());
+    s.put("distinct_bigrams", data.distinctTrainBigrams());
+    s.put("seconds_data_pass", data.seconds());
+    s.put("seconds_training", result.seconds());
+    s.put("seconds_total", secondsTotal);
+    double meanRecentChange = meanRecentChange(h);
+    s.put("converged", meanRecentChange < CONVERGENCE_TOLERANCE);
+    // ---- beyond DESIGN.md
+    s.put("mean_recent_loss_change", meanRecentChange);
+    s.put("best_train_loss", best.trainLoss());
+    s.put("final_validation_loss", last.validationLoss());
+    s.put("best_floor_gap", best.floorGap());
+    s.put("total_improvement", h.get(0).trainLoss() - last.trainLoss());
+    s.put("average_improvement_per_epoch", (h.get(0).trainLoss() - last.trainLoss()) / h.size());
+    s.put("validation_bigrams", data.validationBigrams());
+    s.put("distinct_validation_bigrams", data.distinctValidationBigrams());
+    s.put("lines", data.stat(CorpusStats.LINES));
+    s.put("tokens", data.stat(CorpusStats.TOKENS));
+    s.put("oov_tokens", data.stat(CorpusStats.OOV_TOKENS));
+    s.put("oov_rate", data.oovRate());
+    s.put("train_lines", data.stat(CorpusStats.TRAIN_LINES));
+    s.put("validation_lines", data.stat(CorpusStats.VALIDATION_LINES));
+    s.put("optimizer", config.optimizer());
+    s.put("learning_rate", config.learningRate());
+    s.put("l2", config.l2());
+    s.put("model_bias", config.bias());
+    s.put("tokenizer_pattern", config.tokenizer().pattern());
+    s.put("tokenizer_lowercase", config.tokenizer().lowercase());
+    s.put("tokenizer_sentence_markers", config.tokenizer().sentenceMarkers());
+    s.put("row_blocks", data.partitioner().numPartitions());
+    s.put("broadcast", config.broadcast());
+    s.put("mean_epoch_seconds", h.stream().mapToDouble(EpochRecord::seconds).average().orElse(0));
+    s.put("broadcast_bytes_per_epoch", last.broadcastBytes());
+    s.put("gradient_bytes_per_epoch", last.resultBytes());
+    return s;
+  }
+
+  /** Mean |loss_e - loss_{e-1}| over the last {@link #CONVERGENCE_WINDOW} epochs; infinity with too few. */
+  static double meanRecentChange(List<EpochRecord> h) {
+    if (h.size() <= CONVERGENCE_WINDOW) return Double.POSITIVE_INFINITY;
+    double sum = 0;
+    for (int i = h.size() - CONVERGENCE_WINDOW; i < h.size(); i++) {
+      sum += Math.abs(h.get(i).trainLoss() - h.get(i - 1).trainLoss());
+    }
+    return sum / CONVERGENCE_WINDOW;
+  }
+}

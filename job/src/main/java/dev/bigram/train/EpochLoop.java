@@ -1,0 +1,155 @@
+package dev.bigram.train;
+
+import dev.bigram.data.TrainingData;
+import dev.bigram.model.BigramModel;
+import dev.bigram.optim.EarlyStopping;
+import dev.bigram.optim.LearningRateSchedule;
+import dev.bigram.optim.Optimizer;
+import dev.bigram.optim.StopReason;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop of DESIGN.md, one epoch at a time: evaluate the current parameters on every block (one
+ * broadcast, one treeAggregate giving training loss, gradient and validation loss), keep them if they are the
+ * best so far, update centrally, record the epoch, and stop on patience, divergence or the epoch limit.
+ */
+public final class EpochLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
+
+  private final DistributedLoss loss;
+  private final TrainingData data;
+  private final LoopSettings settings;
+  private final BigramModel model;
+  private final BigramModel best;
+  private final Optimizer optimizer;
+  private final EarlyStopping earlyStopping;
+  private final List<EpochRecord> history;
+  private final EpochListener listener;
+  private int epoch;
+
+  /**
+   * Settings of the loop.
+   *
+   * @param statusThreshold a loss change within +- this is Stable
+   */
+  public record LoopSettings(LearningRateSchedule schedule, int maxEpochs, double l2, int patience,
+      double minDelta, double statusThreshold) {}
+
+  public EpochLoop(DistributedLoss loss, TrainingData data, LoopSettings settings, BigramModel initial,
+      Optimizer optimizer, EpochListener listener) {
+    this(loss, data, settings, initial, initial.copy(), optimizer,
+        new EarlyStopping(settings.patience(), settings.minDelta()), new ArrayList<>(), 0, listener);
+  }
+
+  /** Continues a loop from saved state (resume). */
+  public EpochLoop(DistributedLoss loss, TrainingData data, LoopSettings settings, BigramModel model,
+      BigramModel best, Optimizer optimizer, EarlyStopping earlyStopping, List<EpochRecord> history,
+      int epochsDone, EpochListener listener) {
+    this.loss = loss;
+    this.data = data;
+    this.settings = settings;
+    this.model = model;
+    this.best = best;
+    this.optimizer = optimizer;
+    this.earlyStopping = earlyStopping;
+    this.history = new ArrayList<>(history);
+    this.epoch = epochsDone;
+    this.listener = listener;
+  }
+
+  public TrainingResult run() {
+    long start = System.nanoTime();
+    double floor = data.trainLossFloor();
+    boolean monitorValidation = data.validationBigrams() > 0;
+    StopReason reason = StopReason.MAX_EPOCHS;
+    if (earlyStopping.shouldStop()) {
+      reason = StopReason.EARLY_STOPPING;
+    }
+    while (epoch < settings.maxEpochs() && !earlyStopping.shouldStop()) {
+      epoch++;
+      long t0 = System.nanoTime();
+      double lr = settings.schedule().at(epoch);
+      DistributedLoss.Evaluation eval = loss.evaluate(model, true);
+      double trainLoss = eval.aggregator().loss() + l2Penalty();
+      double validationLoss = eval.aggregator().validationLoss();
+      double monitored = monitorValidation ? validationLoss : trainLoss;
+      boolean diverged = !Double.isFinite(trainLoss) || (monitorValidation && !Double.isFinite(validationLoss));
+      boolean improved = !diverged && earlyStopping.record(epoch, monitored);
+      if (improved) {
+        best.copyFrom(model);
+      }
+      listener.beforeUpdate(epoch, model);
+      long t1 = System.nanoTime();
+      double gradNorm = diverged ? Double.NaN : optimizer.step(model, eval.aggregator(), lr, settings.l2());
+      double updateSeconds = (System.nanoTime() - t1) / 1e9;
+      diverged |= !Double.isFinite(gradNorm);
+      EpochRecord record = new EpochRecord(epoch, trainLoss, validationLoss, lr, gradNorm,
+          (System.nanoTime() - t0) / 1e9, status(trainLoss), trainLoss - floor, improved, eval.broadcastBytes(),
+          eval.broadcastSeconds(), eval.aggregateSeconds(), eval.resultBytes(), updateSeconds);
+      history.add(record);
+      log(record);
+      if (diverged) {
+        reason = StopReason.DIVERGED;
+        LOG.warn("Epoch {}: loss or gradient is not finite; training diverged. Lower train.learning-rate.", epoch);
+        break;
+      }
+      listener.afterEpoch(record, this);
+      if (earlyStopping.shouldStop()) {
+        reason = StopReason.EARLY_STOPPING;
+      }
+    }
+    return new TrainingResult(best, List.copyOf(history), earlyStopping.bestEpoch(), reason,
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private double l2Penalty() {
+    if (settings.l2() == 0.0) return 0.0;
+    double s = 0.0;
+    for (float x : model.weights()) s += (double) x * x;
+    return 0.5 * settings.l2() * s;
+  }
+
+  private String status(double trainLoss) {
+    if (history.isEmpty()) return "Initial";
+    double previous = history.get(history.size() - 1).trainLoss();
+    if (trainLoss < previous - settings.statusThreshold()) return "Improving";
+    if (trainLoss > previous + settings.statusThreshold()) return "Degrading";
+    return "Stable";
+  }
+
+  private void log(EpochRecord r) {
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "epoch %d/%d  train %.6f  validation %.6f  floor gap %.6f  lr %.5f  |grad| %.3e  %.3f s"
+            + "  (broadcast %.1f MB in %.3f s, aggregate %.3f s, gradient %.1f MB, update %.3f s)%s",
+        r.epoch(), settings.maxEpochs(), r.trainLoss(), r.validationLoss(), r.floorGap(), r.learningRate(),
+        r.gradNorm(), r.seconds(), r.broadcastBytes() / 1e6, r.broadcastSeconds(), r.aggregateSeconds(),
+        r.resultBytes() / 1e6, r.updateSeconds(), r.best() ? "  *best" : ""));
+  }
+
+  public int epoch() {
+    return epoch;
+  }
+
+  public BigramModel model() {
+    return model;
+  }
+
+  public BigramModel best() {
+    return best;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public EarlyStopping earlyStopping() {
+    return earlyStopping;
+  }
+
+  public List<EpochRecord> history() {
+    return List.copyOf(history);
+  }
+}

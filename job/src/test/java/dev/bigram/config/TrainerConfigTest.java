@@ -1,0 +1,66 @@
+package dev.bigram.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigValue;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TrainerConfigTest {
+  @Test
+  void defaultsLoadAndValidate() {
+    TrainerConfig c = TrainerConfig.load(null, List.of());
+    assertEquals("adam", c.optimizer());
+    assertEquals(10000, c.vocabSize());
+    assertEquals("sharded", c.broadcast());
+  }
+
+  @Test
+  void everyReferenceKeyIsDeclaredAndEveryDeclaredKeyHasADefault() {
+    Set<String> reference = new TreeSet<>();
+    for (Map.Entry<String, ConfigValue> e : TrainerConfig.reference().resolve().entrySet()) reference.add(e.getKey());
+    reference.add("input.paths"); // an empty list has no leaf entry
+    Set<String> declared = TrainerConfig.ALL.stream().map(Param::name).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(declared, reference);
+  }
+
+  @Test
+  void overridesWinAndLaterOnesWinOverEarlier() {
+    TrainerConfig c = TrainerConfig.load(null,
+        List.of("train.learning-rate=0.5", "train.learning-rate=0.25", "output.dir=hdfs://nn:8020/x/y"));
+    assertEquals(0.25, c.learningRate());
+    assertEquals("hdfs://nn:8020/x/y", c.outputDir());
+  }
+
+  @Test
+  void aTypoIsAnErrorThatSuggestsTheNearestKey() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> TrainerConfig.load(null, List.of("train.learning-rte=0.1")));
+    assertEquals(List.of("unknown key train.learning-rte (did you mean train.learning-rate?)"), e.problems());
+  }
+
+  @Test
+  void wrongTypesAndRangesAreAllReportedTogether() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> TrainerConfig.load(null,
+        List.of("vocab.size=many", "train.decay=1.5", "early-stopping.patience=0", "train.optimizer=rmsprop")));
+    assertEquals(4, e.problems().size(), e.problems().toString());
+    assertTrue(e.problems().get(0).startsWith("vocab.size has the wrong type: expected an integer in [2, 46340]"),
+        e.problems().get(0));
+    assertTrue(e.problems().contains("train.decay = 1.5 is out of range: expected a number in (0, 1]"));
+    assertTrue(e.problems().contains("early-stopping.patience = 0 is out of range: expected an integer >= 1"));
+    assertTrue(e.problems().contains("train.optimizer = \"rmsprop\" is out of range: expected sgd or adam"));
+  }
+
+  @Test
+  void contradictorySettingsAreReported() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> TrainerConfig.load(null,
+        List.of("train.learning-rate=0.01", "train.min-learning-rate=0.1")));
+    assertTrue(e.problems().get(0).contains("train.min-learning-rate = 0.1 is larger than train.learning-rate"));
+  }
+}

@@ -1,0 +1,123 @@
+package dev.bigram.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bigram.data.RowBlocks;
+import dev.bigram.model.BigramModel;
+import dev.bigram.testing.Occurrences;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Update rules, the learning-rate schedule and early stopping, against hand-written double arithmetic. */
+class OptimizerTest {
+  static final double TOLERANCE = 1e-6; // float storage: 7 significant digits
+
+  private static BigramLossAggregator gradient(BigramModel m) {
+    int v = m.numClasses();
+    RowBlocks partitioner = new RowBlocks(v, 2);
+    BigramLossAggregator agg = new BigramLossAggregator(v, true);
+    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 11), partitioner)) {
+      agg.merge(new BigramLossAggregator(v, true).add(b, WeightRows.whole(m.weights(), m.bias(), v)));
+    }
+    return agg;
+  }
+
+  @Test
+  void sgdStepsAgainstTheFullGradientWithL2() {
+    int v = 8;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 3);
+    BigramModel before = m.copy();
+    BigramLossAggregator g = gradient(m);
+    double lr = 0.3;
+    double l2 = 0.01;
+    double norm = new Sgd().step(m, g, lr, l2);
+    double normSq = 0;
+    for (int i = 0; i < v; i++) {
+      double[] row = g.gradientRow(i);
+      for (int j = 0; j < v; j++) {
+        double full = (row == null ? 0 : row[j] * g.gradientScale()) + l2 * before.weights()[i * v + j];
+        normSq += full * full;
+        assertEquals(before.weights()[i * v + j] - lr * full, m.weights()[i * v + j], TOLERANCE);
+      }
+    }
+    for (int j = 0; j < v; j++) {
+      double full = g.biasGradient()[j] * g.gradientScale();
+      normSq += full * full;
+      assertEquals(before.bias()[j] - lr * full, m.bias()[j], TOLERANCE);
+    }
+    assertEquals(Math.sqrt(normSq), norm, 1e-12);
+  }
+
+  @Test
+  void adamMatchesTheTextbookUpdateOverThreeSteps() {
+    int v = 6;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
+    Adam adam = new Adam(v, true);
+    double[] w = new double[v * v];
+    double[] mw = new double[v * v];
+    double[] vw = new double[v * v];
+    for (int k = 0; k < w.length; k++) w[k] = m.weights()[k];
+    double lr = 0.05;
+    for (int t = 1; t <= 3; t++) {
+      BigramLossAggregator g = gradient(m);
+      double[] grad = new double[v * v];
+      for (int i = 0; i < v; i++) {
+        double[] row = g.gradientRow(i);
+        for (int j = 0; j < v; j++) grad[i * v + j] = row == null ? 0 : row[j] * g.gradientScale();
+      }
+      adam.step(m, g, lr, 0.0);
+      for (int k = 0; k < w.length; k++) {
+        mw[k] = 0.9 * mw[k] + 0.1 * grad[k];
+        vw[k] = 0.999 * vw[k] + 0.001 * grad[k] * grad[k];
+        double mHat = mw[k] / (1 - Math.pow(0.9, t));
+        double vHat = vw[k] / (1 - Math.pow(0.999, t));
+        w[k] -= lr * mHat / (Math.sqrt(vHat) + 1e-8);
+        assertEquals(w[k], m.weights()[k], 1e-5, "step " + t + " weight " + k);
+        w[k] = m.weights()[k]; // follow the float-rounded trajectory
+      }
+    }
+  }
+
+  @Test
+  void learningRateDecaysAsTheExerciseAndStopsAtTheFloor() {
+    LearningRateSchedule s = new LearningRateSchedule(0.1, 0.95, 0.01);
+    for (int e = 1; e <= 100; e++) {
+      assertEquals(Math.max(0.1 * Math.pow(0.95, e), 0.01), s.at(e), 1e-15);
+    }
+    assertEquals(0.095, s.at(1), 1e-15);
+    assertEquals(0.01, s.at(100), 0.0);
+  }
+
+  @Test
+  void earlyStoppingStopsAfterExactlyPatienceEpochsWithoutImprovement() {
+    EarlyStopping es = new EarlyStopping(3, 0.01);
+    List<Double> losses = List.of(5.0, 4.0, 3.5, 3.495, 3.6, 3.491, 3.0);
+    int stoppedAt = -1;
+    for (int e = 1; e <= losses.size(); e++) {
+      es.record(e, losses.get(e - 1));
+      if (es.shouldStop()) {
+        stoppedAt = e;
+        break;
+      }
+    }
+    // 3.495 and 3.491 improve on 3.5 by less than min-delta: epochs 4, 5, 6 do not count.
+    assertEquals(6, stoppedAt);
+    assertEquals(3, es.bestEpoch());
+    assertEquals(3.5, es.bestLoss(), 0.0);
+  }
+
+  @Test
+  void anImprovementResetsPatience() {
+    EarlyStopping es = new EarlyStopping(2, 0.0);
+    assertTrue(es.record(1, 2.0));
+    assertFalse(es.record(2, 2.0));
+    assertTrue(es.record(3, 1.9));
+    assertFalse(es.shouldStop());
+    assertFalse(es.record(4, 1.95));
+    assertFalse(es.shouldStop());
+    assertFalse(es.record(5, 1.9));
+    assertTrue(es.shouldStop());
+  }
+}

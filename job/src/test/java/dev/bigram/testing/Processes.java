@@ -1,0 +1,59 @@
+package dev.bigram.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command of the project (submit.sh) as a child process and captures what it printed. */
+public final class Processes {
+  private Processes() {}
+
+  /** What a finished process printed, and its exit code. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String lastLine(String text) {
+      String[] lines = text.strip().split("\n");
+      return lines[lines.length - 1];
+    }
+  }
+
+  /** Runs {@code ./submit.sh args...} from the project root; kills it (by pid) after {@code timeoutSeconds}. */
+  public static Result submit(Map<String, String> env, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
+    Path root = SparkTestBase.projectRoot();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("submit.sh").toString());
+    cmd.addAll(List.of(args));
+    return run(cmd, root.toFile(), env, timeoutSeconds);
+  }
+
+  public static Result run(List<String> cmd, File dir, Map<String, String> env, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    File out = File.createTempFile("proc", ".out");
+    File err = File.createTempFile("proc", ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir)
+        .redirectOutput(out).redirectError(err);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new AssertionError("timed out after " + timeoutSeconds + " s: " + cmd + "\nstderr:\n"
+            + Files.readString(err.toPath(), StandardCharsets.UTF_8));
+      }
+      return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+          Files.readString(err.toPath(), StandardCharsets.UTF_8));
+    } finally {
+      out.delete();
+      err.delete();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Runs the bigram trainer with spark-submit.
+#
+#   ./submit.sh [spark-submit options] <command> [command options]
+#   ./submit.sh                                  train on sample-data/ with conf/trainer.conf, in local[*]
+#   ./submit.sh train --input PATH... --output DIR [--run-id ID] [--conf FILE] [--set key=value]...
+#   ./submit.sh predict --model RUN_DIR --word WORD [--top K] [--json]
+#   ./submit.sh evaluate --model RUN_DIR --input PATH... [--json]
+#   ./submit.sh --master spark://host:7077 --executor-memory 4g train ...
+#
+# Spark: uses $SPARK_HOME/bin/spark-submit or a spark-submit on PATH when there is one. Otherwise it runs
+# Spark's own launcher and org.apache.spark.deploy.SparkSubmit from the Spark jars Maven resolved into
+# job/target/spark-home/jars (built on first use), so a machine with only a JDK and Maven can run the job.
+#
+# Defaults: --master local[*] when no --master is given; Spark settings from conf/spark-defaults.conf and
+# logging from conf/log4j2.properties (SPARK_CONF_DIR=conf/ unless you set SPARK_CONF_DIR); train reads
+# conf/trainer.conf unless --conf is given. The job's exit codes are listed in README.md.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+JAR="$ROOT/job/target/bigram-trainer.jar"
+LOCAL_SPARK_HOME="$ROOT/job/target/spark-home"
+MAIN_CLASS="dev.bigram.cli.Main"
+
+usage() {
+  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+spark_opts=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    train|predict|evaluate) break ;;
+    -h|--help) usage; exit 0 ;;
+    --verbose|-v|--supervise) spark_opts+=("$1"); shift ;;
+    --*=*) spark_opts+=("$1"); shift ;;
+    --*)
+      if [[ $# -lt 2 ]]; then echo "error: spark-submit option $1 needs a value" >&2; exit 2; fi
+      spark_opts+=("$1" "$2"); shift 2 ;;
+    *) echo "error: unknown command '$1': expected train, predict or evaluate (./submit.sh --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $# -eq 0 ]]; then
+  set -- train --conf "$ROOT/conf/trainer.conf"
+elif [[ "$1" == "train" ]]; then
+  has_conf=false
+  for a in "$@"; do [[ "$a" == "--conf" || "$a" == --conf=* ]] && has_conf=true; done
+  if ! $has_conf; then set -- "$@" --conf "$ROOT/conf/trainer.conf"; fi
+fi
+
+has_master=false
+for a in "${spark_opts[@]+"${spark_opts[@]}"}"; do [[ "$a" == "--master" || "$a" == --master=* ]] && has_master=true; done
+if ! $has_master; then spark_opts=(--master 'local[*]' "${spark_opts[@]+"${spark_opts[@]}"}"); fi
+
+# Build the application jar (and the local Spark home) when missing or older than the sources.
+needs_build() {
+  [[ ! -f "$JAR" ]] && return 0
+  [[ -z "$(command -v spark-submit)" && -z "${SPARK_HOME:-}" && ! -d "$LOCAL_SPARK_HOME/jars" ]] && return 0
+  [[ -n "$(find "$ROOT/job/src/main" "$ROOT/job/pom.xml" "$ROOT/pom.xml" -newer "$JAR" -print -quit 2>/dev/null)" ]]
+}
+if needs_build; then
+  echo "submit.sh: building the job (mvn package, tests skipped)..." >&2
+  (cd "$ROOT" && mvn -B -q -DskipTests -pl job -am package) >&2
+fi
+
+export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/conf}"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
+  exec "${SPARK_HOME}/bin/spark-submit" "${spark_opts[@]}" --class "$MAIN_CLASS" "$JAR" "$@"
+elif command -v spark-submit >/dev/null 2>&1; then
+  exec spark-submit "${spark_opts[@]}" --class "$MAIN_CLASS" "$JAR" "$@"
+fi
+
+# No Spark installed: do what bin/spark-class does, with the jars Maven resolved. Spark's launcher builds the
+# driver's java command (memory, module options, classpath with SPARK_CONF_DIR) and prints it NUL-separated.
+export SPARK_HOME="$LOCAL_SPARK_HOME"
+export SPARK_SCALA_VERSION=2.13
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+parts=()
+while IFS= read -r -d '' part; do parts+=("$part"); done < <(
+  "$JAVA" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main \
+    org.apache.spark.deploy.SparkSubmit "${spark_opts[@]}" --class "$MAIN_CLASS" "$JAR" "$@"
+  printf '%d\0' $?
+)
+launcher_status=${parts[${#parts[@]}-1]}
+if [[ "$launcher_status" != 0 ]]; then
+  echo "error: Spark's launcher failed (status $launcher_status)" >&2
+  exit 1
+fi
+# The launcher prints a NUL, a newline, then the command's arguments separated by NULs.
+cmd=()
+for ((i = 0; i < ${#parts[@]} - 1; i++)); do
+  part="${parts[$i]#$'\n'}"
+  if [[ ${#cmd[@]} -eq 0 && -z "$part" ]]; then continue; fi
+  cmd+=("$part")
+done
+exec "${cmd[@]}"
