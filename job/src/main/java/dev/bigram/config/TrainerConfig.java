@@ -40,6 +40,7 @@ public record TrainerConfig(
     int checkpointEvery,
     int partitions,
     String broadcast,
+    String kernel,
     int patience,
     double minDelta,
     Config effective) {
@@ -85,6 +86,9 @@ public record TrainerConfig(
       "partitions of the bigram data, 0 = default parallelism", v -> v >= 0, "an integer >= 0");
   static final Param<String> TRAIN_BROADCAST = Param.string("train.broadcast",
       "how W is shipped", v -> v.equals("sharded") || v.equals("whole"), "sharded or whole");
+  static final Param<String> TRAIN_KERNEL = Param.string("train.kernel",
+      "per-row math: fast (float, vector API) or exact (double reference)",
+      v -> v.equals("fast") || v.equals("exact"), "fast or exact");
   static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience",
       "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
   static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
@@ -93,7 +97,7 @@ public record TrainerConfig(
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA);
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, ES_PATIENCE, ES_MIN_DELTA);
 
   private static boolean compiles(String regex) {
     try {
@@ -207,6 +211,7 @@ public record TrainerConfig(
         orDefault(TRAIN_CHECKPOINT.read(c, errors), 0),
         orDefault(TRAIN_PARTITIONS.read(c, errors), 0),
         orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
+        orDefault(TRAIN_KERNEL.read(c, errors), "fast"),
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         c);

@@ -33,12 +33,18 @@ public final class Adam implements Optimizer {
     double c2 = 1.0 - Math.pow(BETA2, steps);
     double stepSize = learningRate * Math.sqrt(c2) / c1;
     double epsHat = EPSILON * Math.sqrt(c2);
+    UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
+    UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat);
+    if (!VectorSupport.AVAILABLE) {
+      return UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
+    }
     return UpdateLoop.apply(model, gradient, l2,
-        (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat),
-        (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat));
+        (w, offset, v, data, dataOffset, scale, l2w) ->
+            AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
+        weightRule, biasRule);
   }
 
-  private static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
+  static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
     double mi = BETA1 * m[i] + (1 - BETA1) * g;
     double vi = BETA2 * v[i] + (1 - BETA2) * g * g;
     m[i] = (float) mi;

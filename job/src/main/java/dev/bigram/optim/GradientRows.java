@@ -5,20 +5,30 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
-/** Unnormalized gradient of a contiguous row range {@code [firstRow, firstRow + numRows)} of {@code W}. */
+/**
+ * Unnormalized gradient of a contiguous row range {@code [firstRow, firstRow + numRows)} of {@code W}, stored
+ * row-major as {@code float} ({@link Kernel#FAST}) or {@code double} ({@link Kernel#EXACT}). Serialized in bulk
+ * ({@link FloatArrays}): this is what every task returns to the driver each epoch.
+ */
 public final class GradientRows implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private int firstRow;
   private int numRows;
   private int numClasses;
-  private double[] data;
+  /** Exactly one of the two is non-null. */
+  private float[] floats;
+  private double[] doubles;
 
-  public GradientRows(int firstRow, int numRows, int numClasses) {
+  public GradientRows(int firstRow, int numRows, int numClasses, boolean floatStorage) {
     this.firstRow = firstRow;
     this.numRows = numRows;
     this.numClasses = numClasses;
-    this.data = new double[numRows * numClasses];
+    if (floatStorage) {
+      this.floats = new float[numRows * numClasses];
+    } else {
+      this.doubles = new double[numRows * numClasses];
+    }
   }
 
   public int firstRow() {
@@ -33,9 +43,23 @@ public final class GradientRows implements Serializable {
     return numRows;
   }
 
-  /** Row-major values; row {@code i} starts at {@link #offsetOf(int)}. */
-  public double[] data() {
-    return data;
+  public boolean isFloat() {
+    return floats != null;
+  }
+
+  /** Float values (null when stored as double); row {@code i} starts at {@link #offsetOf(int)}. */
+  public float[] floats() {
+    return floats;
+  }
+
+  /** Double values (null when stored as float). */
+  public double[] doubles() {
+    return doubles;
+  }
+
+  /** Entry {@code index} of the backing array, as double. */
+  public double value(int index) {
+    return floats != null ? floats[index] : doubles[index];
   }
 
   public int offsetOf(int row) {
@@ -46,6 +70,11 @@ public final class GradientRows implements Serializable {
     return row >= firstRow && row < firstRow + numRows;
   }
 
+  /** Bytes of values carried. */
+  public long payloadBytes() {
+    return floats != null ? 4L * floats.length : 8L * doubles.length;
+  }
+
   boolean overlaps(GradientRows other) {
     return firstRow < other.endRow() && other.firstRow < endRow() && numRows > 0 && other.numRows > 0;
   }
@@ -54,14 +83,23 @@ public final class GradientRows implements Serializable {
     out.writeInt(firstRow);
     out.writeInt(numRows);
     out.writeInt(numClasses);
-    FloatArrays.write(out, data);
+    out.writeBoolean(floats != null);
+    if (floats != null) {
+      FloatArrays.write(out, floats, 0, floats.length);
+    } else {
+      FloatArrays.write(out, doubles);
+    }
   }
 
   private void readObject(ObjectInputStream in) throws IOException {
     firstRow = in.readInt();
     numRows = in.readInt();
     numClasses = in.readInt();
-    data = FloatArrays.readDoubles(in, numRows * numClasses);
+    if (in.readBoolean()) {
+      floats = FloatArrays.readFloats(in, numRows * numClasses);
+    } else {
+      doubles = FloatArrays.readDoubles(in, numRows * numClasses);
+    }
   }
 
   @Override

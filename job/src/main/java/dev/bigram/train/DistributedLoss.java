@@ -3,6 +3,7 @@ package dev.bigram.train;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.BigramLossAggregator;
+import dev.bigram.optim.Kernel;
 import dev.bigram.optim.RowBlock;
 import dev.bigram.optim.WeightRows;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class DistributedLoss {
   private final JavaRDD<RowBlock> blocks;
   private final RowBlocks partitioner;
   private final BroadcastMode mode;
+  private final Kernel kernel;
   private final int depth;
 
   public enum BroadcastMode {
@@ -34,11 +36,18 @@ public final class DistributedLoss {
     }
   }
 
+  /** With the {@link Kernel#FAST} row math. */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode) {
+    this(jsc, blocks, partitioner, mode, Kernel.FAST);
+  }
+
+  public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode,
+      Kernel kernel) {
     this.jsc = jsc;
     this.blocks = blocks;
     this.partitioner = partitioner;
     this.mode = mode;
+    this.kernel = kernel;
     this.depth = 2;
   }
 
@@ -66,7 +75,7 @@ public final class DistributedLoss {
     BigramLossAggregator result;
     try {
       result = blocks.treeAggregate(
-          new BigramLossAggregator(v, withGradient),
+          new BigramLossAggregator(v, withGradient, kernel),
           (agg, block) -> agg.add(block, bcWeights.get(sharded ? block.index() : 0).value()),
           BigramLossAggregator::merge,
           depth);

@@ -5,6 +5,7 @@ import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Kernel;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
@@ -60,7 +61,7 @@ public final class TrainJob {
       Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
       EpochLoop.LoopSettings settings = loopSettings(config);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-          DistributedLoss.BroadcastMode.of(config.broadcast()));
+          DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()));
       TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
 
       Path staging = run.staging();
