@@ -41,6 +41,7 @@ public record TrainerConfig(
     int partitions,
     String broadcast,
     String kernel,
+    boolean localExchange,
     int patience,
     double minDelta,
     Config effective) {
@@ -89,6 +90,8 @@ public record TrainerConfig(
   static final Param<String> TRAIN_KERNEL = Param.string("train.kernel",
       "per-row math: fast (float, vector API) or exact (double reference)",
       v -> v.equals("fast") || v.equals("exact"), "fast or exact");
+  static final Param<Boolean> TRAIN_LOCAL_EXCHANGE = Param.bool("train.local-exchange",
+      "in local mode, share W and the gradient with the tasks through memory instead of serializing them");
   static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience",
       "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
   static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
@@ -97,7 +100,7 @@ public record TrainerConfig(
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, ES_PATIENCE, ES_MIN_DELTA);
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE, ES_MIN_DELTA);
 
   private static boolean compiles(String regex) {
     try {
@@ -212,6 +215,7 @@ public record TrainerConfig(
         orDefault(TRAIN_PARTITIONS.read(c, errors), 0),
         orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
         orDefault(TRAIN_KERNEL.read(c, errors), "fast"),
+        orDefault(TRAIN_LOCAL_EXCHANGE.read(c, errors), true),
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         c);

@@ -52,6 +52,15 @@ public final class BigramLossAggregator implements Serializable {
 
   /** Adds every training and validation row of one block, evaluated at the given weights. */
   public BigramLossAggregator add(RowBlock block, WeightRows weights) {
+    return add(block, weights, null);
+  }
+
+  /**
+   * As {@link #add(RowBlock, WeightRows)}; with a {@link Kernel#FAST} kernel and a non-null
+   * {@code sharedGradient} (a full {@code V x V} buffer of the driver, local mode), the block's gradient rows
+   * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
+   */
+  public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
     if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
       throw new IllegalArgumentException(
           "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
@@ -59,8 +68,13 @@ public final class BigramLossAggregator implements Serializable {
               + block.endRow() + ") x " + numClasses);
     }
     RowMath math = kernel.newRowMath(numClasses);
-    GradientRows grad = withGradient
-        ? new GradientRows(block.firstRow(), block.numRows(), numClasses, math.floatGradient()) : null;
+    GradientRows grad = null;
+    if (withGradient) {
+      grad = sharedGradient != null && math.floatGradient()
+          ? GradientRows.sharedView(sharedGradient, block.firstRow(), block.numRows(), numClasses)
+          : new GradientRows(block.firstRow(), block.numRows(), numClasses, math.floatGradient());
+    }
+    int zeroFrom = block.firstRow();
     float[] w = weights.weights();
     float[] b = weights.bias();
     CountRows train = block.train();
@@ -83,6 +97,8 @@ public final class BigramLossAggregator implements Serializable {
         lossSum += rowLoss(train, t, w, wOff, b, lse);
         count += train.rowTotal(t);
         if (grad != null) {
+          if (grad.isShared()) grad.zeroRows(zeroFrom, row);
+          zeroFrom = row + 1;
           if (b != null && biasGradient == null) biasGradient = new double[numClasses];
           math.writeGradient(train, t, grad, grad.offsetOf(row), b == null ? null : biasGradient);
         }
@@ -90,6 +106,7 @@ public final class BigramLossAggregator implements Serializable {
       }
     }
     if (grad != null) {
+      if (grad.isShared()) grad.zeroRows(zeroFrom, block.endRow());
       gradientRows.add(grad);
     }
     return this;
@@ -104,6 +121,12 @@ public final class BigramLossAggregator implements Serializable {
       dot += rows.pairCount(k) * z;
     }
     return rows.rowTotal(r) * lse - dot;
+  }
+
+  /** Re-attaches shared gradient rows (see {@link GradientRows#sharedView}) to the driver's buffer. */
+  public BigramLossAggregator attachShared(float[] buffer) {
+    for (GradientRows g : gradientRows) g.attach(buffer);
+    return this;
   }
 
   /** Sums losses and {@code db}; concatenates gradient rows, which must not overlap. */

@@ -18,7 +18,9 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>With {@link BroadcastMode#SHARDED}, block {@code p}'s rows of {@code W} are a broadcast of their own, so a
  * task fetches only the rows its partition owns; with {@link BroadcastMode#WHOLE} every task fetches all of
- * {@code W}.
+ * {@code W}. With the local exchange (local mode and {@code train.local-exchange}), nothing is broadcast: the
+ * tasks, which run in the driver's JVM, read {@code W} and write their gradient rows through
+ * {@link LocalExchange}; the losses are aggregated as usual.
  */
 public final class DistributedLoss {
   private final JavaSparkContext jsc;
@@ -26,7 +28,10 @@ public final class DistributedLoss {
   private final RowBlocks partitioner;
   private final BroadcastMode mode;
   private final Kernel kernel;
+  private final boolean localExchange;
   private final int depth;
+  /** The local exchange's gradient buffer, reused every epoch. */
+  private float[] sharedGradient;
 
   public enum BroadcastMode {
     SHARDED, WHOLE;
@@ -36,23 +41,65 @@ public final class DistributedLoss {
     }
   }
 
-  /** With the {@link Kernel#FAST} row math. */
+  /** With the {@link Kernel#FAST} row math and Spark's broadcast and task results. */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode) {
-    this(jsc, blocks, partitioner, mode, Kernel.FAST);
+    this(jsc, blocks, partitioner, mode, Kernel.FAST, false);
   }
 
+  /**
+   * @param localExchange use {@link LocalExchange} when the master is local (ignored otherwise)
+   */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode,
-      Kernel kernel) {
+      Kernel kernel, boolean localExchange) {
     this.jsc = jsc;
     this.blocks = blocks;
     this.partitioner = partitioner;
     this.mode = mode;
     this.kernel = kernel;
+    this.localExchange = localExchange && jsc.isLocal();
     this.depth = 2;
+  }
+
+  /** Whether this evaluator shares memory with its tasks instead of broadcasting. */
+  public boolean usesLocalExchange() {
+    return localExchange;
   }
 
   /** Loss (and gradient, if asked) of the model on every block, with what shipping it cost. */
   public Evaluation evaluate(BigramModel model, boolean withGradient) {
+    return localExchange ? evaluateLocally(model, withGradient) : evaluateWithBroadcast(model, withGradient);
+  }
+
+  private Evaluation evaluateLocally(BigramModel model, boolean withGradient) {
+    int v = model.numClasses();
+    float[] gradient = null;
+    if (withGradient && kernel == Kernel.FAST) {
+      if (sharedGradient == null || sharedGradient.length != v * v) sharedGradient = new float[v * v];
+      gradient = sharedGradient;
+    }
+    long t0 = System.nanoTime();
+    long key = LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), gradient));
+    Kernel k = kernel;
+    BigramLossAggregator result;
+    try {
+      result = blocks.treeAggregate(
+          new BigramLossAggregator(v, withGradient, k),
+          (agg, block) -> {
+            LocalExchange.Slot slot = LocalExchange.get(key);
+            return agg.add(block, WeightRows.view(slot.weights(), slot.bias(), v, block.firstRow(), block.endRow()),
+                slot.gradient());
+          },
+          BigramLossAggregator::merge,
+          depth);
+    } finally {
+      LocalExchange.close(key);
+    }
+    if (gradient != null) result.attachShared(gradient);
+    long t1 = System.nanoTime();
+    return new Evaluation(result, 0, 0.0, (t1 - t0) / 1e9, result.payloadBytes());
+  }
+
+  private Evaluation evaluateWithBroadcast(BigramModel model, boolean withGradient) {
     int v = model.numClasses();
     float[] w = model.weights();
     float[] b = model.bias();

@@ -61,7 +61,8 @@ public final class TrainJob {
       Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
       EpochLoop.LoopSettings settings = loopSettings(config);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-          DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()));
+          DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()),
+          config.localExchange());
       TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
 
       Path staging = run.staging();
