@@ -28,6 +28,16 @@ public final class Adam implements Optimizer {
 
   @Override
   public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    return step(model, gradient, learningRate, l2, VectorSupport.AVAILABLE);
+  }
+
+  /** One step with the scalar element rule only: the reference the vectorized row update is tested against. */
+  double stepWithElementRule(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    return step(model, gradient, learningRate, l2, false);
+  }
+
+  private double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2,
+      boolean vectorRows) {
     steps++;
     double c1 = 1.0 - Math.pow(BETA1, steps);
     double c2 = 1.0 - Math.pow(BETA2, steps);
@@ -35,7 +45,7 @@ public final class Adam implements Optimizer {
     double epsHat = EPSILON * Math.sqrt(c2);
     UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
     UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat);
-    if (!VectorSupport.AVAILABLE) {
+    if (!vectorRows) {
       return UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
     }
     return UpdateLoop.apply(model, gradient, l2,

@@ -40,7 +40,8 @@ public final class TrainJob {
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
+    MemoryCheck.check(config.vocabSize(), config.optimizer(), config.localExchange() && jsc.isLocal(),
+        Kernel.of(config.kernel()) == Kernel.EXACT, Runtime.getRuntime().maxMemory(), jsc.getConf());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     run.prepare(options.overwrite(), false);
     LOG.info("Run {}: input {}, staging {}", options.runId(), config.inputPaths(), run.staging());

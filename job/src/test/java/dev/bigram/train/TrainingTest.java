@@ -107,4 +107,14 @@ class TrainingTest extends SparkTestBase {
     assertEquals(r.bestEpoch(), history.stream().filter(h -> h.getBoolean(h.fieldIndex("is_best")))
         .mapToInt(h -> h.getInt(h.fieldIndex("epoch"))).max().orElseThrow());
   }
+
+  @Test
+  void theLocalExchangeGivesExactlyTheBroadcastHistoryAndTheFastKernelTracksTheExactOne() {
+    List<EpochRecord> shared = train("lx1", "train.local-exchange=true").result().history();
+    List<EpochRecord> broadcast = train("lx2", "train.local-exchange=false").result().history();
+    List<EpochRecord> exact = train("lx3", "train.kernel=exact").result().history();
+    assertSameHistory(shared, broadcast, 0.0);
+    // Float exp and float gradients: 1e-6 per evaluation, compounded over 8 Adam steps.
+    assertSameHistory(shared, exact, 1e-4);
+  }
 }
