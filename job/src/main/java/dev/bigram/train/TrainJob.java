@@ -1,5 +1,6 @@
 package dev.bigram.train;
 
+import dev.bigram.baseline.Baselines;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
@@ -9,6 +10,7 @@ import dev.bigram.optim.Kernel;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
+import dev.bigram.output.CountsTable;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
@@ -58,6 +60,7 @@ public final class TrainJob {
       LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
           (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
           config.broadcast());
+      Baselines baselines = Baselines.fit(data);
       BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
       Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
       EpochLoop.LoopSettings settings = loopSettings(config);
@@ -68,10 +71,12 @@ public final class TrainJob {
 
       Path staging = run.staging();
       ModelStore.writeVocabulary(spark, data.vocab(), staging);
+      CountsTable.write(spark, data.blocks(), staging);
       ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
       HistoryTable.write(spark, options.runId(), result.history(), staging);
       double total = (System.nanoTime() - start) / 1e9;
       Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+      summary.putAll(baselines.summaryFields());
       run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
       run.writeText("config.conf", config.render());
       boolean publish = result.stopReason() != StopReason.DIVERGED;
