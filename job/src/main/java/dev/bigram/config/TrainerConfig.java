@@ -77,8 +77,9 @@ public record TrainerConfig(
       "floor of the learning rate", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
   static final Param<Integer> TRAIN_MAX_EPOCHS = Param.integer("train.max-epochs",
       "most epochs", v -> v >= 1, "an integer >= 1");
-  static final Param<Double> TRAIN_L2 = Param.dbl("train.l2",
-      "L2 strength on W", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Double> TRAIN_L2 = Param.dblOrAuto("train.l2",
+      "L2 strength on W, or auto (chosen by validation loss)", v -> v >= 0 && Double.isFinite(v),
+      "a number >= 0 or auto");
   static final Param<Double> TRAIN_VALIDATION = Param.dbl("train.validation-fraction",
       "share of lines held out", v -> v >= 0 && v < 1, "a number in [0, 1)");
   static final Param<Integer> TRAIN_CHECKPOINT = Param.integer("train.checkpoint-every",
@@ -209,7 +210,7 @@ public record TrainerConfig(
         orDefault(TRAIN_DECAY.read(c, errors), 1.0),
         orDefault(minLr, 0.0),
         orDefault(TRAIN_MAX_EPOCHS.read(c, errors), 1),
-        orDefault(TRAIN_L2.read(c, errors), 0.0),
+        l2OrZero(TRAIN_L2.read(c, errors)),
         orDefault(TRAIN_VALIDATION.read(c, errors), 0.0),
         orDefault(TRAIN_CHECKPOINT.read(c, errors), 0),
         orDefault(TRAIN_PARTITIONS.read(c, errors), 0),
@@ -219,11 +220,26 @@ public record TrainerConfig(
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         c);
+    if (config.l2Auto() && config.validationFraction() == 0.0) {
+      errors.add("train.l2 = auto chooses L2 by validation loss but train.validation-fraction = 0: set a"
+          + " validation fraction (e.g. 0.1) or a fixed train.l2");
+    }
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
           + ": lower the minimum or raise the rate");
     }
     return config;
+  }
+
+  /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */
+  private static double l2OrZero(Double value) {
+    return value == null || value.isNaN() ? 0.0 : value;
+  }
+
+  /** {@code train.l2 = auto}: the L2 strength is chosen by validation loss ({@code dev.bigram.train.L2Search}). */
+  public boolean l2Auto() {
+    return effective.getValue(TRAIN_L2.name()).valueType() == com.typesafe.config.ConfigValueType.STRING
+        && effective.getString(TRAIN_L2.name()).equals("auto");
   }
 
   private static <T> T orDefault(T value, T fallback) {

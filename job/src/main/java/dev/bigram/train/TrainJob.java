@@ -61,13 +61,16 @@ public final class TrainJob {
           (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
           config.broadcast());
       Baselines baselines = Baselines.fit(data);
-      BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
-      Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
-      EpochLoop.LoopSettings settings = loopSettings(config);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()),
           config.localExchange());
-      TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
+      java.util.function.DoubleFunction<TrainingResult> trainWithL2 = l2 -> {
+        BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+        Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
+        return new EpochLoop(loss, data, loopSettings(config, l2), initial, optimizer, EpochListener.NONE).run();
+      };
+      L2Search.Outcome search = config.l2Auto() ? L2Search.run(data, trainWithL2) : null;
+      TrainingResult result = search != null ? search.result() : trainWithL2.apply(config.l2());
 
       Path staging = run.staging();
       ModelStore.writeVocabulary(spark, data.vocab(), staging);
@@ -77,6 +80,7 @@ public final class TrainJob {
       double total = (System.nanoTime() - start) / 1e9;
       Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
       summary.putAll(baselines.summaryFields());
+      if (search != null) summary.putAll(search.summaryFields());
       run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
       run.writeText("config.conf", config.render());
       boolean publish = result.stopReason() != StopReason.DIVERGED;
@@ -91,8 +95,13 @@ public final class TrainJob {
   }
 
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
+    return loopSettings(config, config.l2());
+  }
+
+  /** The loop settings of {@code config} with the given L2 strength ({@code train.l2 = auto} tries several). */
+  public static EpochLoop.LoopSettings loopSettings(TrainerConfig config, double l2) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(), 0.005);
+        config.maxEpochs(), l2, config.patience(), config.minDelta(), 0.005);
   }
 }
