@@ -18,4 +18,9 @@ FLAGS=(-XX:+IgnoreUnrecognizedVMOptions --add-modules=jdk.incubator.vector
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties")
 export SPARK_LOCAL_IP=127.0.0.1
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${FLAGS[@]}" -cp "$ROOT/bench/target/classes:$(cat "$CP_FILE")" "$@"
+# Run from a snapshot of the job jar and bench classes, so that rebuilding during a long benchmark is harmless.
+SNAP="$(mktemp -d /tmp/bigram-bench-cp.XXXXXX)"
+cp "$ROOT/job/target/bigram-trainer.jar" "$SNAP/"
+cp -r "$ROOT/bench/target/classes" "$SNAP/classes"
+CP="$(sed "s|$ROOT/job/target/bigram-trainer.jar|$SNAP/bigram-trainer.jar|" "$CP_FILE")"
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${FLAGS[@]}" -cp "$SNAP/classes:$CP" "$@"

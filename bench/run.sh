@@ -80,13 +80,13 @@ for step in "${STEPS[@]}"; do
         "vocab.size=20000" "train.max-epochs=6" "early-stopping.patience=100" ;;
     converge)
       for v in 1000 2000; do
-        measure "converge-v$v" "$JAVA" -Xmx5g dev.bigram.bench.ConvergeBench "converge" "$BENCH_DIR/real-100mb.txt" \
+        measure "converge-v$v" "$JAVA" -Xmx5g dev.bigram.bench.ConvergeBench "converge" "$BENCH_DIR/real-train.txt" \
           "vocab.size=$v" "train.validation-fraction=0" "train.l2=0" "train.learning-rate=0.3" "train.decay=0.99" \
           "train.min-learning-rate=0.01" "train.max-epochs=400" "early-stopping.patience=400" "early-stopping.min-delta=0"
       done ;;
     mllib)
       for v in 1000 2000; do
-        measure "mllib-v$v" "$JAVA" -Xmx8g dev.bigram.bench.MllibPeer "$BENCH_DIR/real-100mb.txt" "$v" 400
+        measure "mllib-v$v" "$JAVA" -Xmx8g dev.bigram.bench.MllibPeer "$BENCH_DIR/real-train.txt" "$v" 300
       done ;;
     quality)
       for v in 2000 10000; do
