@@ -220,10 +220,6 @@ public record TrainerConfig(
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         c);
-    if (config.l2Auto() && config.validationFraction() == 0.0) {
-      errors.add("train.l2 = auto chooses L2 by validation loss but train.validation-fraction = 0: set a"
-          + " validation fraction (e.g. 0.1) or a fixed train.l2");
-    }
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
           + ": lower the minimum or raise the rate");

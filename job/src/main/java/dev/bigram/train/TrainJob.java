@@ -69,7 +69,12 @@ public final class TrainJob {
         Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
         return new EpochLoop(loss, data, loopSettings(config, l2), initial, optimizer, EpochListener.NONE).run();
       };
-      L2Search.Outcome search = config.l2Auto() ? L2Search.run(data, trainWithL2) : null;
+      boolean searchL2 = config.l2Auto() && data.validationBigrams() > 0;
+      if (config.l2Auto() && !searchL2) {
+        LOG.warn("train.l2 = auto needs validation data to choose by, and there is none"
+            + " (train.validation-fraction = {}): training without L2", config.validationFraction());
+      }
+      L2Search.Outcome search = searchL2 ? L2Search.run(data, trainWithL2) : null;
       TrainingResult result = search != null ? search.result() : trainWithL2.apply(config.l2());
 
       Path staging = run.staging();

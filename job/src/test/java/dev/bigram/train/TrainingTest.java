@@ -31,7 +31,8 @@ class TrainingTest extends SparkTestBase {
 
   TrainJob.Outcome train(String runId, String... sets) {
     List<String> all = new ArrayList<>(List.of("input.paths=[\"" + corpus("kjv-excerpt.txt") + "\"]",
-        "output.dir=" + out, "vocab.size=300", "train.max-epochs=8", "early-stopping.patience=50"));
+        "output.dir=" + out, "vocab.size=300", "train.max-epochs=8", "early-stopping.patience=50",
+        "train.l2=0"));
     all.addAll(List.of(sets));
     return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false));
   }
