@@ -61,6 +61,9 @@ public final class Main implements Runnable {
 
   int handle(Exception e) {
     Throwable cause = unwrap(e);
+    if (verbose) {
+      e.printStackTrace(err); // before the messages: the last line of output states the outcome
+    }
     ExitCode code;
     if (cause instanceof ConfigurationException ce) {
       for (String p : ce.problems()) err.println("error: " + p);
@@ -82,9 +85,6 @@ public final class Main implements Runnable {
     } else {
       err.println("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
       code = ExitCode.INTERNAL_ERROR;
-    }
-    if (verbose) {
-      e.printStackTrace(err);
     }
     return code.code();
   }

@@ -42,6 +42,7 @@ public record TrainerConfig(
     String broadcast,
     int patience,
     double minDelta,
+    Map<String, String> hadoop,
     Config effective) {
 
   static final String REFERENCE = "dev/bigram/config/reference.conf";
@@ -89,11 +90,13 @@ public record TrainerConfig(
       "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
   static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
       "smallest improvement that counts", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Map<String, String>> HADOOP = Param.section("hadoop",
+      "Hadoop settings for the job's file systems, any key (e.g. \"fs.s3a.endpoint\")");
 
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA);
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA, HADOOP);
 
   private static boolean compiles(String regex) {
     try {
@@ -174,7 +177,7 @@ public record TrainerConfig(
     for (Param<?> p : ALL) known.add(p.name());
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
-      if (!known.contains(key)) {
+      if (!known.contains(key) && !key.startsWith(HADOOP.name() + ".")) {
         String nearest = Suggest.nearest(key, known);
         errors.add("unknown key " + key + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
       }
@@ -209,6 +212,7 @@ public record TrainerConfig(
         orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
+        orDefault(HADOOP.read(c, errors), Map.of()),
         c);
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
@@ -236,8 +240,8 @@ public record TrainerConfig(
     return out;
   }
 
-  /** The effective configuration as HOCON, for the run directory. */
+  /** The effective configuration as HOCON with secrets masked ({@link Redaction}), for the run directory. */
   public String render() {
-    return effective.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    return Redaction.render(effective);
   }
 }
