@@ -11,16 +11,17 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps secrets out of what the job writes down: the effective configuration in the run directory, and log
- * lines. A secret is the value of a key whose name contains {@code password}, {@code secret}, {@code token} or
- * {@code access key} (also {@code access.key}, {@code access_key}, {@code accesskey}), in any case, and the
- * password of a URL's user info ({@code s3a://user:password@bucket/}).
+ * lines. A secret is the value of a key whose name contains {@code password}, {@code secret}, {@code token} (not
+ * {@code tokenizer} or {@code tokens}) or {@code access key} (also {@code access.key}, {@code access_key},
+ * {@code accesskey}), in any case, and the password of a URL's user info ({@code s3a://user:password@bucket/}).
  */
 public final class Redaction {
   /** What replaces a secret. */
   public static final String MASK = "<redacted>";
 
-  private static final Pattern SECRET_KEY = Pattern.compile("password|secret|token|access.?key",
-      Pattern.CASE_INSENSITIVE);
+  /** "token" but not "tokenizer", "tokenise" or "tokens" (a count). */
+  private static final String SECRET_WORDS = "password|secret|token(?!i[sz]|s(?![a-z]))|access.?key";
+  private static final Pattern SECRET_KEY = Pattern.compile(SECRET_WORDS, Pattern.CASE_INSENSITIVE);
   /** {@code scheme://user:password@}: group 1 keeps {@code scheme://user:}. */
   private static final Pattern URL_PASSWORD = Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)[^@/\\s]+@");
   /**
@@ -28,7 +29,7 @@ public final class Redaction {
    * secret: group 1 is everything up to the value, group 2 the value (quoted, or up to a blank, comma, ';' or '&').
    */
   private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-      "([\\w.\\-\"]*(?i:password|secret|token|access.?key)[\\w.\\-\"]*\\s*[=:]\\s*)(\"[^\"]*\"|[^\\s,;&}\\]]+)");
+      "([\\w.\\-\"]*(?i:" + SECRET_WORDS + ")[\\w.\\-\"]*\\s*[=:]\\s*)(\"[^\"]*\"|[^\\s,;&}\\]]+)");
 
   private Redaction() {}
 
