@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code train --run-id ID --resume}: continue a run that died from its last checkpoint. The checkpoint must
@@ -22,23 +25,29 @@ import java.util.Objects;
  * finished run equals an uninterrupted one.
  */
 final class Resume {
+  private static final Logger LOG = LoggerFactory.getLogger(Resume.class);
+
   private Resume() {}
 
   /** The saved state and where it was read from. */
   record Point(Checkpoint checkpoint, CheckpointStore.Saved saved) {}
 
   /**
-   * Reads the newest checkpoint of the run and refuses it, naming every differing key, when it was written with
-   * other settings or another {@code --init-from}.
+   * Reads the newest checkpoint of the run, or returns empty when there is none (the run died before its first
+   * checkpoint, or never started: it then starts from the beginning, so one command line serves a scheduler's
+   * first try and every retry). Refuses a checkpoint written with other settings or another {@code --init-from},
+   * naming every differing key.
    */
-  static Point load(CheckpointStore store, String runId, Map<String, String> settings, String initFrom) {
-    CheckpointStore.Saved saved;
+  static Optional<Point> load(CheckpointStore store, String runId, Map<String, String> settings, String initFrom) {
+    Optional<CheckpointStore.Saved> latest;
     Checkpoint c;
     try {
-      saved = store.latest().orElseThrow(() -> new ConfigurationException(List.of("--resume: run " + runId
-          + " has no checkpoint in " + store.dir() + " (it never reached one, or train.checkpoint-every was 0):"
-          + " start it again without --resume")));
-      c = store.read(saved);
+      latest = store.latest();
+      if (latest.isEmpty()) {
+        LOG.warn("--resume: run {} has no checkpoint in {}; starting it from the beginning", runId, store.dir());
+        return Optional.empty();
+      }
+      c = store.read(latest.get());
     } catch (IOException e) {
       throw new OutputException("--resume: the checkpoint of run " + runId + " in " + store.dir()
           + " cannot be read (" + e.getMessage() + "): start the run again without --resume", e);
@@ -49,12 +58,13 @@ final class Resume {
           + "; only train.max-epochs may change (restore the setting, or start a new run)");
     }
     Object savedInit = c.start().get("init_from_argument");
-    if (initFrom != null && !Objects.equals(initFrom, savedInit)) {
+    if (!Objects.equals(initFrom, savedInit)) {
       problems.add("--resume: --init-from (checkpoint " + savedInit + ", now " + initFrom + ") differs from"
-          + " the checkpoint of epoch " + c.epoch() + "; drop --init-from when resuming");
+          + " the checkpoint of epoch " + c.epoch() + "; pass the same --init-from as the run started with");
     }
     if (!problems.isEmpty()) throw new ConfigurationException(problems);
-    return new Point(c, saved);
+    LOG.info("--resume: run {} continues after epoch {} from {}", runId, c.epoch(), latest.get().dir());
+    return Optional.of(new Point(c, latest.get()));
   }
 
   /** Refuses a resume when the rerun data pass does not reproduce the checkpoint's data. */

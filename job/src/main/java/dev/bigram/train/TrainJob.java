@@ -73,9 +73,9 @@ public final class TrainJob {
       run.prepare(options.overwrite(), options.resume());
       Map<String, String> settings = ConfigFingerprint.of(config);
       Resume.Point resumed = options.resume()
-          ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()) : null;
+          ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
       PublishedRun initFrom = resumed == null && options.initFrom() != null
-          ? WarmStart.open(spark, options.initFrom(), config.outputDir()) : null;
+          ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
       LOG.info("Run {}: input {}, staging {}{}", options.runId(), config.inputPaths(), run.staging(),
           resumed != null ? ", resuming after epoch " + resumed.checkpoint().epoch()
               : initFrom != null ? ", warm start from " + initFrom.dir() : "");

@@ -1,13 +1,18 @@
 package dev.bigram.train;
 
+import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import dev.bigram.output.PublishedRun;
 import dev.bigram.output.RunDirectory;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code --init-from RUN_DIR|LATEST}: start from a published model instead of random weights. Rows and columns
@@ -17,6 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * fresh (its moments belong to the old run's path, not to this one's).
  */
 public final class WarmStart {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
+
   private WarmStart() {}
 
   /**
@@ -29,13 +36,26 @@ public final class WarmStart {
   public record Result(BigramModel model, int carriedOver, int newWords, int droppedWords) {}
 
   /**
-   * Opens the run to start from: {@code LATEST} means {@code <output.dir>/LATEST}; anything else is a run
-   * directory, or an output directory whose LATEST run is used. Only complete runs open.
+   * Opens the run to start from: {@code LATEST} means {@code <output.dir>/LATEST}, and is empty (a cold start,
+   * logged) while the output directory has no LATEST yet, so a nightly job's first night needs no other command
+   * line. Anything else is a run directory, or an output directory whose LATEST run is used; it must be a
+   * complete run ({@link InputException} otherwise).
    */
-  public static PublishedRun open(SparkSession spark, String initFrom, String outputDir) {
-    String location = RunDirectory.LATEST.equals(initFrom) ? new Path(outputDir, RunDirectory.LATEST).toString()
-        : initFrom;
-    return PublishedRun.open(spark, location);
+  public static Optional<PublishedRun> open(SparkSession spark, String initFrom, String outputDir) {
+    if (RunDirectory.LATEST.equals(initFrom)) {
+      Path latest = new Path(outputDir, RunDirectory.LATEST);
+      try {
+        if (!latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
+          LOG.warn("--init-from LATEST: {} does not exist yet (no run published there); starting from random"
+              + " weights", latest);
+          return Optional.empty();
+        }
+      } catch (IOException e) {
+        throw new InputException("--init-from LATEST: cannot read " + latest + " (" + e.getMessage() + ")", e);
+      }
+      return Optional.of(PublishedRun.open(spark, latest.toString()));
+    }
+    return Optional.of(PublishedRun.open(spark, initFrom));
   }
 
   /** Copies, by word, what {@code old} knows into {@code fresh} (modified in place and returned). */

@@ -209,11 +209,18 @@ class ExitCodesTest extends SparkTestBase {
     assertFalse(Files.exists(out.resolve("boom/_checkpoints")), "a published run carries no checkpoint");
   }
 
+  /** One command line for a scheduler's first try and its retries: nothing to resume yet means start. */
   @Test
   @Order(6)
-  void resumeWithoutACheckpointIsABadCommandLine() {
-    Run r = train("never", "--set", "train.max-epochs=2", "--resume");
-    assertEquals(ExitCode.BAD_CONFIGURATION.code(), r.code(), r.stderr());
-    assertTrue(r.stderr().contains("--resume: run never has no checkpoint in "), r.stderr());
+  void resumeWithoutACheckpointStartsTheRunFromTheBeginning() throws Exception {
+    Run r = train("first-try", "--set", "train.max-epochs=2", "--set", "train.checkpoint-every=1", "--resume",
+        "--init-from", "LATEST");
+    assertEquals(ExitCode.SUCCESS.code(), r.code(), r.stderr());
+    var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("first-try/summary.json")
+        .toFile());
+    assertTrue(summary.get("resumed_from_epoch").isNull());
+    assertTrue(summary.get("init_from").asText().endsWith("/boom"), "LATEST was boom: " + summary);
+    assertEquals(11, summary.get("words_carried_over").asInt(), "the same ten words and <unk>");
+    assertEquals(2, summary.get("epochs_run").asInt());
   }
 }

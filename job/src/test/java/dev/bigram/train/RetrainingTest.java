@@ -48,7 +48,10 @@ class RetrainingTest extends SparkTestBase {
    */
   @Test
   void aWarmStartCarriesSharedWordsOverToAChangedVocabulary() {
-    TrainJob.Outcome yesterday = train("bible", null, "kjv-excerpt.txt", "train.max-epochs=3");
+    // The first night: --init-from LATEST with no LATEST yet is a cold start.
+    TrainJob.Outcome yesterday = train("bible", "LATEST", "kjv-excerpt.txt", "train.max-epochs=3");
+    assertEquals(null, yesterday.summary().get("init_from"));
+    assertEquals(0, yesterday.summary().get("words_carried_over"));
     // One epoch: the published (best) model is then the initial one, i.e. exactly what the warm start built.
     TrainJob.Outcome today = train("jargon", "LATEST", "jargon.txt", "train.max-epochs=1", "model.seed=99");
 
