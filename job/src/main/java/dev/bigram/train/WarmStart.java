@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --init-from RUN_DIR|LATEST}: start from a published model instead of random weights. Rows and columns
- * are matched by word: {@code W[i][j]} of the new vocabulary takes the old {@code W[a][b]} when word {@code i}
- * was old word {@code a} and word {@code j} old word {@code b}, and {@code b[j]} the old {@code b[b]}. Entries
+ * are matched by word: {@code W[i][j]} of the new vocabulary takes the old {@code W[a][c]} when word {@code i}
+ * was old word {@code a} and word {@code j} old word {@code c}, and {@code b[j]} the old {@code b[c]}. Entries
  * of new words keep their fresh initialisation; old words that dropped out are discarded. The optimizer starts
  * fresh (its moments belong to the old run's path, not to this one's).
  */
