@@ -33,7 +33,13 @@ class ReadmeTest {
     }
   }
 
+  /** Unquotes strings and writes numbers in one form, so 1.0E-4 and 0.0001 compare equal. */
   private static String normalize(String value) {
-    return value.replace("\\\\", "\\").replaceAll("^\"(.*)\"$", "$1");
+    String s = value.replace("\\\\", "\\").replaceAll("^\"(.*)\"$", "$1");
+    try {
+      return Double.toString(Double.parseDouble(s));
+    } catch (NumberFormatException e) {
+      return s;
+    }
   }
 }
