@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code run_id}, which comes from the directory name. Every night's learning curve at once:
  *
  * <pre>
- *   spark.read().parquet("runs/_history")   // Spark; numeric-looking ids: spark.sql.sources.partitionColumnTypeInference.enabled=false
+ *   spark.read().parquet("runs/_history")   // Spark (all-numeric ids: turn off partitionColumnTypeInference)
  *   SELECT * FROM read_parquet('runs/_history/run_id=*&#47;*.parquet', hive_partitioning = true)  -- DuckDB
  * </pre>
  *

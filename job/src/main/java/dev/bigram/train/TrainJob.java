@@ -1,6 +1,7 @@
 package dev.bigram.train;
 
 import dev.bigram.config.ConfigFingerprint;
+import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
@@ -76,7 +77,8 @@ public final class TrainJob {
           ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
       PublishedRun initFrom = resumed == null && options.initFrom() != null
           ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
-      LOG.info("Run {}: input {}, staging {}{}", options.runId(), config.inputPaths(), run.staging(),
+      LOG.info("Run {}: input {}, staging {}{}", options.runId(),
+          Redaction.redactText(config.inputPaths().toString()), run.staging(),
           resumed != null ? ", resuming after epoch " + resumed.checkpoint().epoch()
               : initFrom != null ? ", warm start from " + initFrom.dir() : "");
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ExitCodeTest {
   @Test
   void codesAreDistinctAndTheReadmeTableIsGeneratedFromThem() throws Exception {
-    assertEquals(ExitCode.values().length, Arrays.stream(ExitCode.values()).mapToInt(ExitCode::code).distinct().count());
+    assertEquals(ExitCode.values().length,
+        Arrays.stream(ExitCode.values()).mapToInt(ExitCode::code).distinct().count());
     String readme = Files.readString(SparkTestBase.projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
     assertTrue(readme.contains(ExitCode.markdownTable()),
         "README.md's exit-code table must be exactly:\n" + ExitCode.markdownTable());

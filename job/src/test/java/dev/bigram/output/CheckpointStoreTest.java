@@ -33,7 +33,8 @@ class CheckpointStoreTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    store = new CheckpointStore(FileSystem.getLocal(new Configuration()), new Path(dir.toUri().toString(), "_checkpoints"));
+    store = new CheckpointStore(FileSystem.getLocal(new Configuration()),
+        new Path(dir.toUri().toString(), "_checkpoints"));
   }
 
   static float[] random(Random r, int n) {
@@ -57,7 +58,8 @@ class CheckpointStoreTest {
           8192, 0.003));
     }
     return new Checkpoint(epoch, model, best, adam ? "adam" : "sgd", state, 2.5 + r.nextDouble(), epoch - 1, 1,
-        history, Map.of("train.learning-rate", "0.1"), Map.<String, Object>of("vocab_size", V, "train_loss_floor", 1.2345678901234567),
+        history, Map.of("train.learning-rate", "0.1"),
+        Map.<String, Object>of("vocab_size", V, "train_loss_floor", 1.2345678901234567),
         Map.<String, Object>of("words_carried_over", 5));
   }
 

@@ -41,7 +41,9 @@ public final class Processes {
     public int killTree() throws InterruptedException {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("pid " + process.pid() + " survived SIGKILL");
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("pid " + process.pid() + " survived SIGKILL");
+      }
       return process.exitValue();
     }
 

@@ -159,7 +159,8 @@ class RetrainingTest extends SparkTestBase {
 
   int execute(String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.execute(args, () -> spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+    int code = Main.execute(args, () -> spark,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     if (code != 0) System.out.println("exit " + code + ": " + err.toString(StandardCharsets.UTF_8).strip());
     return code;
