@@ -90,6 +90,11 @@ public final class Main implements Runnable {
     return code.code();
   }
 
+  /** One line of the outcome on standard error, with secrets (URL passwords, key=secret) masked. */
+  private void say(String line) {
+    err.println(Redaction.redactText(line));
+  }
+
   static Throwable unwrap(Throwable e) {
     Throwable t = e;
     while (t instanceof CommandLine.ExecutionException && t.getCause() != null) t = t.getCause();
