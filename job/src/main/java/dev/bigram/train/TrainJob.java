@@ -1,10 +1,13 @@
 package dev.bigram.train;
 
+import dev.bigram.analysis.Findings;
+import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Convergence;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
@@ -33,8 +36,14 @@ public final class TrainJob {
   /** Options of one run that are not configuration keys. */
   public record RunOptions(String runId, boolean overwrite) {}
 
-  /** What a finished run reports back to the command line. */
-  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published) {}
+  /**
+   * What a finished run reports back to the command line.
+   *
+   * @param published false when training diverged: the run stays in staging
+   * @param findings the analysis; {@code findings.gateFailed()} means published but not made LATEST
+   */
+  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published,
+      Findings findings) {}
 
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
     long start = System.nanoTime();
@@ -61,19 +70,23 @@ public final class TrainJob {
       EpochLoop.LoopSettings settings = loopSettings(config);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           DistributedLoss.BroadcastMode.of(config.broadcast()));
-      TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
+      RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
+      TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, analysis.tracer()).run();
 
       Path staging = run.staging();
       ModelStore.writeVocabulary(spark, data.vocab(), staging);
       ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
       HistoryTable.write(spark, options.runId(), result.history(), staging);
       double total = (System.nanoTime() - start) / 1e9;
+      Findings findings = analysis.analyze(result);
+      analysis.write(spark, run, result, data.trainLossFloor(), settings.convergence(), findings);
       Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+      summary.putAll(findings.summaryFields());
       run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
       run.writeText("config.conf", config.render());
       boolean publish = result.stopReason() != StopReason.DIVERGED;
-      Path published = publish ? run.publish(true) : run.staging();
-      return new Outcome(published, result, summary, publish);
+      Path published = publish ? run.publish(!findings.gateFailed()) : run.staging();
+      return new Outcome(published, result, summary, publish, findings);
     } catch (IOException e) {
       throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
           + e.getMessage() + "); earlier runs are untouched", e);
@@ -85,6 +98,8 @@ public final class TrainJob {
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(), 0.005);
+        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(),
+        config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
+        config.stopOnConvergence());
   }
 }
