@@ -47,8 +47,8 @@ public final class AnalysisReport {
     row(md, "total improvement", fmt("%.4f", total));
     row(md, "average improvement per epoch", fmt("%.4f", h.size() > 1 ? total / (h.size() - 1) : 0.0));
     double recent = Convergence.meanRecentChange(losses);
-    row(md, "converged", (convergence.converged(losses) ? "yes" : "no") + fmt(": mean |loss change| over the last"
-        + " %d epochs %s (tolerance %s)", Convergence.WINDOW, number(recent), convergence.tolerance()));
+    row(md, "converged", (convergence.converged(losses) ? "yes" : "no") + fmt(": mean absolute loss change over the"
+        + " last %d epochs %s (tolerance %s)", Convergence.WINDOW, small(recent), convergence.tolerance()));
     OptionalInt at = convergence.firstConvergedEpoch(losses);
     row(md, "first converged at epoch", at.isPresent() ? String.valueOf(at.getAsInt()) : "never");
     row(md, "gap to the floor at the best epoch", fmt("%.4f", best.floorGap()));
@@ -60,15 +60,12 @@ public final class AnalysisReport {
         .append(fmt("Status compares each epoch's training loss with the previous one: beyond +-%s it is Improving"
             + " or Degrading, within it Stable; epoch 1 is the untrained model (Initial).%n%n",
             settings.statusThreshold()))
+        .append(shownNote(h.size()))
         .append("| epoch | training loss | validation loss | learning rate | status |\n| ---: | ---: | ---: | ---: | --- |\n");
-    List<Integer> shown = sample(h.size(), best.epoch() - first.epoch());
-    int previous = -1;
-    for (int i : shown) {
-      if (previous >= 0 && i > previous + 1) md.append("| ... | | | | |\n");
+    for (int i : sample(h.size(), best.epoch() - first.epoch())) {
       EpochRecord r = h.get(i);
-      md.append(fmt("| %d | %.4f | %s | %.5f | %s |%n", r.epoch(), r.trainLoss(), number(r.validationLoss()),
-          r.learningRate(), r.status() + (r.epoch() == best.epoch() ? " (best)" : "")));
-      previous = i;
+      md.append(fmt("| %d | %.4f | %s | %s | %s |%n", r.epoch(), r.trainLoss(), number(r.validationLoss()),
+          small(r.learningRate()), r.status() + (r.epoch() == best.epoch() ? " (best)" : "")));
     }
     md.append('\n');
 
@@ -132,21 +129,18 @@ public final class AnalysisReport {
       md.append("No pair was traced.\n\n");
       return;
     }
-    md.append("p(next | prev) under each epoch's parameters (all epochs are in `pair_trace/`).\n\n| epoch |");
+    md.append("p(next after prev) under each epoch's parameters; all epochs are in `pair_trace/`. ")
+        .append(shownNote(h.size())).append("| epoch |");
     for (TracedPair p : f.traced()) md.append(' ').append(text(p.label())).append(" |");
     md.append("\n| ---: |");
     for (int j = 0; j < f.traced().size(); j++) md.append(" ---: |");
     md.append('\n');
     int firstEpoch = h.get(0).epoch();
-    List<Integer> shown = sample(h.size(), bestEpoch - firstEpoch);
-    int previous = -1;
-    for (int i : shown) {
-      if (previous >= 0 && i > previous + 1) md.append("| ... |").append(" |".repeat(f.traced().size())).append('\n');
+    for (int i : sample(h.size(), bestEpoch - firstEpoch)) {
       int epoch = h.get(i).epoch();
       md.append("| ").append(epoch).append(epoch == bestEpoch ? " (best)" : "").append(" |");
       for (TracedPair p : f.traced()) md.append(' ').append(number(probability(f, epoch, p))).append(" |");
       md.append('\n');
-      previous = i;
     }
     md.append('\n');
     for (TracedPair p : f.traced()) {
@@ -210,6 +204,17 @@ public final class AnalysisReport {
   /** A word in a Markdown table: '<' would start an HTML tag (<unk>), '|' a cell. */
   static String text(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|");
+  }
+
+  private static String shownNote(int epochs) {
+    return epochs <= MAX_EPOCH_ROWS ? "\n\n" : fmt("Every epoch is in `history/`; %d evenly spread epochs and the best"
+        + " are shown.%n%n", MAX_EPOCH_ROWS);
+  }
+
+  /** Four decimals, or scientific notation below 0.001 (tiny changes and learning rates). */
+  private static String small(double x) {
+    if (!Double.isFinite(x)) return "-";
+    return x != 0 && Math.abs(x) < 1e-3 ? fmt("%.2e", x) : fmt("%.4f", x);
   }
 
   private static String number(double x) {

@@ -62,6 +62,7 @@ public final class LearningCurveChart {
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
     chart.getStyler().setXAxisDecimalPattern("#");
+    chart.getStyler().putYAxisGroupDecimalPatternMap(0, "0.0#");
     chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     styler.setAntiAlias(true);
 
@@ -92,11 +93,12 @@ public final class LearningCurveChart {
 
     double[][] rate = points(history, EpochRecord::learningRate);
     if (rate[0].length > 0) {
-      line(chart, "learning rate (right axis)", rate, RATE, DASHED, 1);
+      line(chart, "learning rate (right axis)", rate, RATE, new BasicStroke(1.2f), 1);
       double maxRate = 0;
       for (double r : rate[1]) maxRate = Math.max(maxRate, r);
       chart.getStyler().setYAxisMin(1, 0.0);
       chart.getStyler().setYAxisMax(1, maxRate > 0 ? maxRate * 1.1 : 1.0);
+      chart.getStyler().putYAxisGroupDecimalPatternMap(1, maxRate >= 1e-3 ? "0.0##" : "0.0E0");
     }
     return chart;
   }
