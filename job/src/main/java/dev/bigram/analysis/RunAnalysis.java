@@ -90,6 +90,7 @@ public final class RunAnalysis {
   /** Writes the tables, the chart and the report into the staging directory of {@code run}. */
   public void write(SparkSession spark, RunDirectory run, TrainingResult result, double floor,
       Convergence convergence, Findings findings) throws IOException {
+    long t0 = System.nanoTime();
     PairTraceTable.write(spark, findings.trace(), run.staging());
     PatternTable.write(spark, findings.patterns(), run.staging());
     XYChart chart = LearningCurveChart.build(run.runId(), result.history(), floor, result.bestEpoch(),
@@ -98,5 +99,7 @@ public final class RunAnalysis {
     run.writeBytes(LearningCurveChart.SVG_NAME, LearningCurveChart.svg(chart));
     run.writeText(AnalysisReport.NAME, AnalysisReport.markdown(run.runId(), result, floor, convergence, findings,
         settings));
+    LOG.info("Analysis: {} trace rows, {} patterns, chart and report written in {} s", findings.trace().size(),
+        findings.patterns().size(), String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
   }
 }
