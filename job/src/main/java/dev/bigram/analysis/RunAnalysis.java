@@ -93,10 +93,24 @@ public final class RunAnalysis {
     long t0 = System.nanoTime();
     PairTraceTable.write(spark, findings.trace(), run.staging());
     PatternTable.write(spark, findings.patterns(), run.staging());
-    XYChart chart = LearningCurveChart.build(run.runId(), result.history(), floor, result.bestEpoch(),
-        result.stopReason());
-    run.writeBytes(LearningCurveChart.PNG_NAME, LearningCurveChart.png(chart));
-    run.writeBytes(LearningCurveChart.SVG_NAME, LearningCurveChart.svg(chart));
+    byte[] png;
+    byte[] svg;
+    try {
+      XYChart chart = LearningCurveChart.build(run.runId(), result.history(), floor, result.bestEpoch(),
+          result.stopReason());
+      png = LearningCurveChart.png(chart);
+      svg = LearningCurveChart.svg(chart);
+    } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+      // A picture is not worth failing a nightly run for: the tables and the report are still written.
+      LOG.warn("Analysis: the learning-curve chart could not be drawn ({}); the run goes on without it. Java needs"
+          + " fontconfig and one font to draw text headless (Debian: fontconfig fonts-dejavu-core).", e.toString());
+      png = null;
+      svg = null;
+    }
+    if (png != null) {
+      run.writeBytes(LearningCurveChart.PNG_NAME, png);
+      run.writeBytes(LearningCurveChart.SVG_NAME, svg);
+    }
     run.writeText(AnalysisReport.NAME, AnalysisReport.markdown(run.runId(), result, floor, convergence, findings,
         settings));
     LOG.info("Analysis: {} trace rows, {} patterns, chart and report written in {} s", findings.trace().size(),
