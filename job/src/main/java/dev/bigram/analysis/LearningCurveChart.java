@@ -58,6 +58,8 @@ public final class LearningCurveChart {
     Styler styler = chart.getStyler();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    chart.getStyler().setLegendFont(chart.getStyler().getLegendFont().deriveFont(11f));
+    chart.getStyler().setLegendPadding(4);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
@@ -84,7 +86,7 @@ public final class LearningCurveChart {
     }
     EpochRecord end = history.get(history.size() - 1);
     double endLoss = Double.isFinite(end.trainLoss()) ? end.trainLoss() : range[1];
-    XYSeries stop = chart.addSeries("stop: " + stopReason.label() + " (epoch " + end.epoch() + ")",
+    XYSeries stop = chart.addSeries("stop: " + stopReason.label(),
         new double[] {end.epoch()}, new double[] {endLoss});
     stop.setMarker(SeriesMarkers.DIAMOND);
     stop.setMarkerColor(STOP);
@@ -93,7 +95,7 @@ public final class LearningCurveChart {
 
     double[][] rate = points(history, EpochRecord::learningRate);
     if (rate[0].length > 0) {
-      line(chart, "learning rate (right axis)", rate, RATE, new BasicStroke(1.2f), 1);
+      line(chart, "learning rate (right)", rate, RATE, new BasicStroke(1.2f), 1);
       double maxRate = 0;
       for (double r : rate[1]) maxRate = Math.max(maxRate, r);
       chart.getStyler().setYAxisMin(1, 0.0);
