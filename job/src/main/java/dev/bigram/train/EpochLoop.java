@@ -122,8 +122,13 @@ public final class EpochLoop {
 
   private double l2Penalty() {
     if (settings.l2() == 0.0) return 0.0;
-    double s = 0.0;
-    for (float x : model.weights()) s += (double) x * x;
+    int v = model.numClasses();
+    float[] w = model.weights();
+    double s = java.util.stream.IntStream.range(0, v).parallel().mapToDouble(i -> {
+      double row = 0.0;
+      for (int k = i * v; k < (i + 1) * v; k++) row += (double) w[k] * w[k];
+      return row;
+    }).sum();
     return 0.5 * settings.l2() * s;
   }
 
