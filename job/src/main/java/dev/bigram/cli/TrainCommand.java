@@ -1,5 +1,6 @@
 package dev.bigram.cli;
 
+import dev.bigram.analysis.ExpectationResult;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.train.TrainJob;
@@ -80,12 +81,27 @@ final class TrainCommand implements Callable<Integer> {
           "Failed: run %s diverged at epoch %d (loss not finite) and stopped at once; nothing was published; %s."
               + " Lower train.learning-rate and start a new run.", id, result.last().epoch(), kept));
     }
+    if (outcome.findings().gateFailed()) {
+      throw new Main.CommandFailure(ExitCode.QUALITY_GATE_FAILED, qualityGateMessage(id, outcome));
+    }
     main.out.println(String.format(Locale.ROOT,
         "Published run %s to %s: %d epochs (%s), best epoch %d with train loss %.4f, validation loss %.4f,"
             + " floor %.4f.",
         id, outcome.runDir(), result.history().size(), result.stopReason().label(), result.bestEpoch(),
         best.trainLoss(), best.validationLoss(), best.trainLoss() - best.floorGap()));
     return ExitCode.SUCCESS.code();
+  }
+
+  /** One line per missed expectation, then what happened to the run. */
+  static String qualityGateMessage(String id, TrainJob.Outcome outcome) {
+    List<ExpectationResult> failed = outcome.findings().failedExpectations();
+    StringBuilder sb = new StringBuilder();
+    for (ExpectationResult e : failed) sb.append("error: expected pattern ").append(e.describe()).append('\n');
+    sb.append(String.format(Locale.ROOT, "Failed: quality gate: %d of %d expected patterns missed (%s); run %s is"
+            + " kept in %s for inspection, but LATEST was not moved to it.", failed.size(),
+        outcome.findings().expectations().size(),
+        String.join(", ", failed.stream().map(e -> e.prev() + ">" + e.next()).toList()), id, outcome.runDir()));
+    return sb.toString();
   }
 
   /** A HOCON list of quoted strings. */

@@ -157,6 +157,13 @@ public final class RunDirectory {
     writeText(new Path(staging(), name), text);
   }
 
+  /** Writes a small binary file (a chart) inside the staging directory. */
+  public void writeBytes(String name, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = fs.create(new Path(staging(), name), true)) {
+      out.write(bytes);
+    }
+  }
+
   private void writeText(Path path, String text) throws IOException {
     try (FSDataOutputStream out = fs.create(path, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));

@@ -58,8 +58,10 @@ final class StartingPoint {
     if (resumed != null) Resume.checkData(resumed.checkpoint(), dataPrint, inputs);
   }
 
+  /** The loop; {@code also} listens to it beside the checkpoints (the analysis' pair tracer). */
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
-      CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint) {
+      CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
+      EpochListener also) {
     int v = data.vocab().size();
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
     if (resumed != null) {
@@ -67,8 +69,8 @@ final class StartingPoint {
       summary.put("resumed_from_epoch", resumed.checkpoint().epoch());
       Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
           resumed.checkpoint().start(), resumed.saved());
-      return new Start(Resume.loop(resumed.checkpoint(), loss, data, loopSettings, optimizer, checkpointing),
-          checkpointing, summary);
+      return new Start(Resume.loop(resumed.checkpoint(), loss, data, loopSettings, optimizer,
+          EpochListener.all(checkpointing, also)), checkpointing, summary);
     }
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     WarmStart.Result warm = null;
@@ -82,7 +84,7 @@ final class StartingPoint {
         start, null);
     Map<String, Object> summary = new LinkedHashMap<>(start);
     summary.put("resumed_from_epoch", null);
-    return new Start(new EpochLoop(loss, data, loopSettings, initial, optimizer, checkpointing), checkpointing,
-        summary);
+    return new Start(new EpochLoop(loss, data, loopSettings, initial, optimizer,
+        EpochListener.all(checkpointing, also)), checkpointing, summary);
   }
 }

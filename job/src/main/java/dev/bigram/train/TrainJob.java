@@ -1,5 +1,7 @@
 package dev.bigram.train;
 
+import dev.bigram.analysis.Findings;
+import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
@@ -7,6 +9,7 @@ import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Convergence;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.CheckpointStore;
@@ -52,10 +55,12 @@ public final class TrainJob {
   /**
    * What a finished run reports back to the command line.
    *
+   * @param published false when training diverged: the run stays in staging
    * @param lastCheckpoint the newest checkpoint of the run, kept in staging when it was not published
+   * @param findings the analysis; {@code findings.gateFailed()} means published but not made LATEST
    */
   public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published,
-      Optional<CheckpointStore.Saved> lastCheckpoint) {}
+      Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {}
 
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
     long t0 = System.nanoTime();
@@ -89,10 +94,12 @@ public final class TrainJob {
         LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
             (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
             config.broadcast());
+        EpochLoop.LoopSettings settingsOfLoop = loopSettings(config);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
             DistributedLoss.BroadcastMode.of(config.broadcast()));
-        StartingPoint.Start start = from.build(config, data, loss, loopSettings(config), checkpoints, settings,
-            dataPrint);
+        RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
+        StartingPoint.Start start = from.build(config, data, loss, settingsOfLoop, checkpoints, settings, dataPrint,
+            analysis.tracer());
         TrainingResult result = start.loop().run();
 
         Path staging = run.staging();
@@ -100,19 +107,24 @@ public final class TrainJob {
         ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
         HistoryTable.write(spark, options.runId(), result.history(), staging);
         double total = (System.nanoTime() - t0) / 1e9;
+        Findings findings = analysis.analyze(result);
+        analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
         Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+        summary.putAll(findings.summaryFields());
         summary.putAll(start.summary());
         run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
         run.writeText("config.conf", config.render());
         if (result.stopReason() == StopReason.DIVERGED) {
           // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-          return new Outcome(staging, result, summary, false, start.checkpointing().last());
+          return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
         }
         lock.verify();
         Path published = run.publish(false);
         CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
-        run.updateLatest();
-        return new Outcome(published, result, summary, true, Optional.empty());
+        if (!findings.gateFailed()) {
+          run.updateLatest();
+        }
+        return new Outcome(published, result, summary, true, Optional.empty(), findings);
       } finally {
         data.release();
       }
@@ -125,6 +137,8 @@ public final class TrainJob {
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(), 0.005);
+        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(),
+        config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
+        config.stopOnConvergence());
   }
 }
