@@ -222,4 +222,17 @@ class ExitCodesTest extends SparkTestBase {
     assertEquals(11, summary.get("words_carried_over").asInt(), "the same ten words and <unk>");
     assertEquals(2, summary.get("epochs_run").asInt());
   }
+
+  @Test
+  @Order(7)
+  void qualityGate6KeepsTheRunButLeavesLatest() throws Exception {
+    String before = latest();
+    Run r = train("gated", "--set", "train.max-epochs=3", "--set", "analysis.expect=[\"cat>the>=0.99\"]",
+        "--set", "analysis.fail-on-expectations=true");
+    assertEquals(ExitCode.QUALITY_GATE_FAILED.code(), r.code(), r.stderr());
+    assertTrue(r.lastErr().startsWith("Failed: quality gate: 1 of 1 expected patterns missed (cat>the)"),
+        r.stderr());
+    assertTrue(Files.exists(out.resolve("gated/_SUCCESS")), "the run is kept, complete");
+    assertEquals(before, latest(), "but LATEST does not move to it");
+  }
 }
