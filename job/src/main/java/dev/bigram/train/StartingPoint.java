@@ -58,19 +58,23 @@ final class StartingPoint {
     if (resumed != null) Resume.checkData(resumed.checkpoint(), dataPrint, inputs);
   }
 
-  /** The loop; {@code also} listens to it beside the checkpoints (the analysis' pair tracer). */
+  /**
+   * The loop; {@code also} listens to it beside the checkpoints (the analysis' pair tracer), and its state is
+   * checkpointed and restored with the loop's when it has some ({@link CheckpointedState}).
+   */
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
       CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
       EpochListener also) {
     int v = data.vocab().size();
+    List<CheckpointedState> states = also instanceof CheckpointedState s ? List.of(s) : List.of();
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
     if (resumed != null) {
       Map<String, Object> summary = new LinkedHashMap<>(resumed.checkpoint().start());
       summary.put("resumed_from_epoch", resumed.checkpoint().epoch());
       Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
-          resumed.checkpoint().start(), resumed.saved());
+          resumed.checkpoint().start(), states, resumed.saved());
       return new Start(Resume.loop(resumed.checkpoint(), loss, data, loopSettings, optimizer,
-          EpochListener.all(checkpointing, also)), checkpointing, summary);
+          EpochListener.all(checkpointing, also), states), checkpointing, summary);
     }
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     WarmStart.Result warm = null;
@@ -81,7 +85,7 @@ final class StartingPoint {
     }
     Map<String, Object> start = WarmStart.summary(initFromArgument, initFrom == null ? null : initFrom.dir(), warm);
     Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
-        start, null);
+        start, states, null);
     Map<String, Object> summary = new LinkedHashMap<>(start);
     summary.put("resumed_from_epoch", null);
     return new Start(new EpochLoop(loss, data, loopSettings, initial, optimizer,

@@ -204,6 +204,10 @@ class ExitCodesTest extends SparkTestBase {
       assertEquals(staged.get(e).getDouble(staged.get(e).fieldIndex("train_loss")),
           history.get(e).getDouble(history.get(e).fieldIndex("train_loss")), 0.0, "epoch " + (e + 1));
     }
+    List<Integer> tracedEpochs = spark.read().parquet(out.resolve("boom/pair_trace").toString())
+        .select("epoch").distinct().orderBy("epoch").collectAsList().stream().map(row -> row.getInt(0)).toList();
+    assertEquals(java.util.stream.IntStream.rangeClosed(1, kept).boxed().toList(), tracedEpochs,
+        "the pair trace of the epochs before the checkpoint came back with it");
     assertEquals("boom", latest());
     assertFalse(Files.exists(out.resolve("boom/_checkpoints")), "a published run carries no checkpoint");
   }
