@@ -47,6 +47,7 @@ public record TrainerConfig(
     double minDelta,
     boolean stopOnConvergence,
     AnalysisSettings analysis,
+    Map<String, String> hadoop,
     Config effective) {
 
   static final String REFERENCE = "dev/bigram/config/reference.conf";
@@ -119,13 +120,15 @@ public record TrainerConfig(
       "minimum probability of an expected pair without its own", v -> v >= 0 && v <= 1, "a number in [0, 1]");
   static final Param<Boolean> AN_FAIL_ON_EXPECTATIONS = Param.bool("analysis.fail-on-expectations",
       "a missed expectation fails the run (exit code 6) and leaves LATEST alone");
+  static final Param<Map<String, String>> HADOOP = Param.section("hadoop",
+      "Hadoop settings for the job's file systems, any key (e.g. \"fs.s3a.endpoint\")");
 
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
       AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS, AN_TRACE_TOP, AN_WORDS, AN_TOP_K,
-      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS);
+      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP);
 
   private static boolean compiles(String regex) {
     try {
@@ -206,7 +209,7 @@ public record TrainerConfig(
     for (Param<?> p : ALL) known.add(p.name());
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
-      if (!known.contains(key)) {
+      if (!known.contains(key) && !key.startsWith(HADOOP.name() + ".")) {
         String nearest = Suggest.nearest(key, known);
         errors.add("unknown key " + key + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
       }
@@ -243,6 +246,7 @@ public record TrainerConfig(
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         orDefault(ES_STOP_ON_CONVERGENCE.read(c, errors), false),
         analysis(c, errors),
+        orDefault(HADOOP.read(c, errors), Map.of()),
         c);
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
@@ -301,8 +305,8 @@ public record TrainerConfig(
     return out;
   }
 
-  /** The effective configuration as HOCON, for the run directory. */
+  /** The effective configuration as HOCON with secrets masked ({@link Redaction}), for the run directory. */
   public String render() {
-    return effective.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    return Redaction.render(effective);
   }
 }
