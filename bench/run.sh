@@ -63,7 +63,7 @@ for step in "${STEPS[@]}"; do
       (cd "$ROOT" && mvn -B -q -DskipTests package)
       ;;
     datapass)
-      measure datapass-real100 "$JAVA" -Xmx8g dev.bigram.bench.DataPassBench "$BENCH_DIR/real-100mb.txt" 10000 3 ;;
+      measure datapass-real100 "$JAVA" -Xmx8g dev.bigram.bench.DataPassBench "$BENCH_DIR/real-100mb.txt" 10000 2 ;;
     scale)
       for mb in 10 100 1000; do
         measure "datapass-synth$mb" "$JAVA" -Xmx8g dev.bigram.bench.DataPassBench "$BENCH_DIR/synth-${mb}mb.txt" 10000 2
