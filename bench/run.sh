@@ -38,7 +38,7 @@ measure() {
   /usr/bin/time -v "$@" > "$out" 2> "$out.err" || { log "$label failed: see $out.err"; return 1; }
   local rss
   rss="$(grep 'Maximum resident' "$out.err" | awk '{print $NF}')"
-  grep '^BENCH ' "$out" | sed 's/^BENCH //' | python3 -c "
+  { grep '^BENCH ' "$out" || true; } | sed 's/^BENCH //' | python3 -c "
 import json, sys
 for line in sys.stdin:
     r = json.loads(line); r.update(step='$label', load_before='$load', peak_rss_kb=int('$rss'), command=open('$BENCH_DIR/$label.cmd').read().strip())
