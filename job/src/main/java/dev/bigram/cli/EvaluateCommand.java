@@ -3,7 +3,8 @@ package dev.bigram.cli;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.DataPass;
-import dev.bigram.data.InputException;
+import dev.bigram.data.CorpusCheck;
+import dev.bigram.data.ReadSettings;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
@@ -45,12 +46,10 @@ final class EvaluateCommand implements Callable<Integer> {
     PublishedRun run = PublishedRun.open(spark, model);
     BigramModel m = run.model();
     Tokenizer tokenizer = new Tokenizer(run.tokenizer());
-    TrainingData data = DataPass.countBigrams(jsc, CorpusReader.lines(jsc, inputs), tokenizer, run.vocabulary(),
-        0.0, jsc.defaultParallelism());
+    TrainingData data = DataPass.countBigrams(jsc, CorpusReader.open(jsc, inputs, ReadSettings.defaults()),
+        tokenizer, run.vocabulary(), 0.0, jsc.defaultParallelism());
     try {
-      if (data.trainBigrams() == 0) {
-        throw new InputException("input " + String.join(",", inputs) + " has no bigram to evaluate on");
-      }
+      CorpusCheck.requireBigrams(data, inputs);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           DistributedLoss.BroadcastMode.SHARDED);
       double crossEntropy = loss.evaluate(m, false).aggregator().loss();

@@ -2,7 +2,7 @@ package dev.bigram.train;
 
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
-import dev.bigram.data.InputException;
+import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.LearningRateSchedule;
@@ -10,10 +10,9 @@ import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
-import dev.bigram.output.OutputException;
+import dev.bigram.output.OutputFailure;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunSummary;
-import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -46,12 +45,9 @@ public final class TrainJob {
 
     int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
     TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
-        config.vocabMinCount(), config.validationFraction(), numBlocks);
+        config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
     try {
-      if (data.trainBigrams() == 0) {
-        throw new InputException("input " + String.join(",", config.inputPaths()) + " has no training bigram"
-            + " (no line with two tokens): pass a corpus of sentences, one per line");
-      }
+      CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
       int v = data.vocab().size();
       LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
           (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
@@ -62,21 +58,19 @@ public final class TrainJob {
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           DistributedLoss.BroadcastMode.of(config.broadcast()));
       TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
-
-      Path staging = run.staging();
-      ModelStore.writeVocabulary(spark, data.vocab(), staging);
-      ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
-      HistoryTable.write(spark, options.runId(), result.history(), staging);
-      double total = (System.nanoTime() - start) / 1e9;
-      Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
-      run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-      run.writeText("config.conf", config.render());
-      boolean publish = result.stopReason() != StopReason.DIVERGED;
-      Path published = publish ? run.publish(true) : run.staging();
-      return new Outcome(published, result, summary, publish);
-    } catch (IOException e) {
-      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
-          + e.getMessage() + "); earlier runs are untouched", e);
+      return OutputFailure.guard(run, () -> {
+        Path staging = run.staging();
+        ModelStore.writeVocabulary(spark, data.vocab(), staging);
+        ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
+        HistoryTable.write(spark, options.runId(), result.history(), staging);
+        double total = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+        run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
+        run.writeText("config.conf", config.render());
+        boolean publish = result.stopReason() != StopReason.DIVERGED;
+        Path published = publish ? run.publish(true) : run.staging();
+        return new Outcome(published, result, summary, publish);
+      });
     } finally {
       data.release();
     }
