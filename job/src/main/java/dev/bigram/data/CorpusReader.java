@@ -1,14 +1,11 @@
 package dev.bigram.data;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.PathFilter;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.mapred.FileInputFormat;
 import org.apache.hadoop.mapred.JobConf;
@@ -35,8 +32,6 @@ public final class CorpusReader {
   private static final Logger LOG = LoggerFactory.getLogger(CorpusReader.class);
   /** Bytes per task the coalescing aims at: the split size of Spark's file sources. */
   static final long TARGET_SPLIT_BYTES = 128L << 20;
-  /** Hadoop's input filter: files and directories whose names start with '_' or '.' are not input. */
-  private static final PathFilter VISIBLE = p -> !p.getName().startsWith("_") && !p.getName().startsWith(".");
 
   private CorpusReader() {}
 
@@ -62,13 +57,18 @@ public final class CorpusReader {
       Path path = new Path(p);
       try {
         FileSystem fs = path.getFileSystem(hadoop);
-        FileStatus[] matches = fs.globStatus(path, VISIBLE);
+        FileStatus[] matches = fs.globStatus(path, CorpusInputFormat.VISIBLE);
         if (matches == null || matches.length == 0) {
           throw new InputException("input " + p + " matches no file: check the path or glob (names starting"
               + " with '_' or '.' are not read)");
         }
         long[] found = {0, 0};
-        for (FileStatus m : matches) addFiles(fs, m, found);
+        for (FileStatus m : matches) {
+          CorpusInputFormat.visibleFiles(fs, m, f -> {
+            found[0]++;
+            found[1] += f.getLen();
+          });
+        }
         if (found[0] == 0) {
           throw new InputException("input " + p + " is an empty directory (no file in it or below it, names"
               + " starting with '_' or '.' aside): check the path");
@@ -85,20 +85,6 @@ public final class CorpusReader {
           + (files == 1 ? "" : "s") + ", 0 bytes): pass a corpus of text, one sentence per line");
     }
     return new Listing(files, bytes);
-  }
-
-  private static void addFiles(FileSystem fs, FileStatus root, long[] found) throws IOException {
-    Deque<FileStatus> todo = new ArrayDeque<>();
-    todo.push(root);
-    while (!todo.isEmpty()) {
-      FileStatus s = todo.pop();
-      if (s.isDirectory()) {
-        for (FileStatus child : fs.listStatus(s.getPath(), VISIBLE)) todo.push(child);
-      } else {
-        found[0]++;
-        found[1] += s.getLen();
-      }
-    }
   }
 
   /** Opens the corpus under {@code paths}: lists it, then sets up the (lazy) read. */

@@ -1,0 +1,137 @@
+package dev.bigram.testing;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.DelegateToFileSystem;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.AccessControlException;
+
+/**
+ * The local disk under the scheme {@code faulty://}, with two faults a test can switch on:
+ *
+ * <ul>
+ *   <li>a disk that fills up: once {@link #setFreeBytes} bytes have been written (by every stream together),
+ *       every write fails with "No space left on device", as a full local disk or HDFS quota does;</li>
+ *   <li>files without read permission: opening a file whose name contains {@code unreadable} fails with
+ *       Hadoop's {@link AccessControlException}, as HDFS does (a root test process ignores local permissions).</li>
+ * </ul>
+ *
+ * {@code faulty:///tmp/x} and {@code /tmp/x} are the same directory, so a test can prepare with one and fail
+ * with the other. Register it with {@link #register}; the faults are static (tasks of a local master run in the
+ * test's JVM).
+ */
+public class FaultyFileSystem extends RawLocalFileSystem {
+  public static final String SCHEME = "faulty";
+  private static final AtomicLong FREE_BYTES = new AtomicLong(Long.MAX_VALUE);
+
+  public static void register(Configuration hadoop) {
+    hadoop.set("fs." + SCHEME + ".impl", FaultyFileSystem.class.getName());
+    hadoop.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
+    hadoop.set("fs.AbstractFileSystem." + SCHEME + ".impl", Afs.class.getName());
+  }
+
+  /** Bytes that can still be written before the disk is full; {@code Long.MAX_VALUE} for no limit. */
+  public static void setFreeBytes(long bytes) {
+    FREE_BYTES.set(bytes);
+  }
+
+  /** {@code faulty://} + the absolute local path. */
+  public static String uri(java.nio.file.Path local) {
+    return SCHEME + "://" + local.toAbsolutePath();
+  }
+
+  @Override
+  public URI getUri() {
+    return URI.create(SCHEME + ":///");
+  }
+
+  @Override
+  public String getScheme() {
+    return SCHEME;
+  }
+
+  /**
+   * Local file statuses load their permissions lazily through {@code new File(URI)}, which accepts only
+   * {@code file:} URIs; plain statuses with the permissions read at once avoid that.
+   */
+  @Override
+  public FileStatus getFileStatus(Path f) throws IOException {
+    return plain(super.getFileStatus(f));
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path f) throws IOException {
+    FileStatus[] statuses = super.listStatus(f);
+    for (int i = 0; i < statuses.length; i++) statuses[i] = plain(statuses[i]);
+    return statuses;
+  }
+
+  private FileStatus plain(FileStatus s) throws IOException {
+    java.nio.file.Path local = java.nio.file.Paths.get(s.getPath().toUri().getPath());
+    FsPermission permission = new FsPermission((short) (java.nio.file.Files.isDirectory(local) ? 0755 : 0644));
+    return new FileStatus(s.getLen(), s.isDirectory(), 1, s.getBlockSize(), s.getModificationTime(),
+        s.getAccessTime(), permission, "test", "test", makeQualified(s.getPath()));
+  }
+
+  @Override
+  public FSDataInputStream open(Path f, int bufferSize) throws IOException {
+    if (f.getName().contains("unreadable")) {
+      throw new AccessControlException("Permission denied: user=test, access=READ, inode=\"" + f.toUri().getPath()
+          + "\"");
+    }
+    return super.open(f, bufferSize);
+  }
+
+  @Override
+  protected OutputStream createOutputStream(Path f, boolean append) throws IOException {
+    return new Budget(super.createOutputStream(f, append));
+  }
+
+  @Override
+  protected OutputStream createOutputStreamWithMode(Path f, boolean append, FsPermission permission)
+      throws IOException {
+    return new Budget(super.createOutputStreamWithMode(f, append, permission));
+  }
+
+  private static final class Budget extends FilterOutputStream {
+    Budget(OutputStream out) {
+      super(out);
+    }
+
+    private void take(long n) throws IOException {
+      if (FREE_BYTES.get() == Long.MAX_VALUE) return;
+      if (FREE_BYTES.addAndGet(-n) < 0) {
+        FREE_BYTES.set(0);
+        throw new IOException("No space left on device");
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      take(1);
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      take(len);
+      out.write(b, off, len);
+    }
+  }
+
+  /** The same, for FileContext (which RunDirectory uses to replace LATEST). */
+  public static final class Afs extends DelegateToFileSystem {
+    public Afs(URI uri, Configuration conf) throws IOException, URISyntaxException {
+      super(uri, new FaultyFileSystem(), conf, SCHEME, false);
+    }
+  }
+}
