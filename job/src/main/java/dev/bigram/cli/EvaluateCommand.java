@@ -3,6 +3,7 @@ package dev.bigram.cli;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.DataPass;
+import dev.bigram.config.Redaction;
 import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.ReadSettings;
 import dev.bigram.data.Tokenizer;
@@ -59,13 +60,13 @@ final class EvaluateCommand implements Callable<Integer> {
       result.put("bigrams", data.trainBigrams());
       result.put("oov_rate", data.oovRate());
       result.put("tokens", data.stat(CorpusStats.TOKENS));
-      result.put("model", run.dir().toString());
+      result.put("model", Redaction.redact(run.dir()));
       if (json) {
         main.out.println(Json.compact(result));
       } else {
         main.out.println(String.format(Locale.ROOT,
             "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
-            run.dir(), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+            Redaction.redact(run.dir()), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
       }
       return ExitCode.SUCCESS.code();
     } finally {

@@ -1,6 +1,7 @@
 package dev.bigram.cli;
 
 import dev.bigram.config.ConfigurationException;
+import dev.bigram.config.Redaction;
 import dev.bigram.data.InputException;
 import dev.bigram.output.OutputException;
 import java.io.PrintStream;
@@ -63,30 +64,37 @@ public final class Main implements Runnable {
     Throwable cause = unwrap(e);
     ExitCode code;
     if (cause instanceof ConfigurationException ce) {
-      for (String p : ce.problems()) err.println("error: " + p);
-      err.println("Failed: the configuration has " + ce.problems().size() + " problem"
+      for (String p : ce.problems()) error("error: " + p);
+      error("Failed: the configuration has " + ce.problems().size() + " problem"
           + (ce.problems().size() == 1 ? "" : "s") + "; nothing was run.");
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof IllegalArgumentException) {
-      err.println("error: " + cause.getMessage());
+      error("error: " + cause.getMessage());
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof InputException) {
-      err.println("error: " + cause.getMessage());
+      error("error: " + cause.getMessage());
       code = ExitCode.BAD_INPUT;
     } else if (cause instanceof OutputException) {
-      err.println("error: " + cause.getMessage());
+      error("error: " + cause.getMessage());
       code = ExitCode.OUTPUT_ERROR;
     } else if (cause instanceof CommandFailure cf) {
-      err.println(cf.getMessage());
+      error(cf.getMessage());
       code = cf.code();
     } else {
-      err.println("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+      error("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
       code = ExitCode.INTERNAL_ERROR;
     }
     if (verbose) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      err.print(Redaction.redact(trace.toString()));
     }
     return code.code();
+  }
+
+  /** Every line the job prints about a failure goes through here: secrets in paths or values are masked. */
+  private void error(String line) {
+    err.println(Redaction.redact(line));
   }
 
   static Throwable unwrap(Throwable e) {

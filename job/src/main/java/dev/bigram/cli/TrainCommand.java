@@ -1,5 +1,6 @@
 package dev.bigram.cli;
 
+import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.train.TrainJob;
@@ -62,12 +63,12 @@ final class TrainCommand implements Callable<Integer> {
     if (!outcome.published()) {
       throw new Main.CommandFailure(ExitCode.DIVERGED, String.format(Locale.ROOT,
           "Failed: run %s diverged at epoch %d (loss not finite); nothing was published, the staging files are"
-              + " in %s. Lower train.learning-rate.", id, result.last().epoch(), outcome.runDir()));
+              + " in %s. Lower train.learning-rate.", id, result.last().epoch(), Redaction.redact(outcome.runDir())));
     }
     main.out.println(String.format(Locale.ROOT,
         "Published run %s to %s: %d epochs (%s), best epoch %d with train loss %.4f, validation loss %.4f,"
             + " floor %.4f.",
-        id, outcome.runDir(), result.history().size(), result.stopReason().label(), result.bestEpoch(),
+        id, Redaction.redact(outcome.runDir()), result.history().size(), result.stopReason().label(), result.bestEpoch(),
         best.trainLoss(), best.validationLoss(), best.trainLoss() - best.floorGap()));
     return ExitCode.SUCCESS.code();
   }

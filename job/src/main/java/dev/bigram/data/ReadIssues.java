@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class ReadIssues {
       Map<String, ReadIssue> m = new LinkedHashMap<>();
       for (ReadIssue i : fresh) m.put(i.path(), i);
       LOG.warn("Skipped {} (input.binary-threshold = {}; input.on-binary = fail makes this an error)",
-          describe("that looks binary", m), settings.binaryThreshold());
+          Redaction.redact(describe("that looks binary", m)), settings.binaryThreshold());
     }
   }
 

@@ -1,8 +1,6 @@
 package dev.bigram.output;
 
 import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns a failure while a run is written (disk full, permission lost, a Spark write job aborted by either) into
@@ -11,8 +9,6 @@ import org.slf4j.LoggerFactory;
  * A programming error (an unchecked exception with no I/O cause) is not disguised as an output error.
  */
 public final class OutputFailure {
-  private static final Logger LOG = LoggerFactory.getLogger(OutputFailure.class);
-
   private OutputFailure() {}
 
   /** A write step; Spark's write failures arrive as checked exceptions thrown undeclared. */
@@ -37,11 +33,7 @@ public final class OutputFailure {
   }
 
   private static void discard(RunDirectory run) {
-    try {
-      run.fs().delete(run.staging(), true);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not remove the staging directory {} ({}); remove it by hand", run.staging(), e.toString());
-    }
+    run.discard();
   }
 
   static boolean hasIoCause(Throwable t) {

@@ -106,6 +106,19 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Removes the staging directory of a run that failed (best effort: a failure to remove it is logged), so that
+   * a full disk gets its space back and nothing half-written lingers. Published runs and LATEST are not touched.
+   */
+  public void discard() {
+    try {
+      fs.delete(staging(), true);
+    } catch (IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RunDirectory.class).warn("Could not remove the staging directory {} ({});"
+          + " remove it by hand", dev.bigram.config.Redaction.redact(staging()), e.toString());
+    }
+  }
+
   /** Writes a small text file inside the staging directory. */
   public void writeText(String name, String text) throws IOException {
     writeText(new Path(staging(), name), text);

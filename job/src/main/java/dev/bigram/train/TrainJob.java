@@ -1,8 +1,10 @@
 package dev.bigram.train;
 
+import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.CorpusCheck;
+import dev.bigram.data.CorpusReader;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.LearningRateSchedule;
@@ -39,9 +41,21 @@ public final class TrainJob {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
+    CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     run.prepare(options.overwrite(), false);
-    LOG.info("Run {}: input {}, staging {}", options.runId(), config.inputPaths(), run.staging());
+    try {
+      return train(spark, jsc, config, options, run, start);
+    } catch (RuntimeException e) {
+      run.discard();
+      throw e;
+    }
+  }
+
+  private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
+      RunDirectory run, long start) {
+    LOG.info("Run {}: input {}, staging {}", options.runId(), Redaction.redact(config.inputPaths()),
+        Redaction.redact(run.staging()));
 
     int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
     TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
@@ -66,7 +80,7 @@ public final class TrainJob {
         double total = (System.nanoTime() - start) / 1e9;
         Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
         run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-        run.writeText("config.conf", config.render());
+        run.writeText("config.conf", Redaction.redact(config.render()));
         boolean publish = result.stopReason() != StopReason.DIVERGED;
         Path published = publish ? run.publish(true) : run.staging();
         return new Outcome(published, result, summary, publish);

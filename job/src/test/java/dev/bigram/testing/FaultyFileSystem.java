@@ -22,7 +22,9 @@ import org.apache.hadoop.security.AccessControlException;
  *   <li>a disk that fills up: once {@link #setFreeBytes} bytes have been written (by every stream together),
  *       every write fails with "No space left on device", as a full local disk or HDFS quota does;</li>
  *   <li>files without read permission: opening a file whose name contains {@code unreadable} fails with
- *       Hadoop's {@link AccessControlException}, as HDFS does (a root test process ignores local permissions).</li>
+ *       Hadoop's {@link AccessControlException}, as HDFS does (a root test process ignores local permissions);</li>
+ *   <li>a directory without write permission: creating anything below a directory whose name contains
+ *       {@code readonly} fails the same way.</li>
  * </ul>
  *
  * {@code faulty:///tmp/x} and {@code /tmp/x} are the same directory, so a test can prepare with one and fail
@@ -92,14 +94,37 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   }
 
   @Override
+  public boolean mkdirs(Path f, FsPermission permission) throws IOException {
+    checkWritable(f);
+    return super.mkdirs(f, permission);
+  }
+
+  @Override
+  public boolean mkdirs(Path f) throws IOException {
+    checkWritable(f);
+    return super.mkdirs(f);
+  }
+
+  @Override
   protected OutputStream createOutputStream(Path f, boolean append) throws IOException {
+    checkWritable(f);
     return new Budget(super.createOutputStream(f, append));
   }
 
   @Override
   protected OutputStream createOutputStreamWithMode(Path f, boolean append, FsPermission permission)
       throws IOException {
+    checkWritable(f);
     return new Budget(super.createOutputStreamWithMode(f, append, permission));
+  }
+
+  private static void checkWritable(Path f) throws AccessControlException {
+    for (Path p = f.getParent(); p != null; p = p.getParent()) {
+      if (p.getName().contains("readonly")) {
+        throw new AccessControlException("Permission denied: user=test, access=WRITE, inode=\""
+            + p.toUri().getPath() + "\"");
+      }
+    }
   }
 
   private static final class Budget extends FilterOutputStream {
