@@ -151,7 +151,9 @@ public final class ModelStore {
       Dataset<Row> ds = spark.read().parquet(new Path(runDir, table).toString());
       for (org.apache.spark.sql.types.StructField f : expected.fields()) {
         scala.Option<Object> index = ds.schema().getFieldIndex(f.name());
-        if (index.isEmpty() || !ds.schema().fields()[(Integer) index.get()].dataType().equals(f.dataType())) {
+        // Types compared without nullability: Parquet reads every column back as nullable.
+        if (index.isEmpty() || !ds.schema().fields()[(Integer) index.get()].dataType().simpleString()
+            .equals(f.dataType().simpleString())) {
           throw new InputException("table " + table + "/ of " + runDir + " has the schema " + ds.schema().simpleString()
               + ", expected " + expected.simpleString() + ": the run is corrupt or from another tool");
         }

@@ -135,26 +135,45 @@ public final class RunDirectory {
    * {@code updateLatest} is false: a run that failed its quality gate is kept but not made LATEST).
    */
   public Path publish(boolean updateLatest) throws IOException {
+    // Every byte is written before the first rename: a full disk fails the run before anything is published.
     writeText(new Path(staging(), SUCCESS), runId + "\n");
+    Path latestTmp = updateLatest ? new Path(new Path(outputDir, STAGING), "LATEST." + UUID.randomUUID()) : null;
+    if (latestTmp != null) {
+      try {
+        writeText(latestTmp, runId + "\n");
+      } catch (IOException e) {
+        deleteQuietly(latestTmp);
+        throw e;
+      }
+    }
     Path target = published();
-    if (fs.exists(target)) {
-      fs.delete(target, true);
+    // With --overwrite the old run is moved aside, not deleted, until the new one has its name.
+    Path replaced = fs.exists(target) ? new Path(new Path(outputDir, STAGING), runId + ".replaced." + UUID.randomUUID())
+        : null;
+    if (replaced != null && !fs.rename(target, replaced)) {
+      deleteQuietly(latestTmp);
+      throw new OutputException("could not move the earlier " + target + " aside to replace it; it is untouched");
     }
     if (!fs.rename(staging(), target)) {
+      if (replaced != null) fs.rename(replaced, target);
+      deleteQuietly(latestTmp);
       throw new OutputException("could not rename " + staging() + " to " + target);
     }
-    if (updateLatest) {
-      setLatest(runId);
+    if (replaced != null) fs.delete(replaced, true);
+    if (latestTmp != null) {
+      FileContext fc = FileContext.getFileContext(outputDir.toUri(), hadoop);
+      fc.rename(latestTmp, new Path(outputDir, LATEST), Options.Rename.OVERWRITE);
     }
     return target;
   }
 
-  /** Replaces LATEST atomically: a temporary file renamed over it. */
-  private void setLatest(String id) throws IOException {
-    Path tmp = new Path(new Path(outputDir, STAGING), "LATEST." + UUID.randomUUID());
-    writeText(tmp, id + "\n");
-    FileContext fc = FileContext.getFileContext(outputDir.toUri(), hadoop);
-    fc.rename(tmp, new Path(outputDir, LATEST), Options.Rename.OVERWRITE);
+  private void deleteQuietly(Path p) {
+    if (p == null) return;
+    try {
+      fs.delete(p, false);
+    } catch (IOException e) {
+      // best effort: a stray LATEST.* file in _staging is never read
+    }
   }
 
   /**

@@ -20,7 +20,8 @@ import org.apache.hadoop.security.AccessControlException;
  *
  * <ul>
  *   <li>a disk that fills up: once {@link #setFreeBytes} bytes have been written (by every stream together),
- *       every write fails with "No space left on device", as a full local disk or HDFS quota does;</li>
+ *       every write fails with "No space left on device", as a full local disk or HDFS quota does; or, with
+ *       {@link #fillUpWhenWriting}, the first write to a chosen file fails so, to hit each step of a run;</li>
  *   <li>files without read permission: opening a file whose name contains {@code unreadable} fails with
  *       Hadoop's {@link AccessControlException}, as HDFS does (a root test process ignores local permissions);</li>
  *   <li>a directory without write permission: creating anything below a directory whose name contains
@@ -28,12 +29,14 @@ import org.apache.hadoop.security.AccessControlException;
  * </ul>
  *
  * {@code faulty:///tmp/x} and {@code /tmp/x} are the same directory, so a test can prepare with one and fail
- * with the other. Register it with {@link #register}; the faults are static (tasks of a local master run in the
+ * with the other. An authority is accepted and ignored, so {@code faulty://user:secret@/tmp/x} works too (for
+ * tests that credentials in paths never leak). Register it with {@link #register}; the faults are static (tasks of a local master run in the
  * test's JVM).
  */
 public class FaultyFileSystem extends RawLocalFileSystem {
   public static final String SCHEME = "faulty";
   private static final AtomicLong FREE_BYTES = new AtomicLong(Long.MAX_VALUE);
+  private static volatile String fullAt;
 
   public static void register(Configuration hadoop) {
     hadoop.set("fs." + SCHEME + ".impl", FaultyFileSystem.class.getName());
@@ -44,6 +47,11 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   /** Bytes that can still be written before the disk is full; {@code Long.MAX_VALUE} for no limit. */
   public static void setFreeBytes(long bytes) {
     FREE_BYTES.set(bytes);
+  }
+
+  /** The first write to a path containing {@code fragment} finds the disk full; {@code null} to stop. */
+  public static void fillUpWhenWriting(String fragment) {
+    fullAt = fragment;
   }
 
   /** {@code faulty://} + the absolute local path. */
@@ -59,6 +67,14 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   @Override
   public String getScheme() {
     return SCHEME;
+  }
+
+  @Override
+  protected void checkPath(Path path) {
+    String scheme = path.toUri().getScheme();
+    if (scheme != null && !scheme.equals(SCHEME)) {
+      throw new IllegalArgumentException("Wrong FS: " + path + ", expected: " + getUri());
+    }
   }
 
   /**
@@ -108,14 +124,14 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   @Override
   protected OutputStream createOutputStream(Path f, boolean append) throws IOException {
     checkWritable(f);
-    return new Budget(super.createOutputStream(f, append));
+    return new Budget(super.createOutputStream(f, append), f);
   }
 
   @Override
   protected OutputStream createOutputStreamWithMode(Path f, boolean append, FsPermission permission)
       throws IOException {
     checkWritable(f);
-    return new Budget(super.createOutputStreamWithMode(f, append, permission));
+    return new Budget(super.createOutputStreamWithMode(f, append, permission), f);
   }
 
   private static void checkWritable(Path f) throws AccessControlException {
@@ -128,11 +144,16 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   }
 
   private static final class Budget extends FilterOutputStream {
-    Budget(OutputStream out) {
+    private final String path;
+
+    Budget(OutputStream out, Path path) {
       super(out);
+      this.path = path.toString();
     }
 
     private void take(long n) throws IOException {
+      String at = fullAt;
+      if (at != null && path.contains(at)) throw new IOException("No space left on device");
       if (FREE_BYTES.get() == Long.MAX_VALUE) return;
       if (FREE_BYTES.addAndGet(-n) < 0) {
         FREE_BYTES.set(0);
