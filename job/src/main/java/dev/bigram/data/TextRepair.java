@@ -31,6 +31,10 @@ final class TextRepair {
     if (isPlainAscii(bytes, length)) {
       return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
     }
+    // Valid UTF-8 without controls (most text) takes the JDK's intrinsic decoder; only a line that shows a
+    // U+FFFD or a control character is decoded again, by the decoder that counts.
+    String fast = new String(bytes, 0, length, StandardCharsets.UTF_8);
+    if (isClean(fast)) return fast;
     CharBuffer out = decodeInto(bytes, length, true, stats);
     long controls = 0;
     char[] a = out.array();
@@ -65,6 +69,14 @@ final class TextRepair {
   /** NUL and control characters other than tab and form feed (which real text uses). */
   static boolean isDamageControl(char c) {
     return (c < 0x20 && c != '\t' && c != '\f') || (c >= 0x7F && c <= 0x9F);
+  }
+
+  private static boolean isClean(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\uFFFD' || isDamageControl(c)) return false;
+    }
+    return true;
   }
 
   /** True when every byte is printable ASCII or a tab: the common case, decoded without a decoder. */
