@@ -60,13 +60,13 @@ final class EvaluateCommand implements Callable<Integer> {
       result.put("bigrams", data.trainBigrams());
       result.put("oov_rate", data.oovRate());
       result.put("tokens", data.stat(CorpusStats.TOKENS));
-      result.put("model", Redaction.redact(run.dir()));
+      result.put("model", Redaction.redactText(String.valueOf(run.dir())));
       if (json) {
         main.out.println(Json.compact(result));
       } else {
         main.out.println(String.format(Locale.ROOT,
             "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
-            Redaction.redact(run.dir()), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+            Redaction.redactText(String.valueOf(run.dir())), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
       }
       return ExitCode.SUCCESS.code();
     } finally {

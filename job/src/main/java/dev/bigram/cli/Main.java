@@ -62,39 +62,40 @@ public final class Main implements Runnable {
 
   int handle(Exception e) {
     Throwable cause = unwrap(e);
+    if (verbose) {
+      // Before the messages: the last line of output states the outcome. Masked like every other line.
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      err.print(Redaction.redactText(trace.toString()));
+    }
     ExitCode code;
     if (cause instanceof ConfigurationException ce) {
-      for (String p : ce.problems()) error("error: " + p);
-      error("Failed: the configuration has " + ce.problems().size() + " problem"
+      for (String p : ce.problems()) say("error: " + p);
+      say("Failed: the configuration has " + ce.problems().size() + " problem"
           + (ce.problems().size() == 1 ? "" : "s") + "; nothing was run.");
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof IllegalArgumentException) {
-      error("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof InputException) {
-      error("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.BAD_INPUT;
     } else if (cause instanceof OutputException) {
-      error("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.OUTPUT_ERROR;
     } else if (cause instanceof CommandFailure cf) {
-      error(cf.getMessage());
+      say(cf.getMessage());
       code = cf.code();
     } else {
-      error("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+      say("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
       code = ExitCode.INTERNAL_ERROR;
-    }
-    if (verbose) {
-      java.io.StringWriter trace = new java.io.StringWriter();
-      e.printStackTrace(new java.io.PrintWriter(trace));
-      err.print(Redaction.redact(trace.toString()));
     }
     return code.code();
   }
 
-  /** Every line the job prints about a failure goes through here: secrets in paths or values are masked. */
-  private void error(String line) {
-    err.println(Redaction.redact(line));
+  /** One line of the outcome on standard error, with secrets (URL passwords, key=secret) masked. */
+  private void say(String line) {
+    err.println(Redaction.redactText(line));
   }
 
   static Throwable unwrap(Throwable e) {

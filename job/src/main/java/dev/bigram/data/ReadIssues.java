@@ -63,7 +63,7 @@ public final class ReadIssues {
       Map<String, ReadIssue> m = new LinkedHashMap<>();
       for (ReadIssue i : fresh) m.put(i.path(), i);
       LOG.warn("Skipped {} (input.binary-threshold = {}; input.on-binary = fail makes this an error)",
-          Redaction.redact(describe("that looks binary", m)), settings.binaryThreshold());
+          Redaction.redactText(describe("that looks binary", m)), settings.binaryThreshold());
     }
   }
 

@@ -7,7 +7,10 @@ import dev.bigram.model.BigramModel;
 import dev.bigram.optim.WeightRows;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -137,6 +140,39 @@ public final class ModelStore {
       float[] w = new float[numClasses];
       for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
       return new float[][] {w, b};
+    });
+  }
+
+  /** Rows {@code ids} of W, in one read: for answering several words at once without loading the rest of W. */
+  public static Map<Integer, float[]> readRows(SparkSession spark, Path runDir, Collection<Integer> ids,
+      int numClasses) {
+    return readTable(spark, runDir, "model", MODEL_SCHEMA, model -> {
+      List<Row> rows = model.filter(model.col("id").isin(ids.toArray())).select("id", "weights").collectAsList();
+      Map<Integer, float[]> out = new HashMap<>();
+      for (Row r : rows) {
+        List<Float> weights = r.getList(1);
+        if (weights.size() != numClasses) {
+          throw new InputException("model of " + runDir + " is corrupt at row " + r.getInt(0));
+        }
+        float[] w = new float[numClasses];
+        for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
+        out.put(r.getInt(0), w);
+      }
+      for (int id : ids) {
+        if (!out.containsKey(id)) {
+          throw new InputException("model of " + runDir + " has no row for id " + id + ": the run is corrupt");
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The output bias b. */
+  public static float[] readBias(SparkSession spark, Path runDir, int numClasses) {
+    return readTable(spark, runDir, "model", MODEL_SCHEMA, model -> {
+      float[] b = new float[numClasses];
+      for (Row r : model.select("id", "bias").collectAsList()) b[r.getInt(0)] = r.getFloat(1);
+      return b;
     });
   }
 

@@ -1,21 +1,32 @@
 package dev.bigram.train;
 
+import dev.bigram.analysis.Findings;
+import dev.bigram.analysis.RunAnalysis;
+import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
-import dev.bigram.data.DataPass;
 import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.CorpusReader;
+import dev.bigram.data.DataPass;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Convergence;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
+import dev.bigram.output.CheckpointStore;
+import dev.bigram.output.CumulativeHistory;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
+import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
+import dev.bigram.output.PublishedRun;
 import dev.bigram.output.RunDirectory;
+import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
+import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -23,76 +34,159 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code train} command as a story: check the output, read the corpus into cached row blocks, run the
- * epoch loop, write every table into the staging directory, publish the run whole.
+ * The {@code train} command as a story: lock the run id, prepare the staging directory, pick the starting point
+ * (random, a warm start from a published run, or the last checkpoint on resume), read the corpus into cached
+ * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory, add
+ * its history to the cumulative table, publish the run whole and point LATEST at it. Every byte is written
+ * before the run is renamed into place, so a failure (a full disk) publishes nothing; the staging directory of
+ * a failed run is removed, but for its checkpoints (kept for --resume).
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
   private TrainJob() {}
 
-  /** Options of one run that are not configuration keys. */
-  public record RunOptions(String runId, boolean overwrite) {}
+  /**
+   * Options of one run that are not configuration keys.
+   *
+   * @param initFrom {@code --init-from}: a run directory, an output directory or {@code LATEST}; null = cold start
+   * @param resume {@code --resume}: continue the run from its last checkpoint
+   */
+  public record RunOptions(String runId, boolean overwrite, String initFrom, boolean resume) {
+    public RunOptions(String runId, boolean overwrite) {
+      this(runId, overwrite, null, false);
+    }
+  }
 
-  /** What a finished run reports back to the command line. */
-  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published) {}
+  /**
+   * What a finished run reports back to the command line.
+   *
+   * @param published false when training diverged: the run stays in staging
+   * @param lastCheckpoint the newest checkpoint of the run, kept in staging when it was not published
+   * @param findings the analysis; {@code findings.gateFailed()} means published but not made LATEST
+   */
+  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published,
+      Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {}
 
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    config.hadoop().forEach(jsc.hadoopConfiguration()::set);
     MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
     CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
-    run.prepare(options.overwrite(), false);
-    try {
-      return train(spark, jsc, config, options, run, start);
-    } catch (RuntimeException e) {
-      run.discard();
-      throw e;
+    try (RunLock lock = run.lock()) {
+      CheckpointStore checkpoints = new CheckpointStore(run.fs(), run.checkpoints());
+      if (!options.resume()) {
+        checkpoints.latest().ifPresent(c -> LOG.warn("Run {}: discarding the checkpoint of epoch {} left by an"
+            + " earlier attempt; pass --resume to continue from it instead", options.runId(), c.epoch()));
+      }
+      run.prepare(options.overwrite(), options.resume());
+      try {
+        return train(spark, jsc, config, options, run, lock, checkpoints, start);
+      } catch (RuntimeException e) {
+        run.discard();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
+          + e.getMessage() + "); earlier runs are untouched", e);
     }
   }
 
   private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
-      RunDirectory run, long start) {
-    LOG.info("Run {}: input {}, staging {}", options.runId(), Redaction.redact(config.inputPaths()),
-        Redaction.redact(run.staging()));
+      RunDirectory run, RunLock lock, CheckpointStore checkpoints, long start) throws IOException {
+    {
+      Map<String, String> settings = ConfigFingerprint.of(config);
+      Resume.Point resumed = options.resume()
+          ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
+      PublishedRun initFrom = resumed == null && options.initFrom() != null
+          ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
+      LOG.info("Run {}: input {}, staging {}{}", options.runId(),
+          Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
+          resumed != null ? ", resuming after epoch " + resumed.checkpoint().epoch()
+              : initFrom != null ? ", warm start from " + initFrom.dir() : "");
 
-    int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
-    TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
-        config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
-    try {
-      CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
-      int v = data.vocab().size();
-      LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
-          (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
-          config.broadcast());
-      BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
-      Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
-      EpochLoop.LoopSettings settings = loopSettings(config);
-      DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-          DistributedLoss.BroadcastMode.of(config.broadcast()));
-      TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
-      return OutputFailure.guard(run, () -> {
-        Path staging = run.staging();
-        ModelStore.writeVocabulary(spark, data.vocab(), staging);
-        ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
-        HistoryTable.write(spark, options.runId(), result.history(), staging);
-        double total = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
-        run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-        run.writeText("config.conf", Redaction.redact(config.render()));
-        boolean publish = result.stopReason() != StopReason.DIVERGED;
-        Path published = publish ? run.publish(true) : run.staging();
-        return new Outcome(published, result, summary, publish);
-      });
-    } finally {
-      data.release();
+      int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
+      TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
+          config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
+      try {
+        CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
+        Map<String, Object> dataPrint = DataFingerprint.of(data);
+        if (resumed != null) {
+          Resume.checkData(resumed.checkpoint(), dataPrint, config.inputPaths());
+        }
+        int v = data.vocab().size();
+        LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
+            (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
+            config.broadcast());
+        Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
+        EpochLoop.LoopSettings settingsOfLoop = loopSettings(config);
+        DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
+            DistributedLoss.BroadcastMode.of(config.broadcast()));
+        RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
+        EpochLoop loop;
+        Checkpointing checkpointing;
+        Map<String, Object> startInfo;
+        if (resumed != null) {
+          startInfo = resumed.checkpoint().start();
+          checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint, startInfo,
+              resumed.saved());
+          loop = Resume.loop(resumed.checkpoint(), loss, data, settingsOfLoop, optimizer,
+              EpochListener.all(checkpointing, analysis.tracer()));
+        } else {
+          BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+          WarmStart.Result warm = null;
+          if (initFrom != null) {
+            warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
+            LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
+                warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
+          }
+          startInfo = WarmStart.summary(options.initFrom(), initFrom == null ? null : initFrom.dir(), warm);
+          checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint, startInfo,
+              null);
+          loop = new EpochLoop(loss, data, settingsOfLoop, initial, optimizer,
+              EpochListener.all(checkpointing, analysis.tracer()));
+        }
+        TrainingResult result = loop.run();
+        Map<String, Object> startOfRun = startInfo;
+        Checkpointing checkpointed = checkpointing;
+        return OutputFailure.guard(run, () -> {
+          Path staging = run.staging();
+          ModelStore.writeVocabulary(spark, data.vocab(), staging);
+          ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
+          HistoryTable.write(spark, options.runId(), result.history(), staging);
+          double total = (System.nanoTime() - start) / 1e9;
+          Findings findings = analysis.analyze(result);
+          analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
+          Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+          summary.putAll(findings.summaryFields());
+          summary.putAll(startOfRun);
+          summary.put("resumed_from_epoch", resumed == null ? null : resumed.checkpoint().epoch());
+          run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
+          run.writeText("config.conf", config.render());
+          if (result.stopReason() == StopReason.DIVERGED) {
+            // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
+            return new Outcome(staging, result, summary, false, checkpointed.last(), findings);
+          }
+          lock.verify();
+          // The cumulative history is written before the run is renamed into place, so a disk that fills up
+          // anywhere publishes nothing; publish writes LATEST's new content before its first rename too.
+          CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
+          Path published = run.publish(!findings.gateFailed());
+          return new Outcome(published, result, summary, true, Optional.empty(), findings);
+        });
+      } finally {
+        data.release();
+      }
     }
   }
 
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(), 0.005);
+        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(),
+        config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
+        config.stopOnConvergence());
   }
 }

@@ -88,7 +88,7 @@ class FailureModesIT {
     bad.addAll(quick());
     Processes.Result refused = submit(bad.toArray(new String[0]));
     assertEquals(ExitCode.OUTPUT_ERROR.code(), refused.exitCode(), refused.stderr());
-    assertTrue(refused.lastLine(refused.stderr()).contains("file://*****@"), refused.stderr());
+    assertTrue(refused.lastLine(refused.stderr()).contains("file://writer:<redacted>@"), refused.stderr());
 
     for (String secret : List.of(SPARK_SECRET, PATH_SECRET)) {
       for (Processes.Result r : List.of(trained, refused)) {

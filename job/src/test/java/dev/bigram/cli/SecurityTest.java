@@ -34,6 +34,7 @@ class SecurityTest extends SparkTestBase {
       "a cat and a dog", "the mat and the rug", "the cat saw the dog", "a dog saw a cat");
   static final String HADOOP_SECRET = "hadoopSecretZX81Q";
   static final String PATH_SECRET = "pathSecretQW27J";
+  static final String CONFIG_SECRET = "configSecretLM66P";
 
   @TempDir
   static Path shared;
@@ -83,29 +84,32 @@ class SecurityTest extends SparkTestBase {
     Path out = dir.resolve("out");
     String input = "faulty://reader:" + PATH_SECRET + "@" + corpus.toAbsolutePath();
     try (LogCapture log = new LogCapture()) {
-      CliRun ok = run(trainArgs(input, out.toString(), "s1"));
+      CliRun ok = run(trainArgs(input, out.toString(), "s1", "--set",
+          "hadoop.\"fs.s3a.session.token\"=" + CONFIG_SECRET));
       ok.assertSuccess();
       CliRun failed = run(trainArgs("faulty://reader:" + PATH_SECRET + "@" + dir.resolve("missing.txt"),
           out.toString(), "s2"));
       CliRun verbose = CliRun.of(spark, "--verbose", "train", "--input", "faulty://reader:" + PATH_SECRET + "@"
           + dir.resolve("missing.txt"), "--output", out.toString(), "--run-id", "s3");
       assertEquals(ExitCode.BAD_INPUT.code(), failed.exitCode());
-      assertTrue(failed.err().contains("faulty://*****@"), "the path is named, masked: " + failed.err());
+      assertTrue(failed.err().contains("faulty://reader:<redacted>@"), "the path is named, masked: " + failed.err());
       assertTrue(verbose.err().contains("\tat "), "--verbose shows the stack trace");
-      for (String secret : List.of(HADOOP_SECRET, PATH_SECRET)) {
+      for (String secret : List.of(HADOOP_SECRET, PATH_SECRET, CONFIG_SECRET)) {
         assertEquals(List.of(), filesContaining(out, secret), "run files holding " + secret);
         for (CliRun r : List.of(ok, failed, verbose)) {
           assertFalse(r.out().contains(secret) || r.err().contains(secret), secret + " printed:\n" + r);
         }
         assertFalse(log.text().contains(secret), secret + " logged:\n" + log.text());
       }
-      assertTrue(log.text().contains("faulty://*****@"), "the job logged the input path, masked:\n" + log.text());
+      assertTrue(log.text().contains("faulty://reader:<redacted>@"), "the job logged the input path, masked:\n" + log.text());
     } finally {
       jsc.hadoopConfiguration().unset("fs.s3a.secret.key");
       jsc.hadoopConfiguration().unset("fs.s3a.access.key");
+      jsc.hadoopConfiguration().unset("fs.s3a.session.token");
     }
     String config = Files.readString(out.resolve("s1/config.conf"));
-    assertTrue(config.contains("faulty://*****@"), "config.conf names the input, masked:\n" + config);
+    assertTrue(config.contains("faulty://reader:<redacted>@"), "config.conf names the input, masked:\n" + config);
+    assertTrue(config.contains("<redacted>") && config.contains("fs.s3a.session.token"), config);
   }
 
   @Test
