@@ -114,7 +114,8 @@ class BadInputTest extends SparkTestBase {
     CliRun run = CliRun.of(spark, "--verbose", "train", "--input", missing, "--output", out.toString(),
         "--run-id", "r-verbose");
     assertEquals(ExitCode.BAD_INPUT.code(), run.exitCode());
-    assertTrue(run.errLines().get(0).startsWith("error: input " + missing + " matches no file"), run.err());
+    List<String> lines = run.errLines();
+    assertTrue(lines.get(lines.size() - 1).startsWith("error: input " + missing + " matches no file"), run.err());
     assertTrue(run.err().contains("\tat dev.bigram.data.CorpusReader"), run.err());
   }
 
