@@ -47,6 +47,7 @@ public final class TrainJob {
     int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
     TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
         config.vocabMinCount(), config.validationFraction(), numBlocks);
+    ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
     try {
       if (data.trainBigrams() == 0) {
         throw new InputException("input " + String.join(",", config.inputPaths()) + " has no training bigram"
@@ -60,7 +61,7 @@ public final class TrainJob {
       Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
       EpochLoop.LoopSettings settings = loopSettings(config);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-          DistributedLoss.BroadcastMode.of(config.broadcast()));
+          DistributedLoss.BroadcastMode.of(config.broadcast()), meter);
       TrainingResult result = new EpochLoop(loss, data, settings, initial, optimizer, EpochListener.NONE).run();
 
       Path staging = run.staging();
@@ -69,6 +70,7 @@ public final class TrainJob {
       HistoryTable.write(spark, options.runId(), result.history(), staging);
       double total = (System.nanoTime() - start) / 1e9;
       Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+      summary.putAll(meter.summary());
       run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
       run.writeText("config.conf", config.render());
       boolean publish = result.stopReason() != StopReason.DIVERGED;
@@ -78,6 +80,7 @@ public final class TrainJob {
       throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
           + e.getMessage() + "); earlier runs are untouched", e);
     } finally {
+      meter.close();
       data.release();
     }
   }
