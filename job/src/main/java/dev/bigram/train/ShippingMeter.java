@@ -216,6 +216,12 @@ public final class ShippingMeter extends SparkListener {
     String executor = info.blockManagerId().executorId();
     if (DRIVER.equals(executor) || !info.storageLevel().isValid()) return;
     Map<String, Long> stored = pieces.get(id.broadcastId());
-    if (stored != null) stored.put(executor + "/" + id.field(), info.memSize() + info.diskSize());
+    if (stored != null) {
+      LOG.debug("{} stored on executor {}: {} bytes in memory, {} on disk", id.name(), executor, info.memSize(),
+          info.diskSize());
+      // The first report is the arrival. Later ones only move the piece (a copy to disk under memory pressure
+      // reports it in memory and on disk): the same bytes, not shipped again.
+      stored.putIfAbsent(executor + "/" + id.field(), Math.max(info.memSize(), info.diskSize()));
+    }
   }
 }

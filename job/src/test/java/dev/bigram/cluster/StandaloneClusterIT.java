@@ -11,20 +11,15 @@ import dev.bigram.testing.Processes;
 import dev.bigram.testing.SparkTestBase;
 import dev.bigram.testing.StandaloneCluster;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,17 +49,11 @@ class StandaloneClusterIT extends SparkTestBase {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    String secret = HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
-    cluster = StandaloneCluster.start(dir.resolve("cluster"), StandaloneCluster.Settings.small()
-        .withAuthSecret(secret));
-    // The application side of README's "Authentication and encryption": a properties file only its owner reads.
-    authConf = dir.resolve("cluster-auth.conf");
-    Files.createFile(authConf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(authConf, String.join("\n",
-        "spark.authenticate true",
-        "spark.authenticate.secret " + secret,
-        "spark.network.crypto.enabled true",
-        "spark.io.encryption.enabled true", ""), StandardCharsets.UTF_8);
+    // Authentication on: the daemons require the secret; the job presents it (README, "Running on a cluster").
+    cluster = StandaloneCluster.start(dir.resolve("cluster"), StandaloneCluster.Settings.small().withAuth());
+    authConf = cluster.appProperties();
+    String conf = Files.readString(authConf, StandardCharsets.UTF_8);
+    assertTrue(conf.contains("spark.authenticate true") && conf.contains("spark.io.encryption.enabled true"), conf);
   }
 
   @AfterAll
@@ -132,13 +121,6 @@ class StandaloneClusterIT extends SparkTestBase {
     }
   }
 
-  /** Executor stderr files under the workers' work directories: {@code worker-N/app-ID/EXECUTOR/stderr}. */
-  static List<Path> executorLogs() throws IOException {
-    try (Stream<Path> files = Files.walk(dir.resolve("cluster"))) {
-      return files.filter(p -> p.getFileName().toString().equals("stderr")).toList();
-    }
-  }
-
   @Test
   void historyOnTheClusterEqualsALocalRun() throws Exception {
     Path localOut = dir.resolve("local-runs");
@@ -159,9 +141,8 @@ class StandaloneClusterIT extends SparkTestBase {
     // Separate executor JVMs did the work: one executor per worker ran tasks and sent their results.
     for (String worker : List.of("worker-1", "worker-2")) {
       boolean ranTasks = false;
-      for (Path log : executorLogs()) {
-        if (log.startsWith(dir.resolve("cluster").resolve(worker))
-            && Files.readString(log, StandardCharsets.UTF_8).contains("result sent to driver")) {
+      for (Path log : cluster.executorLogs(worker)) {
+        if (Files.readString(log, StandardCharsets.UTF_8).contains("result sent to driver")) {
           ranTasks = true;
         }
       }
