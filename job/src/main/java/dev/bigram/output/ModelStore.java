@@ -7,6 +7,8 @@ import dev.bigram.model.BigramModel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -56,7 +58,11 @@ public final class ModelStore {
       rows.add(RowFactory.create(i, vocab.word(i), b == null ? 0f : b[i], row));
     }
     int files = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (64L << 20)));
-    spark.createDataFrame(rows, MODEL_SCHEMA).repartition(files).sortWithinPartitions("id")
+    // The rows travel inside the tasks that write them; slices of at most ~16 MB keep each task far below
+    // spark.rpc.message.maxSize (128 MB) on a cluster, where a local relation would make one slice per core.
+    int slices = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (16L << 20) + 1));
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices);
+    spark.createDataFrame(rdd, MODEL_SCHEMA).repartition(files).sortWithinPartitions("id")
         .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, "model").toString());
   }
 
