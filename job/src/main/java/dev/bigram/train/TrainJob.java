@@ -83,6 +83,7 @@ public final class TrainJob {
       int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
       TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
           config.vocabMinCount(), config.validationFraction(), numBlocks);
+      ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
       try {
         if (data.trainBigrams() == 0) {
           throw new InputException("input " + String.join(",", config.inputPaths()) + " has no training bigram"
@@ -96,7 +97,7 @@ public final class TrainJob {
             config.broadcast());
         EpochLoop.LoopSettings settingsOfLoop = loopSettings(config);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-            DistributedLoss.BroadcastMode.of(config.broadcast()));
+            DistributedLoss.BroadcastMode.of(config.broadcast()), meter);
         RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
         StartingPoint.Start start = from.build(config, data, loss, settingsOfLoop, checkpoints, settings, dataPrint,
             analysis.tracer());
@@ -112,6 +113,7 @@ public final class TrainJob {
         Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
         summary.putAll(findings.summaryFields());
         summary.putAll(start.summary());
+        summary.putAll(meter.summary());
         run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
         run.writeText("config.conf", config.render());
         if (result.stopReason() == StopReason.DIVERGED) {
@@ -126,6 +128,7 @@ public final class TrainJob {
         }
         return new Outcome(published, result, summary, true, Optional.empty(), findings);
       } finally {
+        meter.close();
         data.release();
       }
     } catch (IOException e) {
