@@ -5,8 +5,9 @@ import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
+import dev.bigram.data.CorpusCheck;
+import dev.bigram.data.CorpusReader;
 import dev.bigram.data.DataPass;
-import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Convergence;
@@ -17,6 +18,7 @@ import dev.bigram.output.CumulativeHistory;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
+import dev.bigram.output.OutputFailure;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
@@ -32,8 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code train} command as a story: lock the run id, prepare the staging directory, pick the starting point
  * (random, a warm start from a published run, or the last checkpoint on resume), read the corpus into cached
- * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory,
- * publish the run whole, add its history to the cumulative table, point LATEST at it.
+ * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory, add
+ * its history to the cumulative table, publish the run whole and point LATEST at it. Every byte is written
+ * before the run is renamed into place, so a failure (a full disk) publishes nothing; the staging directory of
+ * a failed run is removed, but for its checkpoints (kept for --resume).
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -67,6 +71,7 @@ public final class TrainJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     config.hadoop().forEach(jsc.hadoopConfiguration()::set);
     MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
+    CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     try (RunLock lock = run.lock()) {
       CheckpointStore checkpoints = new CheckpointStore(run.fs(), run.checkpoints());
@@ -75,20 +80,33 @@ public final class TrainJob {
             + " earlier attempt; pass --resume to continue from it instead", options.runId(), c.epoch()));
       }
       run.prepare(options.overwrite(), options.resume());
+      try {
+        return train(spark, jsc, config, options, run, lock, checkpoints, t0);
+      } catch (RuntimeException e) {
+        run.discard();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
+          + e.getMessage() + "); earlier runs are untouched", e);
+    }
+  }
+
+  private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
+      RunDirectory run, RunLock lock, CheckpointStore checkpoints, long t0) throws IOException {
+    {
       Map<String, String> settings = ConfigFingerprint.of(config);
       StartingPoint from = StartingPoint.choose(spark, config, options, checkpoints, settings);
       LOG.info("Run {}: input {}, staging {}, {}", options.runId(),
-          Redaction.redactText(config.inputPaths().toString()), run.staging(), from.describe());
+          Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
+          from.describe());
 
       int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
       TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
-          config.vocabMinCount(), config.validationFraction(), numBlocks);
+          config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
       ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
       try {
-        if (data.trainBigrams() == 0) {
-          throw new InputException("input " + String.join(",", config.inputPaths()) + " has no training bigram"
-              + " (no line with two tokens): pass a corpus of sentences, one per line");
-        }
+        CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
         Map<String, Object> dataPrint = DataFingerprint.of(data);
         from.checkData(dataPrint, config.inputPaths());
         int v = data.vocab().size();
@@ -103,37 +121,35 @@ public final class TrainJob {
             analysis.tracer());
         TrainingResult result = start.loop().run();
 
-        Path staging = run.staging();
-        ModelStore.writeVocabulary(spark, data.vocab(), staging);
-        ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
-        HistoryTable.write(spark, options.runId(), result.history(), staging);
-        double total = (System.nanoTime() - t0) / 1e9;
-        Findings findings = analysis.analyze(result);
-        analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
-        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
-        summary.putAll(findings.summaryFields());
-        summary.putAll(start.summary());
-        summary.putAll(meter.summary());
-        run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-        run.writeText("config.conf", config.render());
-        if (result.stopReason() == StopReason.DIVERGED) {
-          // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-          return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
-        }
-        lock.verify();
-        Path published = run.publish(false);
-        CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
-        if (!findings.gateFailed()) {
-          run.updateLatest();
-        }
-        return new Outcome(published, result, summary, true, Optional.empty(), findings);
+        return OutputFailure.guard(run, () -> {
+          Path staging = run.staging();
+          ModelStore.writeVocabulary(spark, data.vocab(), staging);
+          ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
+          HistoryTable.write(spark, options.runId(), result.history(), staging);
+          double total = (System.nanoTime() - t0) / 1e9;
+          Findings findings = analysis.analyze(result);
+          analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
+          Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+          summary.putAll(findings.summaryFields());
+          summary.putAll(start.summary());
+          summary.putAll(meter.summary());
+          run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
+          run.writeText("config.conf", config.render());
+          if (result.stopReason() == StopReason.DIVERGED) {
+            // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
+            return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
+          }
+          lock.verify();
+          // The cumulative history is written before the run is renamed into place, so a disk that fills up
+          // anywhere publishes nothing; publish writes LATEST's new content before its first rename too.
+          CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
+          Path published = run.publish(!findings.gateFailed());
+          return new Outcome(published, result, summary, true, Optional.empty(), findings);
+        });
       } finally {
         meter.close();
         data.release();
       }
-    } catch (IOException e) {
-      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
-          + e.getMessage() + "); earlier runs are untouched", e);
     }
   }
 
