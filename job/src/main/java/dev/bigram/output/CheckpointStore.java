@@ -30,7 +30,8 @@ import org.apache.hadoop.fs.Path;
  *
  * <pre>
  *   epoch-000012/arrays.bin   W, b, the best W and b, the optimizer's moments (little-endian float32)
- *   epoch-000012/state.json   epoch, optimizer steps, early-stopping state, history, settings, data fingerprint
+ *   epoch-000012/state.json   epoch, optimizer steps, early-stopping state, history, settings, data fingerprint,
+ *                             the state of listeners (the pair trace)
  * </pre>
  *
  * A checkpoint is written into {@code _tmp-epoch-000012-<uuid>/}, {@code state.json} last, then renamed to
@@ -183,10 +184,12 @@ public final class CheckpointStore {
     Map<String, Object> data = (Map<String, Object>) state.get("data");
     @SuppressWarnings("unchecked")
     Map<String, Object> start = (Map<String, Object>) state.get("start");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> listeners = (Map<String, Object>) state.getOrDefault("listeners", Map.of());
     return new Checkpoint(((Number) state.get("epoch")).intValue(), model, best, (String) state.get("optimizer"),
         opt, number(es.get("best_loss"), Double.POSITIVE_INFINITY), ((Number) es.get("best_epoch")).intValue(),
         ((Number) es.get("epochs_without_improvement")).intValue(), records, settings, data,
-        new LinkedHashMap<>(start));
+        new LinkedHashMap<>(start), listeners);
   }
 
   private static BigramModel readModel(DataInputStream in, int v, boolean bias) throws IOException {
@@ -212,6 +215,7 @@ public final class CheckpointStore {
     s.put("settings", c.settings());
     s.put("data", c.data());
     s.put("start", c.start());
+    s.put("listeners", c.listeners());
     List<Map<String, Object>> history = new ArrayList<>();
     for (EpochRecord r : c.history()) history.add(map(r));
     s.put("history", history);

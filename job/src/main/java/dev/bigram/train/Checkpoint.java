@@ -21,6 +21,7 @@ import java.util.Map;
  * @param settings the configuration that must not change on resume ({@code ConfigFingerprint})
  * @param data what the data pass produced ({@link DataFingerprint}), to refuse a resume on changed input
  * @param start how the run started ({@code init_from}, words carried over), for the summary
+ * @param listeners the state of listeners that keep some ({@link CheckpointedState}), by name
  */
 public record Checkpoint(
     int epoch,
@@ -34,13 +35,16 @@ public record Checkpoint(
     List<EpochRecord> history,
     Map<String, String> settings,
     Map<String, Object> data,
-    Map<String, Object> start) {
+    Map<String, Object> start,
+    Map<String, Object> listeners) {
 
   /** The loop's state now; the arrays are the loop's own (written out before the loop moves on). */
   static Checkpoint of(EpochLoop loop, Map<String, String> settings, Map<String, Object> data,
-      Map<String, Object> start) {
+      Map<String, Object> start, List<CheckpointedState> states) {
+    Map<String, Object> listeners = new java.util.LinkedHashMap<>();
+    for (CheckpointedState s : states) listeners.put(s.stateName(), s.saveState());
     return new Checkpoint(loop.epoch(), loop.model(), loop.best(), loop.optimizer().name(),
         loop.optimizer().state(), loop.earlyStopping().bestLoss(), loop.earlyStopping().bestEpoch(),
-        loop.earlyStopping().epochsWithoutImprovement(), loop.history(), settings, data, start);
+        loop.earlyStopping().epochsWithoutImprovement(), loop.history(), settings, data, start, listeners);
   }
 }

@@ -4,6 +4,7 @@ import dev.bigram.model.BigramModel;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.OutputException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -22,19 +23,22 @@ public final class Checkpointing implements EpochListener {
   private final Map<String, String> settings;
   private final Map<String, Object> data;
   private final Map<String, Object> start;
+  private final List<CheckpointedState> states;
   private CheckpointStore.Saved last;
 
   /**
    * @param every epochs between checkpoints; 0 writes none
    * @param settings, data, start recorded in every checkpoint (see {@link Checkpoint})
+   * @param states state of other listeners, saved in every checkpoint too
    */
   public Checkpointing(CheckpointStore store, int every, Map<String, String> settings, Map<String, Object> data,
-      Map<String, Object> start, CheckpointStore.Saved resumedFrom) {
+      Map<String, Object> start, List<CheckpointedState> states, CheckpointStore.Saved resumedFrom) {
     this.store = store;
     this.every = every;
     this.settings = settings;
     this.data = data;
     this.start = start;
+    this.states = List.copyOf(states);
     this.last = resumedFrom;
   }
 
@@ -47,7 +51,7 @@ public final class Checkpointing implements EpochListener {
     }
     long t0 = System.nanoTime();
     try {
-      last = store.write(Checkpoint.of(loop, settings, data, start));
+      last = store.write(Checkpoint.of(loop, settings, data, start, states));
     } catch (IOException e) {
       throw new OutputException("cannot write the checkpoint of epoch " + record.epoch() + " to " + store.dir()
           + " (" + e.getMessage() + "): check free space, or set train.checkpoint-every = 0", e);

@@ -76,9 +76,16 @@ final class Resume {
     }
   }
 
-  /** The epoch loop as it was after the checkpoint's epoch. */
+  /** The epoch loop, and the listeners' saved {@code states}, as they were after the checkpoint's epoch. */
   static EpochLoop loop(Checkpoint c, DistributedLoss loss, TrainingData data, EpochLoop.LoopSettings settings,
-      Optimizer optimizer, EpochListener listener) {
+      Optimizer optimizer, EpochListener listener, List<CheckpointedState> states) {
+    for (CheckpointedState s : states) {
+      if (!c.listeners().containsKey(s.stateName())) {
+        throw new OutputException("--resume: the checkpoint of epoch " + c.epoch() + " has no " + s.stateName()
+            + " state: start the run again without --resume");
+      }
+      s.restoreState(c.listeners().get(s.stateName()));
+    }
     optimizer.restore(c.optimizerState());
     EarlyStopping earlyStopping = new EarlyStopping(settings.patience(), settings.minDelta(), c.bestLoss(),
         c.bestEpoch(), c.epochsWithoutImprovement());

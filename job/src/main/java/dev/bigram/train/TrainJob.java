@@ -12,7 +12,6 @@ import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Convergence;
 import dev.bigram.optim.LearningRateSchedule;
-import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.CumulativeHistory;
@@ -20,7 +19,6 @@ import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
-import dev.bigram.output.PublishedRun;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
@@ -69,7 +67,7 @@ public final class TrainJob {
       Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {}
 
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
-    long start = System.nanoTime();
+    long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     config.hadoop().forEach(jsc.hadoopConfiguration()::set);
     MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
@@ -83,7 +81,7 @@ public final class TrainJob {
       }
       run.prepare(options.overwrite(), options.resume());
       try {
-        return train(spark, jsc, config, options, run, lock, checkpoints, start);
+        return train(spark, jsc, config, options, run, lock, checkpoints, t0);
       } catch (RuntimeException e) {
         run.discard();
         throw e;
@@ -95,79 +93,51 @@ public final class TrainJob {
   }
 
   private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
-      RunDirectory run, RunLock lock, CheckpointStore checkpoints, long start) throws IOException {
+      RunDirectory run, RunLock lock, CheckpointStore checkpoints, long t0) throws IOException {
     {
       Map<String, String> settings = ConfigFingerprint.of(config);
-      Resume.Point resumed = options.resume()
-          ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
-      PublishedRun initFrom = resumed == null && options.initFrom() != null
-          ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
-      LOG.info("Run {}: input {}, staging {}{}", options.runId(),
+      StartingPoint from = StartingPoint.choose(spark, config, options, checkpoints, settings);
+      LOG.info("Run {}: input {}, staging {}, {}", options.runId(),
           Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
-          resumed != null ? ", resuming after epoch " + resumed.checkpoint().epoch()
-              : initFrom != null ? ", warm start from " + initFrom.dir() : "");
+          from.describe());
 
       int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
       TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
           config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
+      ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
       try {
         CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
         Map<String, Object> dataPrint = DataFingerprint.of(data);
-        if (resumed != null) {
-          Resume.checkData(resumed.checkpoint(), dataPrint, config.inputPaths());
-        }
+        from.checkData(dataPrint, config.inputPaths());
         int v = data.vocab().size();
         LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
             (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
             config.broadcast());
-        Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
         EpochLoop.LoopSettings settingsOfLoop = loopSettings(config);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-            DistributedLoss.BroadcastMode.of(config.broadcast()));
+            DistributedLoss.BroadcastMode.of(config.broadcast()), meter);
         RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
-        EpochLoop loop;
-        Checkpointing checkpointing;
-        Map<String, Object> startInfo;
-        if (resumed != null) {
-          startInfo = resumed.checkpoint().start();
-          checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint, startInfo,
-              resumed.saved());
-          loop = Resume.loop(resumed.checkpoint(), loss, data, settingsOfLoop, optimizer,
-              EpochListener.all(checkpointing, analysis.tracer()));
-        } else {
-          BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
-          WarmStart.Result warm = null;
-          if (initFrom != null) {
-            warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
-            LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
-                warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
-          }
-          startInfo = WarmStart.summary(options.initFrom(), initFrom == null ? null : initFrom.dir(), warm);
-          checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint, startInfo,
-              null);
-          loop = new EpochLoop(loss, data, settingsOfLoop, initial, optimizer,
-              EpochListener.all(checkpointing, analysis.tracer()));
-        }
-        TrainingResult result = loop.run();
-        Map<String, Object> startOfRun = startInfo;
-        Checkpointing checkpointed = checkpointing;
+        StartingPoint.Start start = from.build(config, data, loss, settingsOfLoop, checkpoints, settings, dataPrint,
+            analysis.tracer());
+        TrainingResult result = start.loop().run();
+
         return OutputFailure.guard(run, () -> {
           Path staging = run.staging();
           ModelStore.writeVocabulary(spark, data.vocab(), staging);
           ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
           HistoryTable.write(spark, options.runId(), result.history(), staging);
-          double total = (System.nanoTime() - start) / 1e9;
+          double total = (System.nanoTime() - t0) / 1e9;
           Findings findings = analysis.analyze(result);
           analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
           Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
           summary.putAll(findings.summaryFields());
-          summary.putAll(startOfRun);
-          summary.put("resumed_from_epoch", resumed == null ? null : resumed.checkpoint().epoch());
+          summary.putAll(start.summary());
+          summary.putAll(meter.summary());
           run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
           run.writeText("config.conf", config.render());
           if (result.stopReason() == StopReason.DIVERGED) {
             // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-            return new Outcome(staging, result, summary, false, checkpointed.last(), findings);
+            return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
           }
           lock.verify();
           // The cumulative history is written before the run is renamed into place, so a disk that fills up
@@ -177,6 +147,7 @@ public final class TrainJob {
           return new Outcome(published, result, summary, true, Optional.empty(), findings);
         });
       } finally {
+        meter.close();
         data.release();
       }
     }

@@ -134,7 +134,7 @@ class ExerciseScenariosTest extends SparkTestBase {
 
   static synchronized Path scenarioOne() {
     if (trainedScenarioOne == null) {
-      Cli t = train("exercise-training.txt", out.resolve("exercise"), "trained", "train.max-epochs=40",
+      Cli t = train("exercise-training.txt", out.resolve("exercise"), "trained", "train.max-epochs=30",
           "analysis.expect=[\"cat>sat\", \"sat>on\"]", "analysis.fail-on-expectations=true");
       assertEquals(0, t.exitCode(), t.stderr());
       trainedScenarioOne = out.resolve("exercise/trained");

@@ -204,6 +204,10 @@ class ExitCodesTest extends SparkTestBase {
       assertEquals(staged.get(e).getDouble(staged.get(e).fieldIndex("train_loss")),
           history.get(e).getDouble(history.get(e).fieldIndex("train_loss")), 0.0, "epoch " + (e + 1));
     }
+    List<Integer> tracedEpochs = spark.read().parquet(out.resolve("boom/pair_trace").toString())
+        .select("epoch").distinct().orderBy("epoch").collectAsList().stream().map(row -> row.getInt(0)).toList();
+    assertEquals(java.util.stream.IntStream.rangeClosed(1, kept).boxed().toList(), tracedEpochs,
+        "the pair trace of the epochs before the checkpoint came back with it");
     assertEquals("boom", latest());
     assertFalse(Files.exists(out.resolve("boom/_checkpoints")), "a published run carries no checkpoint");
   }
@@ -221,5 +225,18 @@ class ExitCodesTest extends SparkTestBase {
     assertTrue(summary.get("init_from").asText().endsWith("/boom"), "LATEST was boom: " + summary);
     assertEquals(11, summary.get("words_carried_over").asInt(), "the same ten words and <unk>");
     assertEquals(2, summary.get("epochs_run").asInt());
+  }
+
+  @Test
+  @Order(7)
+  void qualityGate6KeepsTheRunButLeavesLatest() throws Exception {
+    String before = latest();
+    Run r = train("gated", "--set", "train.max-epochs=3", "--set", "analysis.expect=[\"cat>the>=0.99\"]",
+        "--set", "analysis.fail-on-expectations=true");
+    assertEquals(ExitCode.QUALITY_GATE_FAILED.code(), r.code(), r.stderr());
+    assertTrue(r.lastErr().startsWith("Failed: quality gate: 1 of 1 expected patterns missed (cat>the)"),
+        r.stderr());
+    assertTrue(Files.exists(out.resolve("gated/_SUCCESS")), "the run is kept, complete");
+    assertEquals(before, latest(), "but LATEST does not move to it");
   }
 }

@@ -100,8 +100,9 @@ class KillAndResumeIT extends SparkTestBase {
     List<String> uninterrupted = new ArrayList<>(settings());
     uninterrupted.add("output.dir=" + scratch.resolve("uninterrupted"));
     java.io.File conf = projectRoot().resolve("conf/trainer.conf").toFile(); // what submit.sh reads
-    List<EpochRecord> expected = TrainJob.run(spark, TrainerConfig.load(conf, uninterrupted),
-        new TrainJob.RunOptions("night", false)).result().history();
+    TrainJob.Outcome reference = TrainJob.run(spark, TrainerConfig.load(conf, uninterrupted),
+        new TrainJob.RunOptions("night", false));
+    List<EpochRecord> expected = reference.result().history();
     assertEquals(EPOCHS, expected.size());
 
     List<Row> history = spark.read().parquet(out.resolve("night/history").toString()).orderBy("epoch")
@@ -115,6 +116,21 @@ class KillAndResumeIT extends SparkTestBase {
       double validation = row.getDouble(row.fieldIndex("validation_loss"));
       assertEquals(x.trainLoss(), train, TOLERANCE * x.trainLoss(), "train loss, epoch " + (e + 1));
       assertEquals(x.validationLoss(), validation, TOLERANCE * x.validationLoss(), "validation loss, epoch " + (e + 1));
+    }
+    // The pair trace (analysis) rides along in the checkpoints: every epoch's probabilities, as uninterrupted.
+    List<Row> trace = spark.read().parquet(out.resolve("night/pair_trace").toString())
+        .orderBy("epoch", "prev", "next").collectAsList();
+    List<Row> expectedTrace = spark.read().parquet(reference.runDir() + "/pair_trace")
+        .orderBy("epoch", "prev", "next").collectAsList();
+    assertTrue(expectedTrace.size() >= EPOCHS, "at least one traced pair per epoch");
+    assertEquals(expectedTrace.size(), trace.size());
+    for (int i = 0; i < trace.size(); i++) {
+      Row a = expectedTrace.get(i);
+      Row b = trace.get(i);
+      assertEquals(a.getInt(0) + " " + a.getString(1) + ">" + a.getString(2),
+          b.getInt(0) + " " + b.getString(1) + ">" + b.getString(2));
+      assertEquals(a.getDouble(3), b.getDouble(3), TOLERANCE, "p(" + a.getString(2) + " | " + a.getString(1)
+          + ") at epoch " + a.getInt(0));
     }
     assertEquals(expected.get(EPOCHS - 1).trainLoss(), summary.get("final_train_loss").asDouble(),
         TOLERANCE * expected.get(EPOCHS - 1).trainLoss());

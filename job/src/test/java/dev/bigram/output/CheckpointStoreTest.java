@@ -60,7 +60,9 @@ class CheckpointStoreTest {
     return new Checkpoint(epoch, model, best, adam ? "adam" : "sgd", state, 2.5 + r.nextDouble(), epoch - 1, 1,
         history, Map.of("train.learning-rate", "0.1"),
         Map.<String, Object>of("vocab_size", V, "train_loss_floor", 1.2345678901234567),
-        Map.<String, Object>of("words_carried_over", 5));
+        Map.<String, Object>of("words_carried_over", 5),
+        Map.<String, Object>of("pair_trace", List.of(Map.of("epoch", 1, "prev", "the", "next", "cat",
+            "probability", 0.1 + r.nextDouble() * 1e-12))));
   }
 
   @Test
@@ -85,6 +87,7 @@ class CheckpointStoreTest {
     assertEquals(c.settings(), back.settings());
     assertEquals("1.2345678901234567", String.valueOf(back.data().get("train_loss_floor")));
     assertEquals(5, ((Number) back.start().get("words_carried_over")).intValue());
+    assertEquals(c.listeners(), back.listeners(), "listener state, doubles to the last bit");
   }
 
   @Test
