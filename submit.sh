@@ -4,7 +4,7 @@
 #   ./submit.sh [spark-submit options] <command> [command options]
 #   ./submit.sh                                  train on sample-data/ with conf/trainer.conf, in local[*]
 #   ./submit.sh train --input PATH... --output DIR [--run-id ID] [--conf FILE] [--set key=value]...
-#   ./submit.sh predict --model RUN_DIR --word WORD [--top K] [--json]
+#   ./submit.sh predict --model RUN_DIR (--word WORD | --words A,B,C) [--top K] [--json]
 #   ./submit.sh evaluate --model RUN_DIR --input PATH... [--json]
 #   ./submit.sh --master spark://host:7077 --executor-memory 4g train ...
 #

@@ -4,10 +4,12 @@ package dev.bigram.cli;
 public enum ExitCode {
   SUCCESS(0, "success"),
   INTERNAL_ERROR(1, "internal error (a bug or an unexpected Spark failure; rerun with --verbose)"),
-  BAD_CONFIGURATION(2, "bad command line or configuration"),
+  BAD_CONFIGURATION(2, "bad command line or configuration (also: --resume with changed settings)"),
   BAD_INPUT(3, "bad or missing input: corpus paths, or a model directory given to predict/evaluate"),
-  OUTPUT_ERROR(4, "the output cannot be written: not writable, a file, disk full, or the run id is complete"),
-  DIVERGED(5, "training diverged (NaN or infinite loss): nothing published"),
+  OUTPUT_ERROR(4, "the output cannot be written: not writable, a file, disk full, the run id is complete, or"
+      + " another process is writing the same run id"),
+  DIVERGED(5, "training diverged (NaN or infinite loss): stopped at once, nothing published, the last good"
+      + " checkpoint kept in staging"),
   QUALITY_GATE_FAILED(6, "an expected pattern failed its check: the run is kept but not made LATEST");
 
   private final int code;
@@ -24,5 +26,15 @@ public enum ExitCode {
 
   public String meaning() {
     return meaning;
+  }
+
+  /** The README's table of exit codes (a test keeps README.md equal to it). */
+  public static String markdownTable() {
+    StringBuilder sb = new StringBuilder("| code | name | meaning |\n| --- | --- | --- |\n");
+    for (ExitCode c : values()) {
+      sb.append("| ").append(c.code).append(" | `").append(c.name()).append("` | ").append(c.meaning)
+          .append(" |\n");
+    }
+    return sb.toString();
   }
 }

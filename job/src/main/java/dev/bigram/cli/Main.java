@@ -1,6 +1,7 @@
 package dev.bigram.cli;
 
 import dev.bigram.config.ConfigurationException;
+import dev.bigram.config.Redaction;
 import dev.bigram.data.InputException;
 import dev.bigram.output.OutputException;
 import java.io.PrintStream;
@@ -61,32 +62,37 @@ public final class Main implements Runnable {
 
   int handle(Exception e) {
     Throwable cause = unwrap(e);
+    if (verbose) {
+      e.printStackTrace(err); // before the messages: the last line of output states the outcome
+    }
     ExitCode code;
     if (cause instanceof ConfigurationException ce) {
-      for (String p : ce.problems()) err.println("error: " + p);
-      err.println("Failed: the configuration has " + ce.problems().size() + " problem"
+      for (String p : ce.problems()) say("error: " + p);
+      say("Failed: the configuration has " + ce.problems().size() + " problem"
           + (ce.problems().size() == 1 ? "" : "s") + "; nothing was run.");
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof IllegalArgumentException) {
-      err.println("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.BAD_CONFIGURATION;
     } else if (cause instanceof InputException) {
-      err.println("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.BAD_INPUT;
     } else if (cause instanceof OutputException) {
-      err.println("error: " + cause.getMessage());
+      say("error: " + cause.getMessage());
       code = ExitCode.OUTPUT_ERROR;
     } else if (cause instanceof CommandFailure cf) {
-      err.println(cf.getMessage());
+      say(cf.getMessage());
       code = cf.code();
     } else {
-      err.println("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
+      say("error: internal error: " + cause + (verbose ? "" : " (rerun with --verbose for the stack trace)"));
       code = ExitCode.INTERNAL_ERROR;
     }
-    if (verbose) {
-      e.printStackTrace(err);
-    }
     return code.code();
+  }
+
+  /** One line of the outcome on standard error, with secrets (URL passwords, key=secret) masked. */
+  private void say(String line) {
+    err.println(Redaction.redactText(line));
   }
 
   static Throwable unwrap(Throwable e) {

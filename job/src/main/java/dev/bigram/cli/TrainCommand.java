@@ -1,5 +1,6 @@
 package dev.bigram.cli;
 
+import dev.bigram.analysis.ExpectationResult;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.train.TrainJob;
@@ -42,6 +43,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a run id that is already complete.")
   boolean overwrite;
 
+  @Option(names = "--init-from", paramLabel = "RUN_DIR|LATEST",
+      description = "Warm start from a published run: a run directory, an output directory (its LATEST run), or"
+          + " LATEST (the newest run under output.dir). Rows and columns are matched by word.")
+  String initFrom;
+
+  @Option(names = "--resume", description = "Continue run --run-id from its last checkpoint (after a crash or"
+      + " a kill). The configuration must be the one the run started with; only train.max-epochs may change.")
+  boolean resume;
+
   @Override
   public Integer call() {
     List<String> overrides = new ArrayList<>(sets);
@@ -52,17 +62,27 @@ final class TrainCommand implements Callable<Integer> {
       overrides.add("output.dir=" + output);
     }
     TrainerConfig config = TrainerConfig.load(conf, overrides);
+    if (resume && runId == null) {
+      throw new IllegalArgumentException("--resume needs the --run-id of the run to continue");
+    }
     String id = runId != null ? runId
         : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
     RunDirectory.checkRunId(id);
     SparkSession spark = main.spark();
-    TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite));
+    TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite, initFrom, resume));
     var result = outcome.result();
     var best = result.bestRecord();
     if (!outcome.published()) {
+      String kept = outcome.lastCheckpoint()
+          .map(c -> "the last good checkpoint (epoch " + c.epoch() + ") is kept in " + c.dir())
+          .orElse("no checkpoint was written (train.checkpoint-every = " + config.checkpointEvery()
+              + "); the staging files are in " + outcome.runDir());
       throw new Main.CommandFailure(ExitCode.DIVERGED, String.format(Locale.ROOT,
-          "Failed: run %s diverged at epoch %d (loss not finite); nothing was published, the staging files are"
-              + " in %s. Lower train.learning-rate.", id, result.last().epoch(), outcome.runDir()));
+          "Failed: run %s diverged at epoch %d (loss not finite) and stopped at once; nothing was published; %s."
+              + " Lower train.learning-rate and start a new run.", id, result.last().epoch(), kept));
+    }
+    if (outcome.findings().gateFailed()) {
+      throw new Main.CommandFailure(ExitCode.QUALITY_GATE_FAILED, qualityGateMessage(id, outcome));
     }
     main.out.println(String.format(Locale.ROOT,
         "Published run %s to %s: %d epochs (%s), best epoch %d with train loss %.4f, validation loss %.4f,"
@@ -70,6 +90,18 @@ final class TrainCommand implements Callable<Integer> {
         id, outcome.runDir(), result.history().size(), result.stopReason().label(), result.bestEpoch(),
         best.trainLoss(), best.validationLoss(), best.trainLoss() - best.floorGap()));
     return ExitCode.SUCCESS.code();
+  }
+
+  /** One line per missed expectation, then what happened to the run. */
+  static String qualityGateMessage(String id, TrainJob.Outcome outcome) {
+    List<ExpectationResult> failed = outcome.findings().failedExpectations();
+    StringBuilder sb = new StringBuilder();
+    for (ExpectationResult e : failed) sb.append("error: expected pattern ").append(e.describe()).append('\n');
+    sb.append(String.format(Locale.ROOT, "Failed: quality gate: %d of %d expected patterns missed (%s); run %s is"
+            + " kept in %s for inspection, but LATEST was not moved to it.", failed.size(),
+        outcome.findings().expectations().size(),
+        String.join(", ", failed.stream().map(e -> e.prev() + ">" + e.next()).toList()), id, outcome.runDir()));
+    return sb.toString();
   }
 
   /** A HOCON list of quoted strings. */

@@ -2,12 +2,16 @@ package dev.bigram.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
  * One configuration key, declared once with its name, description, reader and validator side by side. The
- * default lives in {@code reference.conf}; {@link ConfigKeys} lists every key.
+ * default lives in {@code reference.conf}; {@code TrainerConfig.ALL} lists every key.
  *
  * @param <T> the value type
  */
@@ -54,6 +58,27 @@ public final class Param<T> {
   static Param<List<String>> strings(String name, String description, Predicate<List<String>> valid,
       String expected) {
     return new Param<>(name, description, Param::readStringList, valid, expected);
+  }
+
+  /**
+   * An open section: every key below {@code name}, at any depth, as a flat {@code dotted.key -> value} map (quoted
+   * keys such as {@code "fs.s3a.endpoint"} and nested objects give the same names; a list becomes a
+   * comma-separated string).
+   */
+  static Param<Map<String, String>> section(String name, String description) {
+    return new Param<>(name, description, Param::readSection, v -> true, "an object of key = value settings");
+  }
+
+  private static Map<String, String> readSection(Config config, String path) {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.getConfig(path).entrySet()) {
+      Object value = e.getValue().unwrapped();
+      String text = value instanceof List<?> list
+          ? String.join(",", list.stream().map(String::valueOf).toList())
+          : String.valueOf(value);
+      out.put(String.join(".", ConfigUtil.splitPath(e.getKey())), text);
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /** A list, or a single string taken as a one-element list. */

@@ -6,6 +6,9 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
+import dev.bigram.analysis.AnalysisSettings;
+import dev.bigram.analysis.ExpectedPattern;
+import dev.bigram.analysis.WordPair;
 import dev.bigram.data.TokenizerSettings;
 import java.io.File;
 import java.util.ArrayList;
@@ -42,6 +45,9 @@ public record TrainerConfig(
     String broadcast,
     int patience,
     double minDelta,
+    boolean stopOnConvergence,
+    AnalysisSettings analysis,
+    Map<String, String> hadoop,
     Config effective) {
 
   static final String REFERENCE = "dev/bigram/config/reference.conf";
@@ -89,11 +95,40 @@ public record TrainerConfig(
       "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
   static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
       "smallest improvement that counts", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Boolean> ES_STOP_ON_CONVERGENCE = Param.bool("early-stopping.stop-on-convergence",
+      "also stop when the training loss has converged (analysis.convergence-tolerance)");
+  static final Param<Double> AN_STATUS_THRESHOLD = Param.dbl("analysis.status-threshold",
+      "a training-loss change within +- this is Stable", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Double> AN_CONVERGENCE_TOLERANCE = Param.dbl("analysis.convergence-tolerance",
+      "converged when the mean absolute training-loss change over the last 3 epochs is below this",
+      v -> v > 0 && Double.isFinite(v), "a number > 0");
+  static final Param<List<String>> AN_TRACE_PAIRS = Param.strings("analysis.trace-pairs",
+      "pairs prev>next whose probability is recorded every epoch", v -> true, "a list of pairs such as [\"the>cat\"]");
+  static final Param<Integer> AN_TRACE_TOP = Param.integer("analysis.trace-top",
+      "most frequent training pairs traced when none are configured", v -> v >= 0 && v <= 100,
+      "an integer in [0, 100]");
+  static final Param<Integer> AN_WORDS = Param.integer("analysis.words",
+      "most frequent context words in the pattern analysis", v -> v >= 0 && v <= 1000, "an integer in [0, 1000]");
+  static final Param<Integer> AN_TOP_K = Param.integer("analysis.top-k",
+      "most next words per context word in patterns/", v -> v >= 1 && v <= 100, "an integer in [1, 100]");
+  static final Param<Double> AN_MIN_PROBABILITY = Param.dbl("analysis.min-probability",
+      "next words at or below this probability are not patterns", v -> v >= 0 && v < 1, "a number in [0, 1)");
+  static final Param<List<String>> AN_EXPECT = Param.strings("analysis.expect",
+      "pairs the trained model must predict: prev>next or prev>next>=p", v -> true,
+      "a list of pairs such as [\"cat>sat\", \"sat>on>=0.3\"]");
+  static final Param<Double> AN_EXPECT_MIN = Param.dbl("analysis.expect-min-probability",
+      "minimum probability of an expected pair without its own", v -> v >= 0 && v <= 1, "a number in [0, 1]");
+  static final Param<Boolean> AN_FAIL_ON_EXPECTATIONS = Param.bool("analysis.fail-on-expectations",
+      "a missed expectation fails the run (exit code 6) and leaves LATEST alone");
+  static final Param<Map<String, String>> HADOOP = Param.section("hadoop",
+      "Hadoop settings for the job's file systems, any key (e.g. \"fs.s3a.endpoint\")");
 
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA);
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
+      AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS, AN_TRACE_TOP, AN_WORDS, AN_TOP_K,
+      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP);
 
   private static boolean compiles(String regex) {
     try {
@@ -174,7 +209,7 @@ public record TrainerConfig(
     for (Param<?> p : ALL) known.add(p.name());
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
-      if (!known.contains(key)) {
+      if (!known.contains(key) && !key.startsWith(HADOOP.name() + ".")) {
         String nearest = Suggest.nearest(key, known);
         errors.add("unknown key " + key + (nearest == null ? "" : " (did you mean " + nearest + "?)"));
       }
@@ -209,12 +244,46 @@ public record TrainerConfig(
         orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
+        orDefault(ES_STOP_ON_CONVERGENCE.read(c, errors), false),
+        analysis(c, errors),
+        orDefault(HADOOP.read(c, errors), Map.of()),
         c);
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
           + ": lower the minimum or raise the rate");
     }
     return config;
+  }
+
+  private static AnalysisSettings analysis(Config c, List<String> errors) {
+    List<WordPair> trace = new ArrayList<>();
+    for (String text : orDefault(AN_TRACE_PAIRS.read(c, errors), List.<String>of())) {
+      try {
+        trace.add(WordPair.parse(text));
+      } catch (IllegalArgumentException e) {
+        errors.add(AN_TRACE_PAIRS.name() + ": " + e.getMessage() + ", e.g. \"the>cat\"");
+      }
+    }
+    double defaultMinimum = orDefault(AN_EXPECT_MIN.read(c, errors), 0.2);
+    List<ExpectedPattern> expect = new ArrayList<>();
+    for (String text : orDefault(AN_EXPECT.read(c, errors), List.<String>of())) {
+      try {
+        expect.add(ExpectedPattern.parse(text, defaultMinimum));
+      } catch (IllegalArgumentException e) {
+        errors.add(AN_EXPECT.name() + ": " + e.getMessage() + "; write prev>next or prev>next>=p, e.g."
+            + " \"cat>sat>=0.2\"");
+      }
+    }
+    return new AnalysisSettings(
+        orDefault(AN_STATUS_THRESHOLD.read(c, errors), 0.005),
+        orDefault(AN_CONVERGENCE_TOLERANCE.read(c, errors), 0.001),
+        trace,
+        orDefault(AN_TRACE_TOP.read(c, errors), 0),
+        orDefault(AN_WORDS.read(c, errors), 0),
+        orDefault(AN_TOP_K.read(c, errors), 1),
+        orDefault(AN_MIN_PROBABILITY.read(c, errors), 0.1),
+        expect,
+        orDefault(AN_FAIL_ON_EXPECTATIONS.read(c, errors), false));
   }
 
   private static <T> T orDefault(T value, T fallback) {
@@ -236,8 +305,8 @@ public record TrainerConfig(
     return out;
   }
 
-  /** The effective configuration as HOCON, for the run directory. */
+  /** The effective configuration as HOCON with secrets masked ({@link Redaction}), for the run directory. */
   public String render() {
-    return effective.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    return Redaction.render(effective);
   }
 }

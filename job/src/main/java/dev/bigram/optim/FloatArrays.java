@@ -8,15 +8,16 @@ import java.nio.ByteOrder;
 
 /**
  * Bulk serialization of primitive arrays for what crosses the network every epoch (weight blocks out,
- * gradient blocks back). Java serialization writes arrays element by element; converting 64 KB chunks through
- * a {@link ByteBuffer} view is several times faster (BENCHMARKS.md) and gives the same bytes on every JVM.
+ * gradient blocks back) and for checkpoints. Java serialization writes arrays element by element; converting
+ * 64 KB chunks through a {@link ByteBuffer} view is several times faster (BENCHMARKS.md) and gives the same
+ * bytes on every JVM.
  */
-final class FloatArrays {
+public final class FloatArrays {
   private static final int CHUNK_BYTES = 1 << 16;
 
   private FloatArrays() {}
 
-  static void write(DataOutput out, float[] a, int offset, int length) throws IOException {
+  public static void write(DataOutput out, float[] a, int offset, int length) throws IOException {
     byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(4, length * 4))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
     int perChunk = buf.length / 4;
@@ -28,7 +29,7 @@ final class FloatArrays {
     }
   }
 
-  static float[] readFloats(DataInput in, int length) throws IOException {
+  public static float[] readFloats(DataInput in, int length) throws IOException {
     float[] a = new float[length];
     byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(4, length * 4))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
@@ -42,7 +43,7 @@ final class FloatArrays {
     return a;
   }
 
-  static void write(DataOutput out, double[] a) throws IOException {
+  public static void write(DataOutput out, double[] a) throws IOException {
     byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(8, a.length * 8))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
     int perChunk = buf.length / 8;
@@ -54,7 +55,7 @@ final class FloatArrays {
     }
   }
 
-  static double[] readDoubles(DataInput in, int length) throws IOException {
+  public static double[] readDoubles(DataInput in, int length) throws IOException {
     double[] a = new double[length];
     byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(8, length * 8))];
     ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);

@@ -4,11 +4,18 @@ import dev.bigram.data.InputException;
 import dev.bigram.data.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.WeightRows;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -46,24 +53,29 @@ public final class ModelStore {
         .parquet(new Path(dir, "vocab").toString());
   }
 
-  /** Writes {@code W} and {@code b}; large matrices are spread over several files of about 64 MB. */
+  /**
+   * Writes {@code W} and {@code b}, one Parquet row per row of {@code W}, in files of about 64 MB. The matrix
+   * reaches the writing tasks as one broadcast (shipped in torrent pieces), not inside the tasks themselves.
+   */
   public static void writeModel(SparkSession spark, BigramModel model, Vocabulary vocab, Path dir) {
     int v = model.numClasses();
-    float[] w = model.weights();
-    float[] b = model.bias();
-    List<Row> rows = new ArrayList<>(v);
-    for (int i = 0; i < v; i++) {
-      float[] row = new float[v];
-      System.arraycopy(w, i * v, row, 0, v);
-      rows.add(RowFactory.create(i, vocab.word(i), b == null ? 0f : b[i], row));
-    }
     int files = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (64L << 20)));
-    // The rows travel inside the tasks that write them; slices of at most ~16 MB keep each task far below
-    // spark.rpc.message.maxSize (128 MB) on a cluster, where a local relation would make one slice per core.
-    int slices = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (16L << 20) + 1));
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, slices);
-    spark.createDataFrame(rdd, MODEL_SCHEMA).repartition(files).sortWithinPartitions("id")
-        .write().mode(SaveMode.ErrorIfExists).parquet(new Path(dir, "model").toString());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<WeightRows> bcWeights = jsc.broadcast(WeightRows.whole(model.weights(), model.bias(), v));
+    Broadcast<Vocabulary> bcVocab = jsc.broadcast(vocab);
+    try {
+      List<Integer> ids = IntStream.range(0, v).boxed().toList();
+      JavaRDD<Row> rows = jsc.parallelize(ids, files).map(i -> {
+        WeightRows w = bcWeights.value();
+        float[] row = Arrays.copyOfRange(w.weights(), w.offsetOf(i), w.offsetOf(i) + v);
+        return RowFactory.create(i, bcVocab.value().word(i), w.bias() == null ? 0f : w.bias()[i], row);
+      });
+      spark.createDataFrame(rows, MODEL_SCHEMA).write().mode(SaveMode.ErrorIfExists)
+          .parquet(new Path(dir, "model").toString());
+    } finally {
+      bcWeights.destroy();
+      bcVocab.destroy();
+    }
   }
 
   public static Vocabulary readVocabulary(SparkSession spark, Path runDir, TokenizerSettings tokenizer) {
@@ -117,6 +129,36 @@ public final class ModelStore {
     float[] w = new float[numClasses];
     for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
     return new float[][] {w, b};
+  }
+
+  /** Rows {@code ids} of W, in one read: for answering several words at once without loading the rest of W. */
+  public static Map<Integer, float[]> readRows(SparkSession spark, Path runDir, Collection<Integer> ids,
+      int numClasses) {
+    Dataset<Row> model = readTable(spark, runDir, "model");
+    List<Row> rows = model.filter(model.col("id").isin(ids.toArray())).select("id", "weights").collectAsList();
+    Map<Integer, float[]> out = new HashMap<>();
+    for (Row r : rows) {
+      List<Float> weights = r.getList(1);
+      if (weights.size() != numClasses) {
+        throw new InputException("model of " + runDir + " is corrupt at row " + r.getInt(0));
+      }
+      float[] w = new float[numClasses];
+      for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
+      out.put(r.getInt(0), w);
+    }
+    for (int id : ids) {
+      if (!out.containsKey(id)) {
+        throw new InputException("model of " + runDir + " has no row for id " + id + ": the run is corrupt");
+      }
+    }
+    return out;
+  }
+
+  /** The output bias b. */
+  public static float[] readBias(SparkSession spark, Path runDir, int numClasses) {
+    float[] b = new float[numClasses];
+    for (Row r : readTable(spark, runDir, "model").select("id", "bias").collectAsList()) b[r.getInt(0)] = r.getFloat(1);
+    return b;
   }
 
   static Dataset<Row> readTable(SparkSession spark, Path runDir, String table) {

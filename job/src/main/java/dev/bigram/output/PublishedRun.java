@@ -88,6 +88,16 @@ public final class PublishedRun {
     return ModelStore.readModel(spark, dir, vocabulary().size(), bias);
   }
 
+  /** {@code p(. | id)} for several ids, from their rows of W and the bias, in one read. */
+  public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
+    int v = vocabulary().size();
+    Map<Integer, float[]> rows = ModelStore.readRows(spark, dir, new java.util.TreeSet<>(ids), v);
+    float[] b = bias ? ModelStore.readBias(spark, dir, v) : null;
+    Map<Integer, double[]> out = new java.util.HashMap<>();
+    rows.forEach((id, w) -> out.put(id, dev.bigram.model.Softmax.probabilities(w, 0, b, v)));
+    return out;
+  }
+
   /** {@code p(. | id)} from one row of W and the bias, without loading the rest of the model. */
   public double[] probabilities(int id) {
     int v = vocabulary().size();

@@ -7,28 +7,31 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Where a run lives, and how it is published whole.
  *
  * <pre>
- *   &lt;output.dir&gt;/_staging/&lt;run-id&gt;/   written while the job runs (checkpoints too)
- *   &lt;output.dir&gt;/&lt;run-id&gt;/            after publish: one atomic directory rename, _SUCCESS inside
- *   &lt;output.dir&gt;/LATEST               the id of the newest published run, replaced by an atomic rename
+ *   &lt;output.dir&gt;/_staging/&lt;run-id&gt;.lock      held while a process writes the run ({@link RunLock})
+ *   &lt;output.dir&gt;/_staging/&lt;run-id&gt;/          written while the job runs
+ *   &lt;output.dir&gt;/_staging/&lt;run-id&gt;/_checkpoints/epoch-NNNNNN/   the last checkpoint (dropped at publish)
+ *   &lt;output.dir&gt;/&lt;run-id&gt;/                   after publish: one atomic directory rename, _SUCCESS inside
+ *   &lt;output.dir&gt;/_history/run_id=&lt;run-id&gt;/   the run's history in the cumulative table
+ *   &lt;output.dir&gt;/LATEST                      the id of the newest published run, replaced atomically
  * </pre>
  *
  * Readers never see a half-written run: a directory is only ever a run once it holds {@code _SUCCESS}, and it
- * gets its final name in one rename after that file is written.
+ * gets its final name in one rename after that file is written. Run ids cannot start with '_' or '.', so
+ * {@code _staging} and {@code _history} never clash with a run, and {@code LATEST} is reserved.
  */
 public final class RunDirectory {
   public static final String SUCCESS = "_SUCCESS";
   public static final String LATEST = "LATEST";
   public static final String STAGING = "_staging";
+  public static final String CHECKPOINTS = "_checkpoints";
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private final FileSystem fs;
@@ -49,11 +52,18 @@ public final class RunDirectory {
     this.runId = runId;
   }
 
-  /** A run id is one path segment of letters, digits, '.', '_' and '-', not starting with '.' or '_'. */
+  /**
+   * A run id is one path segment of letters, digits, '.', '_' and '-', not starting with '.' or '_', and not
+   * {@code LATEST} (in any case).
+   */
   public static void checkRunId(String runId) {
     if (runId == null || !RUN_ID.matcher(runId).matches() || runId.contains("..")) {
       throw new IllegalArgumentException("run id '" + runId + "' is not allowed: use letters, digits, '.', '_'"
           + " and '-', starting with a letter or digit, with no '..' and no '/'");
+    }
+    if (runId.equalsIgnoreCase(LATEST)) {
+      throw new IllegalArgumentException("run id '" + runId + "' is reserved (" + LATEST + " names the newest"
+          + " run): choose another --run-id");
     }
   }
 
@@ -73,8 +83,41 @@ public final class RunDirectory {
     return new Path(outputDir, runId);
   }
 
+  /** Where checkpoints are written while the run is staged. */
+  public Path checkpoints() {
+    return new Path(staging(), CHECKPOINTS);
+  }
+
   public FileSystem fs() {
     return fs;
+  }
+
+  public Configuration hadoop() {
+    return hadoop;
+  }
+
+  /**
+   * Takes this run id's lock ({@link RunLock}); every other step of a run happens while it is held. Throws
+   * {@link OutputException} when the output is not a writable directory or another live process holds the lock.
+   */
+  public RunLock lock() {
+    Path stagingRoot = new Path(outputDir, STAGING);
+    try {
+      checkIsDirectory();
+      if (!fs.mkdirs(stagingRoot)) {
+        throw new OutputException("cannot create " + stagingRoot + ": check that " + outputDir + " is writable");
+      }
+      return RunLock.acquire(fs, new Path(stagingRoot, runId + ".lock"), runId);
+    } catch (IOException e) {
+      throw new OutputException("cannot lock run " + runId + " in " + stagingRoot + " (" + e.getMessage()
+          + "): check that " + outputDir + " is writable", e);
+    }
+  }
+
+  private void checkIsDirectory() throws IOException {
+    if (fs.exists(outputDir) && !fs.getFileStatus(outputDir).isDirectory()) {
+      throw new OutputException("output " + outputDir + " is a file, not a directory: choose another --output");
+    }
   }
 
   public boolean isPublished() throws IOException {
@@ -82,20 +125,23 @@ public final class RunDirectory {
   }
 
   /**
-   * Prepares an empty staging directory; refuses a run id that is already complete unless {@code overwrite}.
-   * A leftover staging directory of the same id (a run that died) is removed unless {@code keepStaging}.
+   * Prepares the staging directory; refuses a run id that is already complete unless {@code overwrite}. A
+   * leftover staging directory of the same id (a run that died) is emptied; with {@code keepCheckpoints}
+   * (resume) its {@code _checkpoints/} stay.
    */
-  public void prepare(boolean overwrite, boolean keepStaging) {
+  public void prepare(boolean overwrite, boolean keepCheckpoints) {
     try {
-      if (fs.exists(outputDir) && !fs.getFileStatus(outputDir).isDirectory()) {
-        throw new OutputException("output " + outputDir + " is a file, not a directory: choose another --output");
-      }
+      checkIsDirectory();
       if (isPublished() && !overwrite) {
         throw new OutputException("run " + runId + " is already complete in " + outputDir
             + ": choose another --run-id or pass --overwrite");
       }
-      if (!keepStaging && fs.exists(staging())) {
-        fs.delete(staging(), true);
+      if (fs.exists(staging())) {
+        for (FileStatus child : fs.listStatus(staging())) {
+          if (!(keepCheckpoints && child.getPath().getName().equals(CHECKPOINTS))) {
+            fs.delete(child.getPath(), true);
+          }
+        }
       }
       if (!fs.mkdirs(staging())) {
         throw new OutputException("cannot create " + staging() + ": check that " + outputDir + " is writable");
@@ -111,6 +157,13 @@ public final class RunDirectory {
     writeText(new Path(staging(), name), text);
   }
 
+  /** Writes a small binary file (a chart) inside the staging directory. */
+  public void writeBytes(String name, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = fs.create(new Path(staging(), name), true)) {
+      out.write(bytes);
+    }
+  }
+
   private void writeText(Path path, String text) throws IOException {
     try (FSDataOutputStream out = fs.create(path, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -118,30 +171,40 @@ public final class RunDirectory {
   }
 
   /**
-   * Writes {@code _SUCCESS}, renames the staging directory to its final name and points LATEST at it (unless
-   * {@code updateLatest} is false: a run that failed its quality gate is kept but not made LATEST).
+   * Drops the checkpoints, writes {@code _SUCCESS}, renames the staging directory to its final name and points
+   * LATEST at it (unless {@code updateLatest} is false: a run that failed its quality gate is kept but not made
+   * LATEST; {@link #updateLatest()} can do it later). A complete run of the same id (--overwrite) is moved
+   * aside first and deleted after, so the id names the old run, then nothing for an instant, then the new run.
    */
   public Path publish(boolean updateLatest) throws IOException {
+    if (fs.exists(checkpoints())) {
+      fs.delete(checkpoints(), true);
+    }
     writeText(new Path(staging(), SUCCESS), runId + "\n");
     Path target = published();
+    Path replaced = null;
     if (fs.exists(target)) {
-      fs.delete(target, true);
+      replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
+      if (!fs.rename(target, replaced)) {
+        throw new OutputException("could not move the previous run " + target + " aside to " + replaced);
+      }
     }
     if (!fs.rename(staging(), target)) {
       throw new OutputException("could not rename " + staging() + " to " + target);
     }
+    if (replaced != null) {
+      fs.delete(replaced, true);
+    }
     if (updateLatest) {
-      setLatest(runId);
+      updateLatest();
     }
     return target;
   }
 
-  /** Replaces LATEST atomically: a temporary file renamed over it. */
-  private void setLatest(String id) throws IOException {
-    Path tmp = new Path(new Path(outputDir, STAGING), "LATEST." + UUID.randomUUID());
-    writeText(tmp, id + "\n");
-    FileContext fc = FileContext.getFileContext(outputDir.toUri(), hadoop);
-    fc.rename(tmp, new Path(outputDir, LATEST), Options.Rename.OVERWRITE);
+  /** Points LATEST at this run, atomically ({@link AtomicFiles#replace}). */
+  public void updateLatest() throws IOException {
+    AtomicFiles.replace(fs, hadoop, new Path(outputDir, LATEST), new Path(outputDir, STAGING),
+        (runId + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -3,18 +3,16 @@ package dev.bigram.output;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.TrainingData;
+import dev.bigram.optim.Convergence;
 import dev.bigram.train.EpochRecord;
 import dev.bigram.train.TrainingResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /** {@code summary.json}: the fields of DESIGN.md first, then more. */
 public final class RunSummary {
-  /** The exercise's convergence test: mean absolute change of the training loss over the last 3 epochs. */
-  static final int CONVERGENCE_WINDOW = 3;
-  static final double CONVERGENCE_TOLERANCE = 0.001;
-
   private RunSummary() {}
 
   public static Map<String, Object> build(String runId, TrainerConfig config, TrainingData data,
@@ -36,15 +34,22 @@ public final class RunSummary {
     s.put("seconds_data_pass", data.seconds());
     s.put("seconds_training", result.seconds());
     s.put("seconds_total", secondsTotal);
-    double meanRecentChange = meanRecentChange(h);
-    s.put("converged", meanRecentChange < CONVERGENCE_TOLERANCE);
+    // The exercise's convergence test on the training loss (Convergence): stable, not necessarily good.
+    Convergence convergence = new Convergence(config.analysis().convergenceTolerance());
+    double[] losses = h.stream().mapToDouble(EpochRecord::trainLoss).toArray();
+    s.put("converged", convergence.converged(losses));
     // ---- beyond DESIGN.md
-    s.put("mean_recent_loss_change", meanRecentChange);
+    s.put("mean_recent_loss_change", Convergence.meanRecentChange(losses));
+    s.put("convergence_tolerance", convergence.tolerance());
+    OptionalInt convergedEpoch = convergence.firstConvergedEpoch(losses);
+    s.put("converged_epoch", convergedEpoch.isPresent() ? convergedEpoch.getAsInt() : null);
     s.put("best_train_loss", best.trainLoss());
     s.put("final_validation_loss", last.validationLoss());
     s.put("best_floor_gap", best.floorGap());
-    s.put("total_improvement", h.get(0).trainLoss() - last.trainLoss());
-    s.put("average_improvement_per_epoch", (h.get(0).trainLoss() - last.trainLoss()) / h.size());
+    // Row 1 is the untrained model, so the history spans epochs_run - 1 updates between the first and last row.
+    double totalImprovement = h.get(0).trainLoss() - last.trainLoss();
+    s.put("total_improvement", totalImprovement);
+    s.put("average_improvement_per_epoch", h.size() > 1 ? totalImprovement / (h.size() - 1) : 0.0);
     s.put("validation_bigrams", data.validationBigrams());
     s.put("distinct_validation_bigrams", data.distinctValidationBigrams());
     s.put("lines", data.stat(CorpusStats.LINES));
@@ -68,13 +73,4 @@ public final class RunSummary {
     return s;
   }
 
-  /** Mean |loss_e - loss_{e-1}| over the last {@link #CONVERGENCE_WINDOW} epochs; infinity with too few. */
-  static double meanRecentChange(List<EpochRecord> h) {
-    if (h.size() <= CONVERGENCE_WINDOW) return Double.POSITIVE_INFINITY;
-    double sum = 0;
-    for (int i = h.size() - CONVERGENCE_WINDOW; i < h.size(); i++) {
-      sum += Math.abs(h.get(i).trainLoss() - h.get(i - 1).trainLoss());
-    }
-    return sum / CONVERGENCE_WINDOW;
-  }
 }

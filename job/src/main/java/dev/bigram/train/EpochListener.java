@@ -11,4 +11,20 @@ public interface EpochListener {
   default void afterEpoch(EpochRecord record, EpochLoop loop) {}
 
   EpochListener NONE = new EpochListener() {};
+
+  /** Calls every listener, in order. */
+  static EpochListener all(EpochListener... listeners) {
+    java.util.List<EpochListener> list = java.util.List.of(listeners);
+    return new EpochListener() {
+      @Override
+      public void beforeUpdate(int epoch, BigramModel model) {
+        for (EpochListener l : list) l.beforeUpdate(epoch, model);
+      }
+
+      @Override
+      public void afterEpoch(EpochRecord record, EpochLoop loop) {
+        for (EpochListener l : list) l.afterEpoch(record, loop);
+      }
+    };
+  }
 }

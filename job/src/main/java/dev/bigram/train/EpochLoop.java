@@ -2,6 +2,7 @@ package dev.bigram.train;
 
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Convergence;
 import dev.bigram.optim.EarlyStopping;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
@@ -33,10 +34,19 @@ public final class EpochLoop {
   /**
    * Settings of the loop.
    *
-   * @param statusThreshold a loss change within +- this is Stable
+   * @param statusThreshold a training-loss change within +- this is Stable
+   * @param convergence the convergence test on the training loss
+   * @param stopOnConvergence stop (reason CONVERGED) as soon as the convergence test holds
    */
   public record LoopSettings(LearningRateSchedule schedule, int maxEpochs, double l2, int patience,
-      double minDelta, double statusThreshold) {}
+      double minDelta, double statusThreshold, Convergence convergence, boolean stopOnConvergence) {
+
+    /** Without stopping on convergence (the exercise's tolerance, reported only). */
+    public LoopSettings(LearningRateSchedule schedule, int maxEpochs, double l2, int patience, double minDelta,
+        double statusThreshold) {
+      this(schedule, maxEpochs, l2, patience, minDelta, statusThreshold, new Convergence(0.001), false);
+    }
+  }
 
   public EpochLoop(DistributedLoss loss, TrainingData data, LoopSettings settings, BigramModel initial,
       Optimizer optimizer, EpochListener listener) {
@@ -99,6 +109,11 @@ public final class EpochLoop {
       listener.afterEpoch(record, this);
       if (earlyStopping.shouldStop()) {
         reason = StopReason.EARLY_STOPPING;
+      } else if (settings.stopOnConvergence() && settings.convergence().converged(trainLosses())) {
+        reason = StopReason.CONVERGED;
+        LOG.info("Epoch {}: the training loss converged (mean change over the last {} epochs below {}).", epoch,
+            Convergence.WINDOW, settings.convergence().tolerance());
+        break;
       }
     }
     return new TrainingResult(best, List.copyOf(history), earlyStopping.bestEpoch(), reason,
@@ -107,11 +122,24 @@ public final class EpochLoop {
 
   private double l2Penalty() {
     if (settings.l2() == 0.0) return 0.0;
-    double s = 0.0;
-    for (float x : model.weights()) s += (double) x * x;
+    int v = model.numClasses();
+    float[] w = model.weights();
+    double s = java.util.stream.IntStream.range(0, v).parallel().mapToDouble(i -> {
+      double row = 0.0;
+      for (int k = i * v; k < (i + 1) * v; k++) row += (double) w[k] * w[k];
+      return row;
+    }).sum();
     return 0.5 * settings.l2() * s;
   }
 
+  private double[] trainLosses() {
+    return history.stream().mapToDouble(EpochRecord::trainLoss).toArray();
+  }
+
+  /**
+   * The exercise's status of an epoch, on the training loss against the previous epoch's. Epoch 1 is
+   * "Initial": its row reports the untrained parameters and there is no change to classify.
+   */
   private String status(double trainLoss) {
     if (history.isEmpty()) return "Initial";
     double previous = history.get(history.size() - 1).trainLoss();

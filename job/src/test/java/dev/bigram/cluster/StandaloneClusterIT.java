@@ -164,7 +164,7 @@ class StandaloneClusterIT extends SparkTestBase {
     List<Row> expected = history(undisturbedRun());
     Path out = dir.resolve("killed-runs");
     // A whole-matrix broadcast this time: the history does not depend on it, what is shipped does.
-    Processes.Running run = Processes.startSubmit(Map.of(),
+    Processes.Background run = Processes.startSubmit(Map.of(),
         submitArgs("killed", out, List.of("--set", "train.broadcast=whole")));
     boolean reached = run.awaitStderr("epoch " + KILL_AT_EPOCH + "/" + EPOCHS, 240);
     List<ProcessHandle> executors = cluster.executors();

@@ -32,37 +32,81 @@ public final class Processes {
     return run(cmd, root.toFile(), env, timeoutSeconds);
   }
 
-  /** Starts {@code ./submit.sh args...} from the project root and returns at once; see {@link Running}. */
-  public static Running startSubmit(Map<String, String> env, String... args) throws IOException {
+  /** A {@code ./submit.sh} started in the background, e.g. to be killed mid-run. */
+  public record Running(Process process, File out, File err) {
+    /**
+     * SIGKILLs the process and its descendants (by pid: {@code destroyForcibly} is SIGKILL on Unix) and waits for
+     * it; returns its exit status (137 after SIGKILL).
+     */
+    public int killTree() throws InterruptedException {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("pid " + process.pid() + " survived SIGKILL");
+      }
+      return process.exitValue();
+    }
+
+    public String stderr() throws IOException {
+      return Files.readString(err.toPath(), StandardCharsets.UTF_8);
+    }
+
+    public void cleanUp() {
+      out.delete();
+      err.delete();
+    }
+  }
+
+  /** Starts {@code ./submit.sh args...} from the project root without waiting for it. */
+  public static Running start(Map<String, String> env, String... args) throws IOException {
     Path root = SparkTestBase.projectRoot();
     List<String> cmd = new ArrayList<>();
     cmd.add(root.resolve("submit.sh").toString());
     cmd.addAll(List.of(args));
-    return Running.start(cmd, root.toFile(), env);
+    File out = File.createTempFile("proc", ".out");
+    File err = File.createTempFile("proc", ".err");
+    return new Running(builder(cmd, root.toFile(), env).redirectOutput(out).redirectError(err).start(), out, err);
+  }
+
+  private static ProcessBuilder builder(List<String> cmd, File dir, Map<String, String> env) {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  /** Starts {@code ./submit.sh args...} from the project root and returns at once; see {@link Background}. */
+  public static Background startSubmit(Map<String, String> env, String... args) throws IOException {
+    Path root = SparkTestBase.projectRoot();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("submit.sh").toString());
+    cmd.addAll(List.of(args));
+    return Background.start(cmd, root.toFile(), env);
   }
 
   /** A child process that is still running: what it printed so far, and a bounded wait for it to end. */
-  public static final class Running {
+  public static final class Background {
     private final List<String> cmd;
     private final Process process;
     private final File out;
     private final File err;
 
-    private Running(List<String> cmd, Process process, File out, File err) {
+    private Background(List<String> cmd, Process process, File out, File err) {
       this.cmd = cmd;
       this.process = process;
       this.out = out;
       this.err = err;
     }
 
-    static Running start(List<String> cmd, File dir, Map<String, String> env) throws IOException {
+    static Background start(List<String> cmd, File dir, Map<String, String> env) throws IOException {
       File out = File.createTempFile("proc", ".out");
       File err = File.createTempFile("proc", ".err");
       ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir).redirectOutput(out).redirectError(err);
       pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
       pb.environment().remove("SPARK_HOME");
       pb.environment().putAll(env);
-      return new Running(cmd, pb.start(), out, err);
+      return new Background(cmd, pb.start(), out, err);
     }
 
     public String stderrSoFar() throws IOException {
@@ -105,12 +149,7 @@ public final class Processes {
       throws IOException, InterruptedException {
     File out = File.createTempFile("proc", ".out");
     File err = File.createTempFile("proc", ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir)
-        .redirectOutput(out).redirectError(err);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().putAll(env);
-    Process p = pb.start();
+    Process p = builder(cmd, dir, env).redirectOutput(out).redirectError(err).start();
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,0 +1,59 @@
+package dev.bigram.config;
+
+import com.typesafe.config.ConfigRenderOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The settings that decide a run's numbers, as {@code key -> value} text. A checkpoint records them, so that
+ * {@code train --resume} can refuse a changed configuration and name the keys that differ.
+ *
+ * <p>Left out: {@code train.max-epochs} (a resumed run may be given more or fewer epochs),
+ * {@code output.dir} (the checkpoint was found there, whichever way the path was spelled) and the
+ * {@code hadoop} section (file-system settings and credentials, which may rotate between a crash and the
+ * resume; leaving it out also keeps secrets out of checkpoints).
+ */
+public final class ConfigFingerprint {
+  static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(TrainerConfig.TRAIN_MAX_EPOCHS.name(),
+      TrainerConfig.OUTPUT_DIR.name(), TrainerConfig.HADOOP.name());
+
+  private ConfigFingerprint() {}
+
+  /** Every declared key but those a resume may change, with its effective value rendered as HOCON. */
+  public static Map<String, String> of(TrainerConfig config) {
+    Map<String, String> out = new TreeMap<>();
+    for (Param<?> p : TrainerConfig.ALL) {
+      if (MAY_CHANGE_ON_RESUME.contains(p.name())) continue;
+      String value = config.effective().hasPath(p.name())
+          ? config.effective().getValue(p.name()).render(ConfigRenderOptions.concise())
+          : "null";
+      out.put(p.name(), value);
+    }
+    return out;
+  }
+
+  /**
+   * One line per key whose value differs between a saved fingerprint and the current one, in key order, such
+   * as {@code train.learning-rate (checkpoint 0.1, now 0.2)}; empty when they agree. Keys a resume may change
+   * are ignored even if a saved fingerprint holds them.
+   */
+  public static List<String> differences(Map<String, String> saved, Map<String, String> now) {
+    Set<String> keys = new TreeSet<>(saved.keySet());
+    keys.addAll(now.keySet());
+    keys.removeAll(MAY_CHANGE_ON_RESUME);
+    List<String> out = new ArrayList<>();
+    for (String key : keys) {
+      String before = saved.get(key);
+      String after = now.get(key);
+      if (before == null || !before.equals(after)) {
+        out.add(key + " (checkpoint " + (before == null ? "not set" : before) + ", now "
+            + (after == null ? "not set" : after) + ")");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.bigram.output;
+
+import dev.bigram.train.EpochRecord;
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The history of every published run in one table, partitioned by run id:
+ * {@code <output.dir>/_history/run_id=<run-id>/part-*.parquet}, the columns of {@link HistoryTable} but
+ * {@code run_id}, which comes from the directory name. Every night's learning curve at once:
+ *
+ * <pre>
+ *   spark.read().parquet("runs/_history")   // Spark (all-numeric ids: turn off partitionColumnTypeInference)
+ *   SELECT * FROM read_parquet('runs/_history/run_id=*&#47;*.parquet', hive_partitioning = true)  -- DuckDB
+ * </pre>
+ *
+ * A partition appears in one rename, after its files are complete: it is written under
+ * {@code _history/_pending-<id>-<uuid>/} (a name that Spark's partition discovery skips) and renamed into
+ * place; a partition of the same id (a run republished with --overwrite) is replaced.
+ */
+public final class CumulativeHistory {
+  public static final String DIR = "_history";
+  public static final String PARTITION_COLUMN = "run_id";
+
+  private CumulativeHistory() {}
+
+  public static Path partition(Path outputDir, String runId) {
+    return new Path(new Path(outputDir, DIR), PARTITION_COLUMN + "=" + runId);
+  }
+
+  /** Adds (or replaces) the partition of {@code runId}. */
+  public static void add(SparkSession spark, FileSystem fs, Path outputDir, String runId, List<EpochRecord> history)
+      throws IOException {
+    Path table = new Path(outputDir, DIR);
+    Path pending = new Path(table, "_pending-" + runId + "-" + UUID.randomUUID());
+    spark.createDataFrame(HistoryTable.rows(runId, history), HistoryTable.SCHEMA).drop(PARTITION_COLUMN)
+        .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(pending.toString());
+    Path target = partition(outputDir, runId);
+    Path old = null;
+    if (fs.exists(target)) {
+      old = new Path(table, "_replaced-" + runId + "-" + UUID.randomUUID());
+      if (!fs.rename(target, old)) {
+        throw new OutputException("could not move " + target + " aside to replace it");
+      }
+    }
+    if (!fs.rename(pending, target)) {
+      throw new OutputException("could not rename " + pending + " to " + target);
+    }
+    if (old != null) {
+      fs.delete(old, true);
+    }
+  }
+}
