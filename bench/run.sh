@@ -73,7 +73,7 @@ for step in "${STEPS[@]}"; do
         measure "epoch-v$v" "$JAVA" -Xmx5g dev.bigram.bench.ConvergeBench "epoch" "$BENCH_DIR/real-train.txt" \
           "vocab.size=$v" "train.max-epochs=12" "early-stopping.patience=100"
       done
-      measure "epoch-v10000-broadcast" "$JAVA" -Xmx8g dev.bigram.bench.ConvergeBench "epoch, Spark broadcast" \
+      measure "epoch-v10000-broadcast" "$JAVA" -Xmx8g dev.bigram.bench.ConvergeBench "epoch-spark-broadcast" \
         "$BENCH_DIR/real-train.txt" "vocab.size=10000" "train.max-epochs=8" "early-stopping.patience=100" \
         "train.local-exchange=false"
       measure "epoch-v20000" "$JAVA" -Xmx11g dev.bigram.bench.ConvergeBench "epoch" "$BENCH_DIR/real-train.txt" \
