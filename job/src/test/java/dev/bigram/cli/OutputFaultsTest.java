@@ -186,6 +186,24 @@ class OutputFaultsTest extends SparkTestBase {
   }
 
   @Test
+  void initFromRefusesAnIncompleteOrCorruptRunAndPublishesNothing() throws IOException {
+    Path copy = copyOfRun();
+    Path part = part(copy.resolve("model"));
+    byte[] bytes = Files.readAllBytes(part);
+    Arrays.fill(bytes, 4, bytes.length - 8, (byte) 0x5A);
+    Files.write(part, bytes);
+    Files.deleteIfExists(part.resolveSibling("." + part.getFileName() + ".crc"));
+    train(out.toString(), "r-warm", "--init-from", copy.toString()).assertOneLineError(ExitCode.BAD_INPUT,
+        "table model/ of ", "the run is incomplete or corrupt");
+    Files.delete(copy.resolve("_SUCCESS"));
+    train(out.toString(), "r-warm", "--init-from", copy.toString()).assertOneLineError(ExitCode.BAD_INPUT,
+        "has no _SUCCESS");
+    assertFalse(Files.exists(out.resolve("r-warm")));
+    assertFalse(Files.exists(out.resolve("_staging/r-warm")), "the failed run's staging is removed");
+    assertEarlierRunUntouched();
+  }
+
+  @Test
   void aMissingModelOrALatestNamingAMissingRunIsRefused() throws IOException {
     predict(dir.resolve("nowhere")).assertOneLineError(ExitCode.BAD_INPUT, "nowhere does not exist");
     Path output = dir.resolve("output");
