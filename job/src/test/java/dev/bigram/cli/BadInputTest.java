@@ -264,7 +264,7 @@ class BadInputTest extends SparkTestBase {
     try {
       CliRun run = CliRun.of(spark, "train", "--input", corpus.toString(), "--output", out.toString(),
           "--run-id", "r-huge", "--set", "vocab.size=46340");
-      run.assertOneLineError(ExitCode.BAD_CONFIGURATION, "vocab.size = 46340 needs about 77.3 GB on the driver",
+      run.assertOneLineError(ExitCode.BAD_CONFIGURATION, "vocab.size = 46340 needs about 42.9 GB on the driver", "20 bytes per weight",
           "W is 8.59 GB", "raise spark.driver.memory", "or lower vocab.size to ");
     } finally {
       spark.sparkContext().removeSparkListener(listener);
