@@ -31,7 +31,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     train|predict|evaluate) break ;;
     -h|--help) usage; exit 0 ;;
-    --verbose|-v|--supervise) spark_opts+=("$1"); shift ;;
+    --verbose|-v|--supervise|--load-spark-defaults) spark_opts+=("$1"); shift ;;
     --*=*) spark_opts+=("$1"); shift ;;
     --*)
       if [[ $# -lt 2 ]]; then echo "error: spark-submit option $1 needs a value" >&2; exit 2; fi

@@ -3,7 +3,9 @@ package dev.bigram.cli;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.DataPass;
-import dev.bigram.data.InputException;
+import dev.bigram.config.Redaction;
+import dev.bigram.data.CorpusCheck;
+import dev.bigram.data.ReadSettings;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
@@ -50,12 +52,10 @@ final class EvaluateCommand implements Callable<Integer> {
     PublishedRun run = PublishedRun.open(spark, model);
     BigramModel m = run.model();
     Tokenizer tokenizer = new Tokenizer(run.tokenizer());
-    TrainingData data = DataPass.countBigrams(jsc, CorpusReader.lines(jsc, inputs), tokenizer, run.vocabulary(),
-        0.0, jsc.defaultParallelism());
+    TrainingData data = DataPass.countBigrams(jsc, CorpusReader.open(jsc, inputs, ReadSettings.defaults()),
+        tokenizer, run.vocabulary(), 0.0, jsc.defaultParallelism());
     try {
-      if (data.trainBigrams() == 0) {
-        throw new InputException("input " + String.join(",", inputs) + " has no bigram to evaluate on");
-      }
+      CorpusCheck.requireBigrams(data, inputs);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           DistributedLoss.BroadcastMode.SHARDED);
       double crossEntropy = loss.evaluate(m, false).aggregator().loss();
@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
       result.put("bigrams", data.trainBigrams());
       result.put("oov_rate", data.oovRate());
       result.put("tokens", data.stat(CorpusStats.TOKENS));
-      result.put("model", run.dir().toString());
+      result.put("model", Redaction.redactText(String.valueOf(run.dir())));
       Map<String, Object> scored = BaselineScores.score(spark, run, data, baselines);
       if (!scored.isEmpty()) result.put("baselines", scored);
       if (json) {
@@ -73,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
       } else {
         main.out.println(String.format(Locale.ROOT,
             "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
-            run.dir(), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+            Redaction.redactText(String.valueOf(run.dir())), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
         for (Map.Entry<String, Object> e : scored.entrySet()) {
           @SuppressWarnings("unchecked")
           Map<String, Object> b = (Map<String, Object>) e.getValue();

@@ -63,7 +63,10 @@ public final class Main implements Runnable {
   int handle(Exception e) {
     Throwable cause = unwrap(e);
     if (verbose) {
-      e.printStackTrace(err); // before the messages: the last line of output states the outcome
+      // Before the messages: the last line of output states the outcome. Masked like every other line.
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new java.io.PrintWriter(trace));
+      err.print(Redaction.redactText(trace.toString()));
     }
     ExitCode code;
     if (cause instanceof ConfigurationException ce) {

@@ -1,6 +1,7 @@
 package dev.bigram.cli;
 
 import dev.bigram.analysis.ExpectationResult;
+import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.train.TrainJob;
@@ -87,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     main.out.println(String.format(Locale.ROOT,
         "Published run %s to %s: %d epochs (%s), best epoch %d with train loss %.4f, validation loss %.4f,"
             + " floor %.4f.",
-        id, outcome.runDir(), result.history().size(), result.stopReason().label(), result.bestEpoch(),
+        id, Redaction.redactText(String.valueOf(outcome.runDir())), result.history().size(), result.stopReason().label(), result.bestEpoch(),
         best.trainLoss(), best.validationLoss(), best.trainLoss() - best.floorGap()));
     return ExitCode.SUCCESS.code();
   }

@@ -12,15 +12,19 @@ import java.util.regex.Pattern;
 /**
  * Keeps secrets out of what the job writes down: the effective configuration in the run directory, and log
  * lines. A secret is the value of a key whose name contains {@code password}, {@code secret}, {@code token} (not
- * {@code tokenizer} or {@code tokens}) or {@code access key} (also {@code access.key}, {@code access_key},
- * {@code accesskey}), in any case, and the password of a URL's user info ({@code s3a://user:password@bucket/}).
+ * {@code tokenizer}, {@code tokens} or {@code token-length}), {@code access key} (also {@code access.key},
+ * {@code access_key}, {@code accesskey}), {@code account.key} or {@code private key}, in any case, and the password of a URL's user info ({@code s3a://user:password@bucket/}).
  */
 public final class Redaction {
   /** What replaces a secret. */
   public static final String MASK = "<redacted>";
 
-  /** "token" but not "tokenizer", "tokenise" or "tokens" (a count). */
-  private static final String SECRET_WORDS = "password|secret|token(?!i[sz]|s(?![a-z]))|access.?key";
+  /**
+   * "token" but not "tokenizer", "tokenise", "tokens" (a count) or "token-length" (tokenizer.max-token-length);
+   * also Azure's {@code fs.azure.account.key.<account>} and private keys.
+   */
+  private static final String SECRET_WORDS =
+      "password|secret|token(?!i[sz]|s(?![a-z])|[-_.]?length)|access.?key|account\\.key|private.?key";
   private static final Pattern SECRET_KEY = Pattern.compile(SECRET_WORDS, Pattern.CASE_INSENSITIVE);
   /** {@code scheme://user:password@}: group 1 keeps {@code scheme://user:}. */
   private static final Pattern URL_PASSWORD = Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)[^@/\\s]+@");

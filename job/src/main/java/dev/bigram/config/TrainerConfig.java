@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.bigram.analysis.AnalysisSettings;
 import dev.bigram.analysis.ExpectedPattern;
 import dev.bigram.analysis.WordPair;
+import dev.bigram.data.ReadSettings;
 import dev.bigram.data.TokenizerSettings;
 import java.io.File;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public record TrainerConfig(
     boolean stopOnConvergence,
     AnalysisSettings analysis,
     Map<String, String> hadoop,
+    ReadSettings input,
     Config effective) {
 
   static final String REFERENCE = "dev/bigram/config/reference.conf";
@@ -62,6 +64,16 @@ public record TrainerConfig(
   static final Param<String> TOKENIZER_PATTERN = Param.string("tokenizer.pattern",
       "Java regex of one token", TrainerConfig::compiles,
       "a valid Java regular expression that does not match the empty string");
+  static final Param<String> INPUT_ON_BINARY = Param.string("input.on-binary",
+      "what to do with a file that looks binary", v -> v.equals("skip") || v.equals("fail"), "skip or fail");
+  static final Param<Double> INPUT_BINARY_THRESHOLD = Param.dbl("input.binary-threshold",
+      "share of damaged bytes in a file's first 64 KiB above which it is binary", v -> v > 0 && v <= 1,
+      "a number in (0, 1]");
+  static final Param<Integer> TOKENIZER_MAX_LINE = Param.integer("tokenizer.max-line-length",
+      "longest line in bytes; the rest of a longer line is cut and counted", v -> v >= 1 && v <= (1 << 28),
+      "an integer in [1, 268435456] (bytes)");
+  static final Param<Integer> TOKENIZER_MAX_TOKEN = Param.integer("tokenizer.max-token-length",
+      "longest token in characters; a longer one is dropped and counted", v -> v >= 1, "an integer >= 1");
   static final Param<Boolean> TOKENIZER_LOWERCASE = Param.bool("tokenizer.lowercase", "lowercase (Locale.ROOT)");
   static final Param<Boolean> TOKENIZER_MARKERS = Param.bool("tokenizer.sentence-markers",
       "add <s> and </s> around each line");
@@ -136,7 +148,8 @@ public record TrainerConfig(
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
       AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS, AN_TRACE_TOP, AN_WORDS, AN_TOP_K,
-      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP);
+      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP,
+      INPUT_ON_BINARY, INPUT_BINARY_THRESHOLD, TOKENIZER_MAX_LINE, TOKENIZER_MAX_TOKEN);
 
   private static boolean compiles(String regex) {
     try {
@@ -234,7 +247,8 @@ public record TrainerConfig(
         new TokenizerSettings(
             orDefault(TOKENIZER_PATTERN.read(c, errors), TokenizerSettings.DEFAULT_PATTERN),
             orDefault(TOKENIZER_LOWERCASE.read(c, errors), true),
-            orDefault(TOKENIZER_MARKERS.read(c, errors), false)),
+            orDefault(TOKENIZER_MARKERS.read(c, errors), false),
+            orDefault(TOKENIZER_MAX_TOKEN.read(c, errors), TokenizerSettings.DEFAULT_MAX_TOKEN_LENGTH)),
         orDefault(VOCAB_SIZE.read(c, errors), 2),
         orDefault(VOCAB_MIN_COUNT.read(c, errors), 1),
         orDefault(MODEL_BIAS.read(c, errors), true),
@@ -257,6 +271,10 @@ public record TrainerConfig(
         orDefault(ES_STOP_ON_CONVERGENCE.read(c, errors), false),
         analysis(c, errors),
         orDefault(HADOOP.read(c, errors), Map.of()),
+        new ReadSettings(
+            orDefault(TOKENIZER_MAX_LINE.read(c, errors), ReadSettings.DEFAULT_MAX_LINE_BYTES),
+            orDefault(INPUT_BINARY_THRESHOLD.read(c, errors), ReadSettings.DEFAULT_BINARY_THRESHOLD),
+            "fail".equals(INPUT_ON_BINARY.read(c, errors))),
         c);
     if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr

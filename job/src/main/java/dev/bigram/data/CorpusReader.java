@@ -7,47 +7,120 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileInputFormat;
 import org.apache.hadoop.mapred.JobConf;
-import org.apache.hadoop.mapred.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reads the lines of a corpus from Hadoop paths and globs (local, hdfs://, s3a://; .gz and .bz2 decompressed). */
+/**
+ * Reads the lines of a corpus from Hadoop paths and globs (local, hdfs://, s3a://; .gz and .bz2 decompressed;
+ * directories recursively; names starting with '_' or '.' ignored, as Hadoop does).
+ *
+ * <ol>
+ *   <li>On the driver, every path is listed first: a path that matches no file, an empty directory, or a corpus
+ *       of empty files is a one-line {@link InputException} before any job starts.</li>
+ *   <li>The files are read by {@link CorpusInputFormat}: bounded lines, damaged bytes repaired and counted,
+ *       binary files skipped, unreadable files reported (see {@link ReadIssues}).</li>
+ *   <li>Thousands of small files would make thousands of tasks (and as many shuffle partitions in the word
+ *       count): the splits are coalesced to about {@link #TARGET_SPLIT_BYTES} each, and to no fewer than two
+ *       per core.</li>
+ * </ol>
+ */
 public final class CorpusReader {
+  private static final Logger LOG = LoggerFactory.getLogger(CorpusReader.class);
+  /** Bytes per task the coalescing aims at: the split size of Spark's file sources. */
+  static final long TARGET_SPLIT_BYTES = 128L << 20;
+
   private CorpusReader() {}
+
+  /** What the input paths hold, from the driver's listing. */
+  public record Listing(long files, long bytes) {}
 
   /**
    * Checks on the driver that every path or glob matches at least one file, so that a typo is a one-line
    * error before any job starts rather than a failure deep in a task.
    */
   public static void checkPaths(Configuration hadoop, List<String> paths) {
+    list(hadoop, paths);
+  }
+
+  /** Lists the files of {@code paths}; throws {@link InputException} when a path yields none or all are empty. */
+  public static Listing list(Configuration hadoop, List<String> paths) {
     if (paths.isEmpty()) {
       throw new InputException("no input: pass --input PATH (or set input.paths in the configuration)");
     }
+    long files = 0;
+    long bytes = 0;
     for (String p : paths) {
       Path path = new Path(p);
       try {
         FileSystem fs = path.getFileSystem(hadoop);
-        FileStatus[] matches = fs.globStatus(path);
+        FileStatus[] matches = fs.globStatus(path, CorpusInputFormat.VISIBLE);
         if (matches == null || matches.length == 0) {
-          throw new InputException("input " + p + " matches no file: check the path or glob");
+          throw new InputException("input " + p + " matches no file: check the path or glob (names starting"
+              + " with '_' or '.' are not read)");
         }
+        long[] found = {0, 0};
+        for (FileStatus m : matches) {
+          CorpusInputFormat.visibleFiles(fs, m, f -> {
+            found[0]++;
+            found[1] += f.getLen();
+          });
+        }
+        if (found[0] == 0) {
+          throw new InputException("input " + p + " is an empty directory (no file in it or below it, names"
+              + " starting with '_' or '.' aside): check the path");
+        }
+        files += found[0];
+        bytes += found[1];
       } catch (IOException e) {
         throw new InputException("input " + p + " cannot be read (" + e.getMessage() + "): check the path and"
             + " its permissions", e);
       }
     }
+    if (bytes == 0) {
+      throw new InputException("input " + String.join(",", paths) + " has only empty files (" + files + " file"
+          + (files == 1 ? "" : "s") + ", 0 bytes): pass a corpus of text, one sentence per line");
+    }
+    return new Listing(files, bytes);
   }
 
-  /** The lines of every file under {@code paths}. Bytes that are not valid UTF-8 become U+FFFD. */
-  public static JavaRDD<String> lines(JavaSparkContext jsc, List<String> paths) {
-    checkPaths(jsc.hadoopConfiguration(), paths);
+  /** Opens the corpus under {@code paths}: lists it, then sets up the (lazy) read. */
+  public static Corpus open(JavaSparkContext jsc, List<String> paths, ReadSettings settings) {
+    Listing listing = list(jsc.hadoopConfiguration(), paths);
     JobConf job = new JobConf(jsc.hadoopConfiguration());
     // Paths are set one by one, so a comma inside a glob such as {a,b} is not taken as a separator.
     FileInputFormat.setInputPaths(job, paths.stream().map(Path::new).toArray(Path[]::new));
-    return jsc.hadoopRDD(job, TextInputFormat.class, LongWritable.class, Text.class)
-        .map(record -> record._2().toString());
+    job.setBoolean(FileInputFormat.INPUT_DIR_RECURSIVE, true);
+    settings.writeTo(job);
+    JavaRDD<CorpusRecord> records = jsc
+        .hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, CorpusInputFormat.Holder.class)
+        .map(kv -> kv._2().record());
+    int splits;
+    try {
+      splits = records.getNumPartitions();
+    } catch (Exception e) { // Hadoop's IOException arrives undeclared through Scala
+      throw new InputException("input " + String.join(",", paths) + " cannot be listed (" + e.getMessage() + ")",
+          e);
+    }
+    int target = targetPartitions(listing.bytes(), jsc.defaultParallelism());
+    if (splits > target) {
+      LOG.info("Input: {} files in {} splits, coalesced to {} partitions", listing.files(), splits, target);
+      records = records.coalesce(target);
+    }
+    return new Corpus(paths, records, new ReadIssues(jsc, settings));
+  }
+
+  /** About {@link #TARGET_SPLIT_BYTES} per partition, and at least two partitions per core. */
+  static int targetPartitions(long bytes, int parallelism) {
+    long bySize = (bytes + TARGET_SPLIT_BYTES - 1) / TARGET_SPLIT_BYTES;
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(2L * parallelism, bySize));
+  }
+
+  /** The lines of every file under {@code paths}, read with the default {@link ReadSettings}. */
+  public static JavaRDD<String> lines(JavaSparkContext jsc, List<String> paths) {
+    return open(jsc, paths, ReadSettings.defaults()).lines();
   }
 }

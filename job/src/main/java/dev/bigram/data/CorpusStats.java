@@ -11,7 +11,20 @@ public enum CorpusStats {
   TRAIN_LINES,
   VALIDATION_LINES,
   TRAIN_BIGRAMS,
-  VALIDATION_BIGRAMS;
+  VALIDATION_BIGRAMS,
+  // ---- damage found while reading (see TextRepair, BoundedLineReader, CorpusInputFormat, Tokenizer)
+  /** Bytes that were not valid UTF-8; each run of them became one U+FFFD. */
+  INVALID_BYTES,
+  /** NUL and other control characters, each replaced by a space. */
+  CONTROL_CHARS,
+  /** Lines longer than tokenizer.max-line-length, cut to it. */
+  TRUNCATED_LINES,
+  /** Bytes dropped from those lines. */
+  TRUNCATED_BYTES,
+  /** Tokens longer than tokenizer.max-token-length, dropped. */
+  LONG_TOKENS,
+  /** Files skipped because they look binary (input.binary-threshold). */
+  BINARY_FILES;
 
   /** The shuffle key of this counter; bigram keys are {@code >= 0}. */
   public long key() {

@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -37,39 +38,67 @@ public final class DataPass {
 
   private DataPass() {}
 
-  /** Reads, tokenizes, builds the vocabulary and the cached row blocks. */
+  /** Reads, tokenizes, builds the vocabulary and the cached row blocks, with the default {@link ReadSettings}. */
   public static TrainingData run(JavaSparkContext jsc, List<String> inputPaths, TokenizerSettings tokenizerSettings,
       int vocabSize, long minCount, double validationFraction, int numBlocks) {
+    return run(jsc, inputPaths, tokenizerSettings, vocabSize, minCount, validationFraction, numBlocks,
+        ReadSettings.defaults());
+  }
+
+  /** Reads, tokenizes, builds the vocabulary and the cached row blocks. */
+  public static TrainingData run(JavaSparkContext jsc, List<String> inputPaths, TokenizerSettings tokenizerSettings,
+      int vocabSize, long minCount, double validationFraction, int numBlocks, ReadSettings readSettings) {
     long start = System.nanoTime();
     Tokenizer tokenizer = new Tokenizer(tokenizerSettings);
-    JavaRDD<String> lines = CorpusReader.lines(jsc, inputPaths);
-    Vocabulary vocab = buildVocabulary(lines, tokenizer, vocabSize, minCount);
-    TrainingData data = countBigrams(jsc, lines, tokenizer, vocab, validationFraction, numBlocks);
+    Corpus corpus = CorpusReader.open(jsc, inputPaths, readSettings);
+    Vocabulary vocab = buildVocabulary(corpus, tokenizer, vocabSize, minCount);
+    TrainingData data = countBigrams(jsc, corpus, tokenizer, vocab, validationFraction, numBlocks);
     double seconds = (System.nanoTime() - start) / 1e9;
     return data.withSeconds(seconds);
   }
 
   /**
-   * Counts bigrams of {@code lines} with a fixed vocabulary (for {@code evaluate}, and the second half of
-   * {@link #run}); blocks are cached and materialized.
+   * Counts bigrams of {@code lines} with a fixed vocabulary; blocks are cached and materialized. Lines given
+   * this way carry no read reports: prefer {@link #countBigrams(JavaSparkContext, Corpus, Tokenizer, Vocabulary,
+   * double, int)}.
    */
   public static TrainingData countBigrams(JavaSparkContext jsc, JavaRDD<String> lines, Tokenizer tokenizer,
+      Vocabulary vocab, double validationFraction, int numBlocks) {
+    return countBigrams(jsc, Corpus.ofLines(jsc, lines), tokenizer, vocab, validationFraction, numBlocks);
+  }
+
+  /**
+   * Counts bigrams of a corpus with a fixed vocabulary (for {@code evaluate}, and the second half of
+   * {@link #run}); blocks are cached and materialized. The read reports of the corpus are summed into the
+   * corpus statistics, and its unusable files are refused or skipped ({@link ReadIssues}).
+   */
+  public static TrainingData countBigrams(JavaSparkContext jsc, Corpus corpus, Tokenizer tokenizer,
       Vocabulary vocab, double validationFraction, int numBlocks) {
     long start = System.nanoTime();
     int v = vocab.size();
     RowBlocks partitioner = new RowBlocks(v, numBlocks);
     Broadcast<Vocabulary> bcVocab = jsc.broadcast(vocab);
     long threshold = splitThreshold(validationFraction);
-    JavaPairRDD<Long, Long> counts = lines
-        .mapPartitions((Iterator<String> it) -> countPartition(it, tokenizer, bcVocab.value(), threshold))
+    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
+    JavaPairRDD<Long, Long> counts = corpus.records()
+        .mapPartitions((Iterator<CorpusRecord> it) -> countPartition(it, tokenizer, bcVocab.value(), threshold,
+            issues))
         .mapToPair(kv -> kv)
         .reduceByKey(partitioner, Long::sum);
     JavaRDD<RowBlock> blocks = counts
         .mapPartitionsWithIndex((index, it) -> List.of(toBlock(index, it, partitioner)).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("bigram row blocks (V=" + v + ", " + numBlocks + " blocks)");
-    BlockSummary summary = blocks.map(BlockSummary::of).reduce(BlockSummary::merge);
-    bcVocab.destroy();
+    BlockSummary summary;
+    try {
+      summary = blocks.map(BlockSummary::of).reduce(BlockSummary::merge);
+      corpus.issues().check();
+    } catch (RuntimeException e) {
+      blocks.unpersist(false);
+      throw e;
+    } finally {
+      bcVocab.destroy();
+    }
     long[] stats = summary.stats;
     long[] vocabCounts = new long[v];
     for (int i = 0; i < v; i++) vocabCounts[i] = vocab.count(i);
@@ -87,19 +116,26 @@ public final class DataPass {
         stats[CorpusStats.LINES.ordinal()], stats[CorpusStats.TOKENS.ordinal()],
         String.format("%.4f", data.oovRate()), v, data.trainBigrams(), data.distinctTrainBigrams(),
         data.validationBigrams(), data.distinctValidationBigrams(), String.format("%.6f", data.trainLossFloor()));
+    DamageReport.log(stats, tokenizer.settings().maxTokenLength());
     return data;
   }
 
   // ---- pass 1: the vocabulary --------------------------------------------------------------------------
 
-  static Vocabulary buildVocabulary(JavaRDD<String> lines, Tokenizer tokenizer, int vocabSize, long minCount) {
+  static Vocabulary buildVocabulary(Corpus corpus, Tokenizer tokenizer, int vocabSize, long minCount) {
     int specials = tokenizer.settings().sentenceMarkers() ? 3 : 1;
     int keep = Math.max(0, vocabSize - specials);
-    JavaPairRDD<String, Long> wordCounts = lines
-        .mapPartitions((Iterator<String> it) -> {
+    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
+    JavaPairRDD<String, Long> wordCounts = corpus.records()
+        .mapPartitions((Iterator<CorpusRecord> it) -> {
           Map<String, long[]> local = new HashMap<>();
           while (it.hasNext()) {
-            tokenizer.forEachToken(it.next(), w -> local.computeIfAbsent(w, k -> new long[1])[0]++);
+            CorpusRecord r = it.next();
+            if (r.isLine()) {
+              tokenizer.forEachToken(r.line(), w -> local.computeIfAbsent(w, k -> new long[1])[0]++);
+            } else {
+              ReadIssues.add(issues, r.report());
+            }
           }
           List<Tuple2<String, Long>> out = new ArrayList<>(local.size());
           local.forEach((w, c) -> out.add(new Tuple2<>(w, c[0])));
@@ -119,7 +155,14 @@ public final class DataPass {
           return new ArrayList<>(heap).iterator();
         })
         .collect();
-    return Vocabulary.build(top, vocabSize, minCount, tokenizer.settings().sentenceMarkers(), 0, 0);
+    corpus.issues().check();
+    Vocabulary vocab = Vocabulary.build(top, vocabSize, minCount, tokenizer.settings().sentenceMarkers(), 0, 0);
+    if (vocab.size() < vocabSize && !top.isEmpty()) {
+      LOG.warn("vocab.size = {} but only {} words occur at least vocab.min-count = {} times: V = {} (a smaller"
+          + " model, not an error; lower vocab.size to silence this)", vocabSize, vocab.size() - specials,
+          minCount, vocab.size());
+    }
+    return vocab;
   }
 
   // ---- pass 2: the bigram counts -------------------------------------------------------------------------
@@ -137,20 +180,27 @@ public final class DataPass {
     return z & 0xFFFFFFFFL;
   }
 
-  private static Iterator<Tuple2<Long, Long>> countPartition(Iterator<String> it, Tokenizer tokenizer,
-      Vocabulary vocab, long validationThreshold) {
+  private static Iterator<Tuple2<Long, Long>> countPartition(Iterator<CorpusRecord> it, Tokenizer tokenizer,
+      Vocabulary vocab, long validationThreshold, CollectionAccumulator<ReadIssue> issues) {
     int v = vocab.size();
     LongCountMap counts = new LongCountMap(1 << 16);
     long[] stats = CorpusStats.empty();
     int[] ids = new int[64];
     int[] n = new int[1];
     while (it.hasNext()) {
-      String line = it.next();
+      CorpusRecord record = it.next();
+      if (!record.isLine()) {
+        long[] read = record.report().stats();
+        for (int s = 0; s < read.length; s++) stats[s] += read[s];
+        ReadIssues.add(issues, record.report());
+        continue;
+      }
+      String line = record.line();
       stats[CorpusStats.LINES.ordinal()]++;
       n[0] = 0;
       if (vocab.sentenceMarkers()) ids[n[0]++] = vocab.bosId();
       int[][] holder = {ids};
-      tokenizer.forEachToken(line, w -> {
+      stats[CorpusStats.LONG_TOKENS.ordinal()] += tokenizer.forEachToken(line, w -> {
         int id = vocab.id(w);
         stats[CorpusStats.TOKENS.ordinal()]++;
         if (id == Vocabulary.UNK_ID) stats[CorpusStats.OOV_TOKENS.ordinal()]++;

@@ -29,18 +29,28 @@ public final class Tokenizer implements Serializable {
     return settings;
   }
 
-  /** Calls {@code sink} for each token of {@code line}, in order. */
-  public void forEachToken(String line, Consumer<String> sink) {
+  /**
+   * Calls {@code sink} for each token of {@code line}, in order, and returns how many tokens were dropped for
+   * being longer than {@link TokenizerSettings#maxTokenLength()}.
+   */
+  public int forEachToken(String line, Consumer<String> sink) {
     String text = settings.lowercase() ? line.toLowerCase(Locale.ROOT) : line;
+    int maxLength = settings.maxTokenLength();
     if (fastPath) {
-      scanDefault(text, sink);
-    } else {
-      if (compiled == null) compiled = Pattern.compile(settings.pattern());
-      Matcher m = compiled.matcher(text);
-      while (m.find()) {
-        if (m.end() > m.start()) sink.accept(m.group());
+      return scanDefault(text, sink, maxLength);
+    }
+    if (compiled == null) compiled = Pattern.compile(settings.pattern());
+    Matcher m = compiled.matcher(text);
+    int dropped = 0;
+    while (m.find()) {
+      int length = m.end() - m.start();
+      if (length > maxLength) {
+        dropped++;
+      } else if (length > 0) {
+        sink.accept(m.group());
       }
     }
+    return dropped;
   }
 
   public List<String> tokens(String line) {
@@ -49,9 +59,10 @@ public final class Tokenizer implements Serializable {
     return out;
   }
 
-  private static void scanDefault(String text, Consumer<String> sink) {
+  private static int scanDefault(String text, Consumer<String> sink, int maxLength) {
     int n = text.length();
     int i = 0;
+    int dropped = 0;
     while (i < n) {
       int cp = text.codePointAt(i);
       if (!isTokenChar(cp)) {
@@ -64,8 +75,13 @@ public final class Tokenizer implements Serializable {
         if (!isTokenChar(cp)) break;
         i += Character.charCount(cp);
       }
-      sink.accept(text.substring(start, i));
+      if (i - start > maxLength) {
+        dropped++;
+      } else {
+        sink.accept(text.substring(start, i));
+      }
     }
+    return dropped;
   }
 
   /** {@code [\p{L}\p{N}']}: Java's \p{L} is every letter category, \p{N} every number category. */

@@ -66,19 +66,45 @@ public final class AtomicFiles {
    */
   public static void replace(FileSystem fs, Configuration hadoop, Path target, Path tempDir, byte[] content)
       throws IOException {
+    commit(fs, hadoop, stage(fs, target, tempDir, content), target);
+  }
+
+  /**
+   * The first half of {@link #replace}: writes {@code content} to a new temporary file in {@code tempDir} and
+   * returns it (removed again if the write fails). A caller that must write every byte before it renames
+   * anything (RunDirectory.publish) stages first and commits last.
+   */
+  public static Path stage(FileSystem fs, Path target, Path tempDir, byte[] content) throws IOException {
     Path tmp = new Path(tempDir, target.getName() + "." + UUID.randomUUID() + ".tmp");
+    try {
+      if (isLocal(fs)) {
+        Files.write(local(fs, tmp), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } else {
+        try (FSDataOutputStream out = fs.create(tmp, false)) {
+          out.write(content);
+        }
+      }
+      return tmp;
+    } catch (IOException | RuntimeException e) {
+      try {
+        fs.delete(tmp, false);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The second half of {@link #replace}: renames the staged file over {@code target} in one step. */
+  public static void commit(FileSystem fs, Configuration hadoop, Path staged, Path target) throws IOException {
     if (isLocal(fs)) {
-      java.nio.file.Path t = local(fs, tmp);
-      Files.write(t, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       // A .crc left by an earlier Hadoop write of the target would no longer match the new content.
       Files.deleteIfExists(local(fs, new Path(target.getParent(), "." + target.getName() + ".crc")));
-      Files.move(t, local(fs, target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(local(fs, staged), local(fs, target), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
       return;
     }
-    try (FSDataOutputStream out = fs.create(tmp, false)) {
-      out.write(content);
-    }
-    FileContext.getFileContext(fs.makeQualified(target).toUri(), hadoop).rename(tmp, target,
+    FileContext.getFileContext(fs.makeQualified(target).toUri(), hadoop).rename(staged, target,
         Options.Rename.OVERWRITE);
   }
 }

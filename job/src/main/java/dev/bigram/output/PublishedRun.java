@@ -24,10 +24,13 @@ public final class PublishedRun {
     this.dir = dir;
     this.summary = summary;
     try {
-      this.tokenizer = new TokenizerSettings((String) summary.get("tokenizer_pattern"),
-          (Boolean) summary.get("tokenizer_lowercase"), (Boolean) summary.get("tokenizer_sentence_markers"));
+      Object maxToken = summary.getOrDefault("tokenizer_max_token_length",
+          TokenizerSettings.DEFAULT_MAX_TOKEN_LENGTH);
+      this.tokenizer = new TokenizerSettings(java.util.Objects.requireNonNull((String) summary.get("tokenizer_pattern")),
+          (Boolean) summary.get("tokenizer_lowercase"), (Boolean) summary.get("tokenizer_sentence_markers"),
+          ((Number) maxToken).intValue());
       this.bias = (Boolean) summary.get("model_bias");
-    } catch (ClassCastException | NullPointerException e) {
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
       throw new InputException("summary.json of " + dir + " lacks the tokenizer or model fields: the run is"
           + " corrupt or from another tool");
     }

@@ -152,6 +152,27 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Removes what a failed run left in its staging directory (best effort: a failure to remove it is logged), so
+   * that a full disk gets its space back and nothing half-written lingers. Checkpoints are kept, for
+   * {@code --resume}. Published runs and LATEST are not touched.
+   */
+  public void discard() {
+    try {
+      if (!fs.exists(staging())) return;
+      if (!fs.exists(checkpoints())) {
+        fs.delete(staging(), true);
+        return;
+      }
+      for (FileStatus child : fs.listStatus(staging())) {
+        if (!child.getPath().getName().equals(CHECKPOINTS)) fs.delete(child.getPath(), true);
+      }
+    } catch (IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RunDirectory.class).warn("Could not clean the staging directory {} ({});"
+          + " remove it by hand", dev.bigram.config.Redaction.redactText(String.valueOf(staging())), e.toString());
+    }
+  }
+
   /** Writes a small text file inside the staging directory. */
   public void writeText(String name, String text) throws IOException {
     writeText(new Path(staging(), name), text);
@@ -180,25 +201,44 @@ public final class RunDirectory {
     if (fs.exists(checkpoints())) {
       fs.delete(checkpoints(), true);
     }
+    // Every byte is written before the first rename: a disk that fills up fails the run with nothing published.
     writeText(new Path(staging(), SUCCESS), runId + "\n");
+    Path latest = new Path(outputDir, LATEST);
+    Path latestTmp = updateLatest ? AtomicFiles.stage(fs, latest, new Path(outputDir, STAGING),
+        (runId + "\n").getBytes(StandardCharsets.UTF_8)) : null;
     Path target = published();
-    Path replaced = null;
-    if (fs.exists(target)) {
-      replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
-      if (!fs.rename(target, replaced)) {
-        throw new OutputException("could not move the previous run " + target + " aside to " + replaced);
+    try {
+      Path replaced = null;
+      if (fs.exists(target)) {
+        replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
+        if (!fs.rename(target, replaced)) {
+          throw new OutputException("could not move the previous run " + target + " aside to " + replaced);
+        }
       }
+      if (!fs.rename(staging(), target)) {
+        if (replaced != null) fs.rename(replaced, target);
+        throw new OutputException("could not rename " + staging() + " to " + target);
+      }
+      if (replaced != null) {
+        fs.delete(replaced, true);
+      }
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(latestTmp);
+      throw e;
     }
-    if (!fs.rename(staging(), target)) {
-      throw new OutputException("could not rename " + staging() + " to " + target);
-    }
-    if (replaced != null) {
-      fs.delete(replaced, true);
-    }
-    if (updateLatest) {
-      updateLatest();
+    if (latestTmp != null) {
+      AtomicFiles.commit(fs, hadoop, latestTmp, latest);
     }
     return target;
+  }
+
+  private void deleteQuietly(Path p) {
+    if (p == null) return;
+    try {
+      fs.delete(p, false);
+    } catch (IOException e) {
+      // best effort: a stray LATEST.*.tmp in _staging is never read
+    }
   }
 
   /** Points LATEST at this run, atomically ({@link AtomicFiles#replace}). */

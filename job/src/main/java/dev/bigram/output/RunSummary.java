@@ -58,6 +58,14 @@ public final class RunSummary {
     s.put("oov_rate", data.oovRate());
     s.put("train_lines", data.stat(CorpusStats.TRAIN_LINES));
     s.put("validation_lines", data.stat(CorpusStats.VALIDATION_LINES));
+    // ---- what reading repaired, cut or skipped (issue 7)
+    s.put("vocab_size_requested", config.vocabSize());
+    s.put("invalid_utf8_bytes", data.stat(CorpusStats.INVALID_BYTES));
+    s.put("control_chars", data.stat(CorpusStats.CONTROL_CHARS));
+    s.put("truncated_lines", data.stat(CorpusStats.TRUNCATED_LINES));
+    s.put("truncated_bytes", data.stat(CorpusStats.TRUNCATED_BYTES));
+    s.put("long_tokens_dropped", data.stat(CorpusStats.LONG_TOKENS));
+    s.put("binary_files_skipped", data.stat(CorpusStats.BINARY_FILES));
     s.put("optimizer", config.optimizer());
     s.put("learning_rate", config.learningRate());
     s.put("l2", config.l2());
@@ -65,6 +73,7 @@ public final class RunSummary {
     s.put("tokenizer_pattern", config.tokenizer().pattern());
     s.put("tokenizer_lowercase", config.tokenizer().lowercase());
     s.put("tokenizer_sentence_markers", config.tokenizer().sentenceMarkers());
+    s.put("tokenizer_max_token_length", config.tokenizer().maxTokenLength());
     s.put("row_blocks", data.partitioner().numPartitions());
     s.put("broadcast", config.broadcast());
     s.put("mean_epoch_seconds", h.stream().mapToDouble(EpochRecord::seconds).average().orElse(0));

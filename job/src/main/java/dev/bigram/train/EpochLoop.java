@@ -100,7 +100,7 @@ public final class EpochLoop {
           (System.nanoTime() - t0) / 1e9, status(trainLoss), trainLoss - floor, improved, eval.broadcastBytes(),
           eval.broadcastSeconds(), eval.aggregateSeconds(), eval.resultBytes(), updateSeconds);
       history.add(record);
-      log(record);
+      log(record, eval);
       if (diverged) {
         reason = StopReason.DIVERGED;
         LOG.warn("Epoch {}: loss or gradient is not finite; training diverged. Lower train.learning-rate.", epoch);
@@ -148,13 +148,23 @@ public final class EpochLoop {
     return "Stable";
   }
 
-  private void log(EpochRecord r) {
+  private void log(EpochRecord r, DistributedLoss.Evaluation eval) {
     LOG.info(String.format(java.util.Locale.ROOT,
         "epoch %d/%d  train %.6f  validation %.6f  floor gap %.6f  lr %.5f  |grad| %.3e  %.3f s"
-            + "  (broadcast %.1f MB in %.3f s, aggregate %.3f s, gradient %.1f MB, update %.3f s)%s",
+            + "  (broadcast %.1f MB in %.3f s, aggregate %.3f s, gradient %.1f MB, update %.3f s)%s%s",
         r.epoch(), settings.maxEpochs(), r.trainLoss(), r.validationLoss(), r.floorGap(), r.learningRate(),
         r.gradNorm(), r.seconds(), r.broadcastBytes() / 1e6, r.broadcastSeconds(), r.aggregateSeconds(),
-        r.resultBytes() / 1e6, r.updateSeconds(), r.best() ? "  *best" : ""));
+        r.resultBytes() / 1e6, r.updateSeconds(), shippedText(eval), r.best() ? "  *best" : ""));
+  }
+
+  /** What executors really fetched and returned, when a {@link ShippingMeter} measured it. */
+  private static String shippedText(DistributedLoss.Evaluation eval) {
+    ShippingMeter.Shipped s = eval.shipped();
+    if (s == null) return "";
+    return String.format(java.util.Locale.ROOT,
+        "  [shipped: weights %.3f MB to %d executor%s, read in %.3f s; gradient %.3f MB back, fetched in %.3f s]",
+        s.broadcastBytes() / 1e6, s.fetchingExecutors(), s.fetchingExecutors() == 1 ? "" : "s",
+        eval.weightFetchSeconds(), (s.resultBytes() + s.shuffleBytes()) / 1e6, s.resultFetchSeconds());
   }
 
   public int epoch() {

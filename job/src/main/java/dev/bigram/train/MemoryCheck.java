@@ -70,6 +70,10 @@ public final class MemoryCheck {
     }
   }
 
+  static int largestFitting(long driverMaxMemory, String optimizer) {
+    return largestFitting(driverMaxMemory, bytesPerEntry(optimizer));
+  }
+
   static int largestFitting(long driverMaxMemory, int bytesPerEntry) {
     return (int) Math.floor(Math.sqrt(driverMaxMemory * 0.9 / bytesPerEntry));
   }

@@ -1,11 +1,13 @@
 package dev.bigram.train;
 
 import dev.bigram.analysis.Findings;
-import dev.bigram.baseline.Baselines;
 import dev.bigram.analysis.RunAnalysis;
+import dev.bigram.baseline.Baselines;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
+import dev.bigram.data.CorpusCheck;
+import dev.bigram.data.CorpusReader;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
@@ -20,14 +22,15 @@ import dev.bigram.output.CumulativeHistory;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
+import dev.bigram.output.OutputFailure;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.DoubleFunction;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -37,8 +40,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code train} command as a story: lock the run id, prepare the staging directory, pick the starting point
  * (random, a warm start from a published run, or the last checkpoint on resume), read the corpus into cached
- * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory,
- * publish the run whole, add its history to the cumulative table, point LATEST at it.
+ * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory, add
+ * its history to the cumulative table, publish the run whole and point LATEST at it. Every byte is written
+ * before the run is renamed into place, so a failure (a full disk) publishes nothing; the staging directory of
+ * a failed run is removed, but for its checkpoints (kept for --resume).
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -73,6 +78,7 @@ public final class TrainJob {
     config.hadoop().forEach(jsc.hadoopConfiguration()::set);
     MemoryCheck.check(config.vocabSize(), config.optimizer(), config.localExchange() && jsc.isLocal(),
         Kernel.of(config.kernel()) == Kernel.EXACT, Runtime.getRuntime().maxMemory(), jsc.getConf());
+    CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     try (RunLock lock = run.lock()) {
       CheckpointStore checkpoints = new CheckpointStore(run.fs(), run.checkpoints());
@@ -81,19 +87,33 @@ public final class TrainJob {
             + " earlier attempt; pass --resume to continue from it instead", options.runId(), c.epoch()));
       }
       run.prepare(options.overwrite(), options.resume());
+      try {
+        return train(spark, jsc, config, options, run, lock, checkpoints, t0);
+      } catch (RuntimeException e) {
+        run.discard();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
+          + e.getMessage() + "); earlier runs are untouched", e);
+    }
+  }
+
+  private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
+      RunDirectory run, RunLock lock, CheckpointStore checkpoints, long t0) throws IOException {
+    {
       Map<String, String> settings = ConfigFingerprint.of(config);
       StartingPoint from = StartingPoint.choose(spark, config, options, checkpoints, settings);
       LOG.info("Run {}: input {}, staging {}, {}", options.runId(),
-          Redaction.redactText(config.inputPaths().toString()), run.staging(), from.describe());
+          Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
+          from.describe());
 
       int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
       TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
-          config.vocabMinCount(), config.validationFraction(), numBlocks);
+          config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
+      ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
       try {
-        if (data.trainBigrams() == 0) {
-          throw new InputException("input " + String.join(",", config.inputPaths()) + " has no training bigram"
-              + " (no line with two tokens): pass a corpus of sentences, one per line");
-        }
+        CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
         Map<String, Object> dataPrint = DataFingerprint.of(data);
         from.checkData(dataPrint, config.inputPaths());
         int v = data.vocab().size();
@@ -103,7 +123,7 @@ public final class TrainJob {
         Baselines baselines = Baselines.fit(data);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
             DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()),
-            config.localExchange());
+            config.localExchange(), meter);
         // One training run at a given L2; train.l2 = auto runs several (L2Search) and keeps the best one's.
         Map<Double, Trial> trials = new HashMap<>();
         DoubleFunction<TrainingResult> trainWithL2 = l2 -> {
@@ -129,38 +149,46 @@ public final class TrainJob {
         StartingPoint.Start start = chosen.start();
         EpochLoop.LoopSettings settingsOfLoop = chosen.settings();
 
-        Path staging = run.staging();
-        ModelStore.writeVocabulary(spark, data.vocab(), staging);
-        CountsTable.write(spark, data.blocks(), staging);
-        ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
-        HistoryTable.write(spark, options.runId(), result.history(), staging);
-        double total = (System.nanoTime() - t0) / 1e9;
-        Findings findings = analysis.analyze(result);
-        analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
-        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
-        summary.putAll(findings.summaryFields());
-        summary.putAll(start.summary());
-        summary.putAll(baselines.summaryFields());
-        if (search != null) summary.putAll(search.summaryFields());
-        run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-        run.writeText("config.conf", config.render());
-        if (result.stopReason() == StopReason.DIVERGED) {
-          // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-          return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
-        }
-        lock.verify();
-        Path published = run.publish(false);
-        CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
-        if (!findings.gateFailed()) {
-          run.updateLatest();
-        }
-        return new Outcome(published, result, summary, true, Optional.empty(), findings);
+        return OutputFailure.guard(run, () -> {
+          Path staging = run.staging();
+          ModelStore.writeVocabulary(spark, data.vocab(), staging);
+          CountsTable.write(spark, data.blocks(), staging);
+          ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
+          HistoryTable.write(spark, options.runId(), result.history(), staging);
+          double total = (System.nanoTime() - t0) / 1e9;
+          Findings findings = analysis.analyze(result);
+          analysis.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings);
+          Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
+          summary.putAll(findings.summaryFields());
+          summary.putAll(start.summary());
+          summary.putAll(meter.summary());
+          summary.putAll(baselines.summaryFields());
+          if (search != null) summary.putAll(search.summaryFields());
+          run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
+          run.writeText("config.conf", config.render());
+          if (result.stopReason() == StopReason.DIVERGED) {
+            // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
+            return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
+          }
+          lock.verify();
+          // The cumulative history is written before the run is renamed into place, so a disk that fills up
+          // anywhere publishes nothing; publish writes LATEST's new content before its first rename too.
+          Path partition = CumulativeHistory.partition(run.outputDir(), options.runId());
+          boolean newPartition = !run.fs().exists(partition);
+          CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
+          Path published;
+          try {
+            published = run.publish(!findings.gateFailed());
+          } catch (IOException | RuntimeException e) {
+            if (newPartition) run.fs().delete(partition, true); // no history for a run that was not published
+            throw e;
+          }
+          return new Outcome(published, result, summary, true, Optional.empty(), findings);
+        });
       } finally {
+        meter.close();
         data.release();
       }
-    } catch (IOException e) {
-      throw new OutputException("writing run " + options.runId() + " to " + run.outputDir() + " failed ("
-          + e.getMessage() + "); earlier runs are untouched", e);
     }
   }
 

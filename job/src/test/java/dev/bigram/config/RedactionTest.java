@@ -65,4 +65,25 @@ class RedactionTest {
     assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000", "dfs.replication", "2",
         "fs.s3a.aws.credentials.provider", "a,b"), c.hadoop());
   }
+
+  @Test
+  void theKeysOfThisJobAreNotSecretsButAzureAndPrivateKeysAre() {
+    for (String key : List.of("tokenizer.max-token-length", "tokenizer.max-line-length", "long_tokens_dropped",
+        "input.binary-threshold")) {
+      assertFalse(Redaction.isSecret(key), key);
+    }
+    for (String key : List.of("fs.azure.account.key.acct.blob.core.windows.net", "gcs.private.key", "privateKey")) {
+      assertTrue(Redaction.isSecret(key), key);
+    }
+    String line = "tokenizer.max-token-length = 100, \"max-token-length\" : 100, input /data/x.txt";
+    assertEquals(line, Redaction.redactText(line));
+  }
+
+  @Test
+  void urlPasswordsWithEncodedCharactersAndAzureKeysAreMaskedInErrorLines() {
+    assertEquals("error: input s3a://AKIAFAKE:<redacted>@bucket/corpus/*.gz matches no file",
+        Redaction.redactText("error: input s3a://AKIAFAKE:wJalrXUtnFEMI%2FK7MDENG@bucket/corpus/*.gz matches no file"));
+    assertEquals("--conf spark.hadoop.fs.azure.account.key.x.blob.core.windows.net=<redacted> --verbose",
+        Redaction.redactText("--conf spark.hadoop.fs.azure.account.key.x.blob.core.windows.net=c2VjcmV0 --verbose"));
+  }
 }

@@ -1,0 +1,49 @@
+package dev.bigram.data;
+
+import java.util.List;
+
+/**
+ * Refuses, with one line that says why, a corpus that was read but holds nothing to learn from or to evaluate
+ * on: every line empty or every file skipped, no token at all (punctuation only), or no pair of tokens on a
+ * line (one word per line).
+ */
+public final class CorpusCheck {
+  private CorpusCheck() {}
+
+  /** For {@code train}: at least one training bigram. */
+  public static void requireTrainingBigrams(TrainingData data, List<String> paths) {
+    requireTokens(data, paths);
+    if (data.trainBigrams() == 0) {
+      if (data.validationBigrams() > 0) {
+        throw new InputException("input " + String.join(",", paths) + " has " + data.validationBigrams()
+            + " bigrams, all held out for validation: lower train.validation-fraction or add text");
+      }
+      throw new InputException("input " + String.join(",", paths) + " has no training bigram (no line with two"
+          + " tokens): pass a corpus of sentences, one per line");
+    }
+  }
+
+  /** For {@code evaluate}: at least one bigram. */
+  public static void requireBigrams(TrainingData data, List<String> paths) {
+    requireTokens(data, paths);
+    if (data.trainBigrams() + data.validationBigrams() == 0) {
+      throw new InputException("input " + String.join(",", paths) + " has no bigram to evaluate on (no line with"
+          + " two tokens): pass sentences, one per line");
+    }
+  }
+
+  private static void requireTokens(TrainingData data, List<String> paths) {
+    String input = "input " + String.join(",", paths);
+    long binary = data.stat(CorpusStats.BINARY_FILES);
+    if (data.stat(CorpusStats.LINES) == 0) {
+      throw new InputException(input + (binary > 0
+          ? " has no text: its " + binary + " non-empty file" + (binary == 1 ? " was" : "s were") + " skipped as"
+              + " binary; pass UTF-8 text, or raise input.binary-threshold"
+          : " has no line of text: pass a corpus of sentences, one per line"));
+    }
+    if (data.stat(CorpusStats.TOKENS) == 0) {
+      throw new InputException(input + " has " + data.stat(CorpusStats.LINES) + " lines but no token"
+          + " (punctuation or blanks only, for tokenizer.pattern): pass text with words");
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package dev.bigram.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bigram.cli.Main;
+import dev.bigram.testing.Processes;
+import dev.bigram.testing.SparkTestBase;
+import dev.bigram.testing.StandaloneCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on a real Spark standalone cluster (a master and two one-core workers on 127.0.0.1, with
+ * {@code spark.authenticate} and I/O encryption on), submitted through {@code ./submit.sh}: the history equals
+ * a local run's, an executor killed mid-training changes nothing, and a vocabulary too large for the driver is
+ * refused before any work.
+ */
+class StandaloneClusterIT extends SparkTestBase {
+  static final double TOLERANCE = 1e-9;
+  static final int EPOCHS = 16;
+  static final int KILL_AT_EPOCH = 5;
+  /** V = 300 with a bias: the payload of all of W and of one bias vector, in bytes. */
+  static final long W_BYTES = 4L * 300 * 300;
+  static final long BIAS_BYTES = 4L * 300;
+
+  @TempDir
+  static Path dir;
+  static StandaloneCluster cluster;
+  static Path authConf;
+  /** The undisturbed cluster run, shared by the tests that compare against it. */
+  static Path undisturbed;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    // Authentication on: the daemons require the secret; the job presents it (README, "Running on a cluster").
+    cluster = StandaloneCluster.start(dir.resolve("cluster"), StandaloneCluster.Settings.small().withAuth());
+    authConf = cluster.appProperties();
+    String conf = Files.readString(authConf, StandardCharsets.UTF_8);
+    assertTrue(conf.contains("spark.authenticate true") && conf.contains("spark.io.encryption.enabled true"), conf);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) cluster.close();
+  }
+
+  static String corpus() {
+    return projectRoot().resolve("sample-data/kjv-excerpt.txt").toString();
+  }
+
+  static List<String> trainSettings() {
+    return List.of("--set", "vocab.size=300", "--set", "train.max-epochs=" + EPOCHS,
+        "--set", "early-stopping.patience=1000", "--set", "train.partitions=2");
+  }
+
+  /** spark-submit options for the cluster: small driver and executors, wait for both executors to register. */
+  static List<String> clusterOptions() {
+    return List.of("--master", cluster.masterUrl(), "--driver-memory", "1g", "--executor-memory", "512m",
+        "--properties-file", authConf.toString(), "--load-spark-defaults",
+        "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0");
+  }
+
+  static String[] submitArgs(String runId, Path out, List<String> extra) {
+    List<String> args = new ArrayList<>(clusterOptions());
+    args.addAll(List.of("train", "--input", corpus(), "--output", out.toString(), "--run-id", runId));
+    args.addAll(trainSettings());
+    args.addAll(extra);
+    return args.toArray(String[]::new);
+  }
+
+  static List<Row> history(Path run) {
+    return spark.read().parquet(run.resolve("history").toString()).orderBy("epoch").collectAsList();
+  }
+
+  /** Runs the undisturbed cluster job once (sharded broadcast) and returns its run directory. */
+  static synchronized Path undisturbedRun() throws Exception {
+    if (undisturbed == null) {
+      Path out = dir.resolve("cluster-runs");
+      Processes.Result r = Processes.submit(Map.of(), 300, submitArgs("undisturbed", out, List.of()));
+      assertEquals(0, r.exitCode(), r.stderr() + "\n" + cluster.logTails());
+      undisturbed = out.resolve("undisturbed");
+    }
+    return undisturbed;
+  }
+
+  /** Weights shipped in an epoch, from its log line "[shipped: weights 0.726 MB to 2 executors": MB, executors. */
+  static double[] shipped(String log, int epoch) {
+    Matcher m = Pattern.compile("epoch " + epoch + "/\\d+ .*\\[shipped: weights ([0-9.]+) MB to (\\d+) executor")
+        .matcher(log);
+    assertTrue(m.find(), "epoch " + epoch + " logs what it shipped\n" + log);
+    return new double[] {Double.parseDouble(m.group(1)), Integer.parseInt(m.group(2))};
+  }
+
+  static void assertSameHistory(List<Row> expected, List<Row> actual) {
+    assertEquals(expected.size(), actual.size(), "epochs");
+    for (int i = 0; i < expected.size(); i++) {
+      Row x = expected.get(i);
+      Row y = actual.get(i);
+      for (String col : List.of("train_loss", "validation_loss", "grad_norm", "learning_rate")) {
+        double a = x.getDouble(x.fieldIndex(col));
+        double b = y.getDouble(y.fieldIndex(col));
+        assertEquals(a, b, TOLERANCE * Math.abs(a), col + " at epoch " + (i + 1));
+      }
+    }
+  }
+
+  @Test
+  void historyOnTheClusterEqualsALocalRun() throws Exception {
+    Path localOut = dir.resolve("local-runs");
+    List<String> args = new ArrayList<>(List.of("train", "--input", corpus(), "--output", localOut.toString(),
+        "--run-id", "local"));
+    args.addAll(trainSettings());
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.execute(args.toArray(String[]::new), () -> spark, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+
+    Path run = undisturbedRun();
+    List<Row> onCluster = history(run);
+    assertEquals(EPOCHS, onCluster.size());
+    assertSameHistory(history(localOut.resolve("local")), onCluster);
+    assertTrue(onCluster.get(EPOCHS - 1).getDouble(2) < onCluster.get(0).getDouble(2) - 0.5, "training learned");
+
+    // Separate executor JVMs did the work: one executor per worker ran tasks and sent their results.
+    for (String worker : List.of("worker-1", "worker-2")) {
+      boolean ranTasks = false;
+      for (Path log : cluster.executorLogs(worker)) {
+        if (Files.readString(log, StandardCharsets.UTF_8).contains("result sent to driver")) {
+          ranTasks = true;
+        }
+      }
+      assertTrue(ranTasks, "an executor of " + worker + " ran tasks\n" + cluster.logTails());
+    }
+
+    // Sharded: the executors together fetched each row of W once (and a bias per row block), as measured by
+    // Spark's block manager; the Java serialization framing adds little.
+    JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    long shipped = summary.get("shipped_broadcast_bytes_per_epoch").asLong();
+    long payload = W_BYTES + 2 * BIAS_BYTES;
+    assertTrue(shipped >= payload && shipped < payload * 1.05, "shipped " + shipped + " for a payload of " + payload);
+    assertTrue(summary.get("shipped_result_bytes_per_epoch").asLong() >= 2 * W_BYTES, "the gradient (doubles) came"
+        + " back: " + summary);
+  }
+
+  @Test
+  void killingAnExecutorMidTrainingChangesNothing() throws Exception {
+    List<Row> expected = history(undisturbedRun());
+    Path out = dir.resolve("killed-runs");
+    // A whole-matrix broadcast this time: the history does not depend on it, what is shipped does.
+    Processes.Background run = Processes.startSubmit(Map.of(),
+        submitArgs("killed", out, List.of("--set", "train.broadcast=whole")));
+    boolean reached = run.awaitStderr("epoch " + KILL_AT_EPOCH + "/" + EPOCHS, 240);
+    List<ProcessHandle> executors = cluster.executors();
+    assertTrue(reached, "training reached epoch " + KILL_AT_EPOCH + "\n" + run.stderrSoFar());
+    assertEquals(2, executors.size(), "two executor JVMs, children of the workers");
+    ProcessHandle victim = executors.get(0);
+    assertTrue(victim.destroyForcibly(), "SIGKILL sent to executor " + victim.pid());
+    victim.onExit().get();
+
+    Processes.Result result = run.await(300);
+    assertEquals(0, result.exitCode(), result.stderr() + "\n" + cluster.logTails());
+    assertTrue(result.stderr().contains("Lost executor"), "the driver saw the executor die\n" + result.stderr());
+    assertSameHistory(expected, history(out.resolve("killed")));
+
+    // Before the kill, every executor that ran a task fetched all of W: both of them, as the row blocks are
+    // cached one per executor (a task may run away from its block when its executor is busy for long).
+    double perExecutor = (W_BYTES + BIAS_BYTES) / 1e6;
+    int most = 0;
+    for (int epoch = 2; epoch < KILL_AT_EPOCH; epoch++) {
+      double[] s = shipped(result.stderr(), epoch);
+      assertEquals(s[1] * perExecutor, s[0], 0.05 * perExecutor, "epoch " + epoch + ": all of W per executor");
+      most = Math.max(most, (int) s[1]);
+    }
+    assertEquals(2, most, "both executors fetched W");
+  }
+
+  @Test
+  void aVocabularyTooLargeForTheDriverIsRefusedOnTheCluster() throws Exception {
+    Path out = dir.resolve("refused-runs");
+    List<String> args = new ArrayList<>(List.of(submitArgs("too-big", out, List.of("--set", "vocab.size=30000"))));
+    // The check comes before any job: no need to wait for executors (the last --conf wins).
+    args.addAll(args.indexOf("train"), List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=0"));
+    Processes.Result r = Processes.submit(Map.of(), 300, args.toArray(String[]::new));
+    assertEquals(2, r.exitCode(), r.stderr());
+    String message = r.stderr().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse("");
+    assertTrue(message.contains("vocab.size = 30000") && message.contains("spark.driver.memory")
+        && message.contains("GB"), r.stderr());
+    assertFalse(Files.exists(out.resolve("too-big")), "nothing is written for a refused run");
+  }
+}

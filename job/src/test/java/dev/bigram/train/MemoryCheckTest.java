@@ -1,0 +1,69 @@
+package dev.bigram.train;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/** The refusal, before any work, of a vocabulary whose matrices do not fit the driver. */
+class MemoryCheckTest {
+  static final long GB = 1_000_000_000L;
+
+  static SparkConf conf(String maxResultSize) {
+    SparkConf conf = new SparkConf(false);
+    if (maxResultSize != null) conf.set("spark.driver.maxResultSize", maxResultSize);
+    return conf;
+  }
+
+  @Test
+  void adamKeepsTwentyEightBytesPerWeightAndSgdTwenty() {
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam"));
+    assertEquals(20, MemoryCheck.bytesPerEntry("sgd"));
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", false, true), "the exact kernel returns doubles");
+  }
+
+  @Test
+  void tenThousandWordsDoNotFitATwoGigabyteDriverAndTheMessageSaysWhatToChange() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MemoryCheck.check(10_000, "adam", 2 * GB, conf("0")));
+    String m = e.getMessage();
+    assertTrue(m.contains("vocab.size = 10000"), m);
+    assertTrue(m.contains("2.8 GB on the driver"), "28 bytes x 10^8 weights: " + m);
+    assertTrue(m.contains("W is 0.40 GB"), m);
+    assertTrue(m.contains("the driver has 2.0 GB"), m);
+    assertTrue(m.contains("spark.driver.memory (--driver-memory) to at least 4 GB"), m);
+    assertTrue(m.contains("lower vocab.size to " + MemoryCheck.largestFitting(2 * GB, "adam")), m);
+  }
+
+  @Test
+  void theSuggestedVocabularyFitsAndOneMoreWordDoesNot() {
+    long driver = 3 * GB;
+    for (String optimizer : new String[] {"adam", "sgd"}) {
+      int largest = MemoryCheck.largestFitting(driver, optimizer);
+      assertDoesNotThrow(() -> MemoryCheck.check(largest, optimizer, driver, conf("0")));
+      assertThrows(IllegalArgumentException.class, () -> MemoryCheck.check(largest + 1, optimizer, driver, conf("0")));
+    }
+  }
+
+  @Test
+  void aGradientAboveMaxResultSizeIsRefusedWithTheSettingToUse() {
+    // V = 17,000: a 1.16 GB gradient (floats) against Spark's default maxResultSize of 1g.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(null)));
+    String m = e.getMessage();
+    assertTrue(m.contains("1.16 GB gradient") && m.contains("spark.driver.maxResultSize = 1.07 GB"), m);
+    long suggestedMb = Long.parseLong(m.replaceAll(".*spark.driver.maxResultSize=(\\d+)m.*", "$1"));
+    assertTrue(suggestedMb * (1 << 20) > 4L * 17_000 * 17_000 + 8L * 17_000, "the suggested limit holds the gradient: " + m);
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(suggestedMb + "m")));
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf("0")), "0 means no limit");
+  }
+
+  @Test
+  void theDefaultVocabularyFitsTheDefaultDriverOfConfSparkDefaults() {
+    // conf/spark-defaults.conf: spark.driver.memory 8g, spark.driver.maxResultSize 0; JVMs see ~8.0e9 bytes.
+    assertDoesNotThrow(() -> MemoryCheck.check(10_000, "adam", 8L * 1024 * 1024 * 1024, conf("0")));
+  }
+}
