@@ -33,7 +33,7 @@ public final class AnalysisReport {
     double[] losses = h.stream().mapToDouble(EpochRecord::trainLoss).toArray();
 
     md.append("# What the model learned: run ").append(text(runId)).append("\n\n");
-    md.append(fmt("Trained %d epochs; stopped by **%s**. The training loss went from %.4f (epoch %d, the untrained"
+    md.append(String.format(Locale.ROOT, "Trained %d epochs; stopped by **%s**. The training loss went from %.4f (epoch %d, the untrained"
         + " model) to %.4f (epoch %d); the floor, the lowest loss any model can reach on these counts, is %.4f."
         + " The published model is epoch %d's.%n%n", h.size(), result.stopReason().label(), first.trainLoss(),
         first.epoch(), last.trainLoss(), last.epoch(), floor, best.epoch()));
@@ -42,29 +42,29 @@ public final class AnalysisReport {
     double total = first.trainLoss() - last.trainLoss();
     row(md, "stop reason", result.stopReason().label());
     row(md, "epochs run", String.valueOf(h.size()));
-    row(md, "best epoch", fmt("%d (training loss %.4f, validation loss %s)", best.epoch(), best.trainLoss(),
+    row(md, "best epoch", String.format(Locale.ROOT, "%d (training loss %.4f, validation loss %s)", best.epoch(), best.trainLoss(),
         number(best.validationLoss())));
-    row(md, "total improvement", fmt("%.4f", total));
-    row(md, "average improvement per epoch", fmt("%.4f", h.size() > 1 ? total / (h.size() - 1) : 0.0));
+    row(md, "total improvement", String.format(Locale.ROOT, "%.4f", total));
+    row(md, "average improvement per epoch", String.format(Locale.ROOT, "%.4f", h.size() > 1 ? total / (h.size() - 1) : 0.0));
     double recent = Convergence.meanRecentChange(losses);
-    row(md, "converged", (convergence.converged(losses) ? "yes" : "no") + fmt(": mean absolute loss change over the"
+    row(md, "converged", (convergence.converged(losses) ? "yes" : "no") + String.format(Locale.ROOT, ": mean absolute loss change over the"
         + " last %d epochs %s (tolerance %s)", Convergence.WINDOW, small(recent), convergence.tolerance()));
     OptionalInt at = convergence.firstConvergedEpoch(losses);
     row(md, "first converged at epoch", at.isPresent() ? String.valueOf(at.getAsInt()) : "never");
-    row(md, "gap to the floor at the best epoch", fmt("%.4f", best.floorGap()));
+    row(md, "gap to the floor at the best epoch", String.format(Locale.ROOT, "%.4f", best.floorGap()));
     md.append('\n');
     md.append("![Learning curve: training and validation loss, floor, learning rate, best epoch and stopping"
         + " point](").append(LearningCurveChart.PNG_NAME).append(")\n\n");
 
     md.append("## Learning journey\n\n")
-        .append(fmt("Status compares each epoch's training loss with the previous one: beyond +-%s it is Improving"
+        .append(String.format(Locale.ROOT, "Status compares each epoch's training loss with the previous one: beyond +-%s it is Improving"
             + " or Degrading, within it Stable; epoch 1 is the untrained model (Initial).%n%n",
             settings.statusThreshold()))
         .append(shownNote(h.size()))
         .append("| epoch | training loss | validation loss | learning rate | status |\n| ---: | ---: | ---: | ---: | --- |\n");
     for (int i : sample(h.size(), best.epoch() - first.epoch())) {
       EpochRecord r = h.get(i);
-      md.append(fmt("| %d | %.4f | %s | %s | %s |%n", r.epoch(), r.trainLoss(), number(r.validationLoss()),
+      md.append(String.format(Locale.ROOT, "| %d | %.4f | %s | %s | %s |%n", r.epoch(), r.trainLoss(), number(r.validationLoss()),
           small(r.learningRate()), r.status() + (r.epoch() == best.epoch() ? " (best)" : "")));
     }
     md.append('\n');
@@ -82,7 +82,7 @@ public final class AnalysisReport {
       md.append("No context word was analysed (analysis.words = 0).\n\n");
       return;
     }
-    md.append(fmt("For the %d most frequent context words, the next words the model predicts above %s, best first"
+    md.append(String.format(Locale.ROOT, "For the %d most frequent context words, the next words the model predicts above %s, best first"
         + " (strong > 0.4, clear > 0.25, else weak). The same rows are in `patterns/`.%n%n", f.contexts().size(),
         settings.minProbability()));
     md.append("| after | seen | predictions |\n| --- | ---: | --- |\n");
@@ -91,7 +91,7 @@ public final class AnalysisReport {
       List<String> cells = new ArrayList<>();
       for (LearnedPattern p : f.patterns()) {
         if (p.contextRank() == rank) {
-          cells.add(fmt("%s %.3f (%s)", text(p.next()), p.probability(), p.strength().label()));
+          cells.add(String.format(Locale.ROOT, "%s %.3f (%s)", text(p.next()), p.probability(), p.strength().label()));
         }
       }
       md.append("| ").append(text(c.word())).append(" | ").append(c.count()).append(" | ")
@@ -105,7 +105,7 @@ public final class AnalysisReport {
     if (m.words().isEmpty()) return;
     md.append("## Association matrix\n\n")
         .append("The exercise's knowledge matrix, as probabilities: row = previous word, column = next word,")
-        .append(fmt(" cell = p(column | row); a dot is below %s, bold is strong (> 0.4).%n%n", MATRIX_SHOWN));
+        .append(String.format(Locale.ROOT, " cell = p(column | row); a dot is below %s, bold is strong (> 0.4).%n%n", MATRIX_SHOWN));
     md.append("| after \\ next |");
     for (String w : m.words()) md.append(' ').append(text(w)).append(" |");
     md.append("\n| --- |");
@@ -115,7 +115,7 @@ public final class AnalysisReport {
       md.append("| ").append(text(m.words().get(i))).append(" |");
       for (int j = 0; j < m.words().size(); j++) {
         double p = m.probabilities()[i][j];
-        String cell = p < MATRIX_SHOWN ? "." : fmt("%.2f", p);
+        String cell = p < MATRIX_SHOWN ? "." : String.format(Locale.ROOT, "%.2f", p);
         md.append(' ').append(Strength.of(p) == Strength.STRONG ? "**" + cell + "**" : cell).append(" |");
       }
       md.append('\n');
@@ -146,7 +146,7 @@ public final class AnalysisReport {
     for (TracedPair p : f.traced()) {
       double start = probability(f, firstEpoch, p);
       double end = probability(f, bestEpoch, p);
-      md.append(fmt("- %s: %s at epoch %d, %s at the best epoch %d (%s)%n", text(p.label()), number(start),
+      md.append(String.format(Locale.ROOT, "- %s: %s at epoch %d, %s at the best epoch %d (%s)%n", text(p.label()), number(start),
           firstEpoch, number(end), bestEpoch, Double.isFinite(end) ? Strength.of(end).label() : "n/a"));
     }
     md.append('\n');
@@ -160,12 +160,12 @@ public final class AnalysisReport {
     }
     md.append("| result | pair | probability | minimum |\n| --- | --- | ---: | ---: |\n");
     for (ExpectationResult e : f.expectations()) {
-      md.append(fmt("| %s | %s | %s | %s |%n", e.passed() ? "passed" : "FAILED",
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", e.passed() ? "passed" : "FAILED",
           text(e.prev() + WordPair.SEPARATOR + e.next()),
-          e.inVocabulary() ? fmt("%.4f", e.probability()) : "out of vocabulary", e.expected().minProbability()));
+          e.inVocabulary() ? String.format(Locale.ROOT, "%.4f", e.probability()) : "out of vocabulary", e.expected().minProbability()));
     }
     int failed = f.failedExpectations().size();
-    md.append('\n').append(fmt("%d of %d passed. Quality gate: **%s**", f.expectations().size() - failed,
+    md.append('\n').append(String.format(Locale.ROOT, "%d of %d passed. Quality gate: **%s**", f.expectations().size() - failed,
         f.expectations().size(), f.gate()));
     md.append(switch (f.gate()) {
       case "failed" -> " (analysis.fail-on-expectations = true): the run is kept but LATEST was not moved to it.\n";
@@ -207,21 +207,18 @@ public final class AnalysisReport {
   }
 
   private static String shownNote(int epochs) {
-    return epochs <= MAX_EPOCH_ROWS ? "\n\n" : fmt("Every epoch is in `history/`; %d evenly spread epochs and the best"
+    return epochs <= MAX_EPOCH_ROWS ? "\n\n" : String.format(Locale.ROOT, "Every epoch is in `history/`; %d evenly spread epochs and the best"
         + " are shown.%n%n", MAX_EPOCH_ROWS);
   }
 
   /** Four decimals, or scientific notation below 0.001 (tiny changes and learning rates). */
   private static String small(double x) {
     if (!Double.isFinite(x)) return "-";
-    return x != 0 && Math.abs(x) < 1e-3 ? fmt("%.2e", x) : fmt("%.4f", x);
+    return x != 0 && Math.abs(x) < 1e-3 ? String.format(Locale.ROOT, "%.2e", x) : String.format(Locale.ROOT, "%.4f", x);
   }
 
   private static String number(double x) {
-    return Double.isFinite(x) ? fmt("%.4f", x) : "-";
+    return Double.isFinite(x) ? String.format(Locale.ROOT, "%.4f", x) : "-";
   }
 
-  private static String fmt(String format, Object... args) {
-    return String.format(Locale.ROOT, format, args);
-  }
 }

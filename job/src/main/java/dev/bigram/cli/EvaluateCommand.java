@@ -40,6 +40,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one line of JSON.")
   boolean json;
 
+  @Option(names = "--baseline", paramLabel = "NAME", split = ",",
+      description = "Also score a count-based baseline built from the run's training counts (counts/) with the"
+          + " smoothing chosen on its validation split: kn (interpolated Kneser-Ney) or add-k. Repeatable.")
+  List<String> baselines = new java.util.ArrayList<>();
+
   @Override
   public Integer call() {
     SparkSession spark = main.spark();
@@ -61,12 +66,22 @@ final class EvaluateCommand implements Callable<Integer> {
       result.put("oov_rate", data.oovRate());
       result.put("tokens", data.stat(CorpusStats.TOKENS));
       result.put("model", Redaction.redactText(String.valueOf(run.dir())));
+      Map<String, Object> scored = BaselineScores.score(spark, run, data, baselines);
+      if (!scored.isEmpty()) result.put("baselines", scored);
       if (json) {
         main.out.println(Json.compact(result));
       } else {
         main.out.println(String.format(Locale.ROOT,
             "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
             Redaction.redactText(String.valueOf(run.dir())), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+        for (Map.Entry<String, Object> e : scored.entrySet()) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> b = (Map<String, Object>) e.getValue();
+          main.out.println(String.format(Locale.ROOT, "  baseline %s (%s = %.4g): cross-entropy %.4f nats,"
+                  + " perplexity %.2f (model/baseline perplexity ratio %.3f).", e.getKey(), b.get("parameter_name"),
+              (Double) b.get("parameter"), (Double) b.get("cross_entropy"), (Double) b.get("perplexity"),
+              Math.exp(crossEntropy) / (Double) b.get("perplexity")));
+        }
       }
       return ExitCode.SUCCESS.code();
     } finally {

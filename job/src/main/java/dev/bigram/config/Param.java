@@ -39,6 +39,20 @@ public final class Param<T> {
     return new Param<>(name, description, Config::getDouble, valid, expected);
   }
 
+  /**
+   * A number, or the word {@code auto}, read as {@link Double#NaN} (only the owner of the key sees that
+   * sentinel; see {@code TrainerConfig.l2Auto()}).
+   */
+  static Param<Double> dblOrAuto(String name, String description, Predicate<Double> valid, String expected) {
+    return new Param<>(name, description, (config, path) -> {
+      if (config.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING
+          && config.getString(path).equals("auto")) {
+        return Double.NaN;
+      }
+      return config.getDouble(path);
+    }, v -> v.isNaN() || valid.test(v), expected);
+  }
+
   static Param<Integer> integer(String name, String description, Predicate<Integer> valid, String expected) {
     return new Param<>(name, description, Config::getInt, valid, expected);
   }

@@ -44,6 +44,8 @@ public record TrainerConfig(
     int checkpointEvery,
     int partitions,
     String broadcast,
+    String kernel,
+    boolean localExchange,
     int patience,
     double minDelta,
     boolean stopOnConvergence,
@@ -93,8 +95,9 @@ public record TrainerConfig(
       "floor of the learning rate", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
   static final Param<Integer> TRAIN_MAX_EPOCHS = Param.integer("train.max-epochs",
       "most epochs", v -> v >= 1, "an integer >= 1");
-  static final Param<Double> TRAIN_L2 = Param.dbl("train.l2",
-      "L2 strength on W", v -> v >= 0 && Double.isFinite(v), "a number >= 0");
+  static final Param<Double> TRAIN_L2 = Param.dblOrAuto("train.l2",
+      "L2 strength on W, or auto (chosen by validation loss)", v -> v >= 0 && Double.isFinite(v),
+      "a number >= 0 or auto");
   static final Param<Double> TRAIN_VALIDATION = Param.dbl("train.validation-fraction",
       "share of lines held out", v -> v >= 0 && v < 1, "a number in [0, 1)");
   static final Param<Integer> TRAIN_CHECKPOINT = Param.integer("train.checkpoint-every",
@@ -103,6 +106,11 @@ public record TrainerConfig(
       "partitions of the bigram data, 0 = default parallelism", v -> v >= 0, "an integer >= 0");
   static final Param<String> TRAIN_BROADCAST = Param.string("train.broadcast",
       "how W is shipped", v -> v.equals("sharded") || v.equals("whole"), "sharded or whole");
+  static final Param<String> TRAIN_KERNEL = Param.string("train.kernel",
+      "per-row math: fast (float, vector API) or exact (double reference)",
+      v -> v.equals("fast") || v.equals("exact"), "fast or exact");
+  static final Param<Boolean> TRAIN_LOCAL_EXCHANGE = Param.bool("train.local-exchange",
+      "in local mode, share W and the gradient with the tasks through memory instead of serializing them");
   static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience",
       "epochs without improvement before stopping", v -> v >= 1, "an integer >= 1");
   static final Param<Double> ES_MIN_DELTA = Param.dbl("early-stopping.min-delta",
@@ -138,7 +146,7 @@ public record TrainerConfig(
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
       TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
       AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS, AN_TRACE_TOP, AN_WORDS, AN_TOP_K,
       AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP,
       INPUT_ON_BINARY, INPUT_BINARY_THRESHOLD, TOKENIZER_MAX_LINE, TOKENIZER_MAX_TOKEN);
@@ -251,11 +259,13 @@ public record TrainerConfig(
         orDefault(TRAIN_DECAY.read(c, errors), 1.0),
         orDefault(minLr, 0.0),
         orDefault(TRAIN_MAX_EPOCHS.read(c, errors), 1),
-        orDefault(TRAIN_L2.read(c, errors), 0.0),
+        l2OrZero(TRAIN_L2.read(c, errors)),
         orDefault(TRAIN_VALIDATION.read(c, errors), 0.0),
         orDefault(TRAIN_CHECKPOINT.read(c, errors), 0),
         orDefault(TRAIN_PARTITIONS.read(c, errors), 0),
         orDefault(TRAIN_BROADCAST.read(c, errors), "sharded"),
+        orDefault(TRAIN_KERNEL.read(c, errors), "fast"),
+        orDefault(TRAIN_LOCAL_EXCHANGE.read(c, errors), true),
         orDefault(ES_PATIENCE.read(c, errors), 1),
         orDefault(ES_MIN_DELTA.read(c, errors), 0.0),
         orDefault(ES_STOP_ON_CONVERGENCE.read(c, errors), false),
@@ -302,6 +312,17 @@ public record TrainerConfig(
         orDefault(AN_MIN_PROBABILITY.read(c, errors), 0.1),
         expect,
         orDefault(AN_FAIL_ON_EXPECTATIONS.read(c, errors), false));
+  }
+
+  /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */
+  private static double l2OrZero(Double value) {
+    return value == null || value.isNaN() ? 0.0 : value;
+  }
+
+  /** {@code train.l2 = auto}: the L2 strength is chosen by validation loss ({@code dev.bigram.train.L2Search}). */
+  public boolean l2Auto() {
+    return effective.getValue(TRAIN_L2.name()).valueType() == com.typesafe.config.ConfigValueType.STRING
+        && effective.getString(TRAIN_L2.name()).equals("auto");
   }
 
   private static <T> T orDefault(T value, T fallback) {

@@ -28,17 +28,33 @@ public final class Adam implements Optimizer {
 
   @Override
   public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    return step(model, gradient, learningRate, l2, VectorSupport.AVAILABLE);
+  }
+
+  /** One step with the scalar element rule only: the reference the vectorized row update is tested against. */
+  double stepWithElementRule(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    return step(model, gradient, learningRate, l2, false);
+  }
+
+  private double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2,
+      boolean vectorRows) {
     steps++;
     double c1 = 1.0 - Math.pow(BETA1, steps);
     double c2 = 1.0 - Math.pow(BETA2, steps);
     double stepSize = learningRate * Math.sqrt(c2) / c1;
     double epsHat = EPSILON * Math.sqrt(c2);
+    UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
+    UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat);
+    if (!vectorRows) {
+      return UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
+    }
     return UpdateLoop.apply(model, gradient, l2,
-        (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat),
-        (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat));
+        (w, offset, v, data, dataOffset, scale, l2w) ->
+            AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
+        weightRule, biasRule);
   }
 
-  private static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
+  static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
     double mi = BETA1 * m[i] + (1 - BETA1) * g;
     double vi = BETA2 * v[i] + (1 - BETA2) * g * g;
     m[i] = (float) mi;

@@ -1,6 +1,5 @@
 package dev.bigram.optim;
 
-import dev.bigram.model.Softmax;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,6 +30,7 @@ public final class BigramLossAggregator implements Serializable {
 
   private final int numClasses;
   private final boolean withGradient;
+  private final Kernel kernel;
   private double lossSum;
   private long count;
   private double validationLossSum;
@@ -39,88 +39,102 @@ public final class BigramLossAggregator implements Serializable {
   private double[] biasGradient;
   private final ArrayList<GradientRows> gradientRows = new ArrayList<>();
 
+  /** An aggregator with the {@link Kernel#EXACT} reference math. */
   public BigramLossAggregator(int numClasses, boolean withGradient) {
+    this(numClasses, withGradient, Kernel.EXACT);
+  }
+
+  public BigramLossAggregator(int numClasses, boolean withGradient, Kernel kernel) {
     this.numClasses = numClasses;
     this.withGradient = withGradient;
+    this.kernel = kernel;
   }
 
   /** Adds every training and validation row of one block, evaluated at the given weights. */
   public BigramLossAggregator add(RowBlock block, WeightRows weights) {
+    return add(block, weights, null);
+  }
+
+  /**
+   * As {@link #add(RowBlock, WeightRows)}; with a {@link Kernel#FAST} kernel and a non-null
+   * {@code sharedGradient} (a full {@code V x V} buffer of the driver, local mode), the block's gradient rows
+   * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
+   */
+  public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
     if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
       throw new IllegalArgumentException(
           "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
               + ") x " + weights.numClasses() + " do not cover block rows [" + block.firstRow() + ", "
               + block.endRow() + ") x " + numClasses);
     }
-    GradientRows grad = withGradient ? new GradientRows(block.firstRow(), block.numRows(), numClasses) : null;
-    double[] scratch = new double[numClasses];
+    RowMath math = kernel.newRowMath(numClasses);
+    GradientRows grad = null;
+    if (withGradient) {
+      grad = sharedGradient != null && math.floatGradient()
+          ? GradientRows.sharedView(sharedGradient, block.firstRow(), block.numRows(), numClasses)
+          : new GradientRows(block.firstRow(), block.numRows(), numClasses, math.floatGradient());
+    }
+    int zeroFrom = block.firstRow();
+    float[] w = weights.weights();
+    float[] b = weights.bias();
     CountRows train = block.train();
     CountRows val = block.validation();
     int t = 0;
     int v = 0;
-    // Walk the union of training and validation rows in order; one log-sum-exp per row serves both.
+    // Walk the union of training and validation rows in order; one softmax per row serves both.
     while (t < train.numRows() || v < val.numRows()) {
       int tr = t < train.numRows() ? train.row(t) : Integer.MAX_VALUE;
       int vr = v < val.numRows() ? val.row(v) : Integer.MAX_VALUE;
       int row = Math.min(tr, vr);
-      boolean gradHere = grad != null && tr == row;
-      double[] z = gradHere ? grad.data() : scratch;
-      int zOff = gradHere ? grad.offsetOf(row) : 0;
-      double lse = Softmax.logits(weights.weights(), weights.offsetOf(row), weights.bias(), numClasses, z, zOff);
+      int wOff = weights.offsetOf(row);
+      double lse = math.prepare(w, wOff, b);
       if (vr == row) {
-        validationLossSum += rowLoss(val, v, z, zOff, lse);
+        validationLossSum += rowLoss(val, v, w, wOff, b, lse);
         validationCount += val.rowTotal(v);
         v++;
       }
       if (tr == row) {
-        lossSum += rowLoss(train, t, z, zOff, lse);
+        lossSum += rowLoss(train, t, w, wOff, b, lse);
         count += train.rowTotal(t);
-        if (gradHere) {
-          addGradientRow(train, t, z, zOff, lse, weights.bias() != null);
+        if (grad != null) {
+          if (grad.isShared()) grad.zeroRows(zeroFrom, row);
+          zeroFrom = row + 1;
+          if (b != null && biasGradient == null) biasGradient = new double[numClasses];
+          math.writeGradient(train, t, grad, grad.offsetOf(row), b == null ? null : biasGradient);
         }
         t++;
       }
     }
     if (grad != null) {
+      if (grad.isShared()) grad.zeroRows(zeroFrom, block.endRow());
       gradientRows.add(grad);
     }
     return this;
   }
 
-  private static double rowLoss(CountRows rows, int r, double[] z, int zOff, double lse) {
+  /** {@code n * lse - sum_k c_k z_k}, with the observed logits {@code z_k = W[i][k] + b[k]} in double. */
+  private static double rowLoss(CountRows rows, int r, float[] w, int wOff, float[] b, double lse) {
     double dot = 0.0;
     for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
-      dot += rows.pairCount(k) * z[zOff + rows.nextId(k)];
+      int j = rows.nextId(k);
+      double z = b == null ? w[wOff + j] : (double) w[wOff + j] + b[j];
+      dot += rows.pairCount(k) * z;
     }
     return rows.rowTotal(r) * lse - dot;
   }
 
-  /** Overwrites the logits in {@code z[zOff ..]} with the gradient row {@code n p - c} and adds it to db. */
-  private void addGradientRow(CountRows rows, int r, double[] z, int zOff, double lse, boolean withBias) {
-    double n = rows.rowTotal(r);
-    for (int j = 0; j < numClasses; j++) {
-      z[zOff + j] = n * Math.exp(z[zOff + j] - lse);
-    }
-    for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
-      z[zOff + rows.nextId(k)] -= rows.pairCount(k);
-    }
-    if (withBias) {
-      if (biasGradient == null) {
-        biasGradient = new double[numClasses];
-      }
-      double[] db = biasGradient;
-      for (int j = 0; j < numClasses; j++) {
-        db[j] += z[zOff + j];
-      }
-    }
+  /** Re-attaches shared gradient rows (see {@link GradientRows#sharedView}) to the driver's buffer. */
+  public BigramLossAggregator attachShared(float[] buffer) {
+    for (GradientRows g : gradientRows) g.attach(buffer);
+    return this;
   }
 
   /** Sums losses and {@code db}; concatenates gradient rows, which must not overlap. */
   public BigramLossAggregator merge(BigramLossAggregator other) {
-    if (other.numClasses != numClasses || other.withGradient != withGradient) {
+    if (other.numClasses != numClasses || other.withGradient != withGradient || other.kernel != kernel) {
       throw new IllegalArgumentException(
-          "cannot merge V=" + other.numClasses + " (gradient " + other.withGradient + ") into V=" + numClasses
-              + " (gradient " + withGradient + ")");
+          "cannot merge V=" + other.numClasses + " (gradient " + other.withGradient + ", " + other.kernel
+              + ") into V=" + numClasses + " (gradient " + withGradient + ", " + kernel + ")");
     }
     lossSum += other.lossSum;
     count += other.count;
@@ -146,6 +160,10 @@ public final class BigramLossAggregator implements Serializable {
 
   public int numClasses() {
     return numClasses;
+  }
+
+  public Kernel kernel() {
+    return kernel;
   }
 
   /** Training occurrences {@code N} seen so far. */
@@ -197,7 +215,8 @@ public final class BigramLossAggregator implements Serializable {
     for (GradientRows g : gradientRows) {
       if (g.contains(row)) {
         double[] out = new double[numClasses];
-        System.arraycopy(g.data(), g.offsetOf(row), out, 0, numClasses);
+        int off = g.offsetOf(row);
+        for (int j = 0; j < numClasses; j++) out[j] = g.value(off + j);
         return out;
       }
     }
@@ -207,7 +226,7 @@ public final class BigramLossAggregator implements Serializable {
   /** Bytes of gradient payload this aggregator carries. */
   public long payloadBytes() {
     long bytes = biasGradient == null ? 0 : 8L * numClasses;
-    for (GradientRows g : gradientRows) bytes += 8L * g.data().length;
+    for (GradientRows g : gradientRows) bytes += g.payloadBytes();
     return bytes;
   }
 }

@@ -19,7 +19,33 @@ final class UpdateLoop {
     float apply(float[] params, int index, double g);
   }
 
+  /**
+   * A rule that updates one whole row of {@code W} at once: {@code w[offset .. offset + V)} with the gradient
+   * {@code grad[j] = scale * data[dataOffset + j] + l2 * w[offset + j]} ({@code data} null: zero). Returns
+   * the squared norm of the row's gradient.
+   */
+  interface RowRule {
+    double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale, double l2);
+  }
+
   static double apply(BigramModel model, BigramLossAggregator gradient, double l2, Rule weightRule, Rule biasRule) {
+    return apply(model, gradient, l2, (w, offset, v, data, dataOffset, scale, l2w) -> {
+      double sq = 0.0;
+      for (int j = 0; j < v; j++) {
+        double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2w * w[offset + j];
+        sq += g * g;
+        w[offset + j] = weightRule.apply(w, offset + j, g);
+      }
+      return sq;
+    }, weightRule, biasRule);
+  }
+
+  /**
+   * As above, with a whole-row rule for {@link Kernel#FAST} gradients (float); {@link Kernel#EXACT} always
+   * takes the element rule, in double.
+   */
+  static double apply(BigramModel model, BigramLossAggregator gradient, double l2, RowRule floatRowRule,
+      Rule weightRule, Rule biasRule) {
     int v = model.numClasses();
     float[] w = model.weights();
     double scale = gradient.gradientScale();
@@ -29,14 +55,19 @@ final class UpdateLoop {
       for (int i = g.firstRow(); i < g.endRow(); i++) ownerOf[i] = g;
     }
     double[] rowNormSq = new double[v];
+    boolean exact = gradient.kernel() == Kernel.EXACT;
     IntStream.range(0, v).parallel().forEach(i -> {
       GradientRows owner = ownerOf[i];
-      double[] data = owner == null ? null : owner.data();
-      int dataOffset = owner == null ? 0 : owner.offsetOf(i);
       int offset = i * v;
+      if (!exact) {
+        rowNormSq[i] = floatRowRule.applyRow(w, offset, v, owner == null ? null : owner.floats(),
+            owner == null ? 0 : owner.offsetOf(i), scale, l2);
+        return;
+      }
+      int dataOffset = owner == null ? 0 : owner.offsetOf(i);
       double sq = 0.0;
       for (int j = 0; j < v; j++) {
-        double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[offset + j];
+        double g = (owner == null ? 0.0 : scale * owner.value(dataOffset + j)) + l2 * w[offset + j];
         sq += g * g;
         w[offset + j] = weightRule.apply(w, offset + j, g);
       }

@@ -3,6 +3,7 @@ package dev.bigram.train;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.BigramLossAggregator;
+import dev.bigram.optim.Kernel;
 import dev.bigram.optim.RowBlock;
 import dev.bigram.optim.WeightRows;
 import java.util.ArrayList;
@@ -20,17 +21,24 @@ import org.apache.spark.util.LongAccumulator;
  * task fetches only the rows its partition owns; with {@link BroadcastMode#WHOLE} every task fetches all of
  * {@code W}. With a {@link ShippingMeter}, each evaluation's jobs carry its tag, and the {@link Evaluation} also
  * reports what executors really fetched and returned, and how long tasks spent reading their weights.
+ * With the local exchange (local mode and {@code train.local-exchange}), nothing is broadcast: the tasks, which
+ * run in the driver's JVM, read {@code W} and write their gradient rows through {@link LocalExchange}; the
+ * losses are aggregated as usual.
  */
 public final class DistributedLoss {
   private final JavaSparkContext jsc;
   private final JavaRDD<RowBlock> blocks;
   private final RowBlocks partitioner;
   private final BroadcastMode mode;
+  private final Kernel kernel;
+  private final boolean localExchange;
   private final int depth;
   /** Measures what was really shipped; null: not measured. */
   private final ShippingMeter meter;
   /** Nanoseconds tasks spent reading their weights (fetching them, the first time on an executor). */
   private final LongAccumulator fetchNanos;
+  /** The local exchange's gradient buffer, reused every epoch. */
+  private float[] sharedGradient;
 
   public enum BroadcastMode {
     SHARDED, WHOLE;
@@ -40,24 +48,79 @@ public final class DistributedLoss {
     }
   }
 
+  /** With the {@link Kernel#FAST} row math and Spark's broadcast and task results. */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode) {
-    this(jsc, blocks, partitioner, mode, null);
+    this(jsc, blocks, partitioner, mode, Kernel.FAST, false, null);
   }
 
   /** With a {@link ShippingMeter}, each evaluation also reports what executors really fetched and returned. */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode,
       ShippingMeter meter) {
+    this(jsc, blocks, partitioner, mode, Kernel.FAST, false, meter);
+  }
+
+  public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode,
+      Kernel kernel, boolean localExchange) {
+    this(jsc, blocks, partitioner, mode, kernel, localExchange, null);
+  }
+
+  /**
+   * @param localExchange use {@link LocalExchange} when the master is local (ignored otherwise)
+   * @param meter measures what executors fetch and return; null: not measured
+   */
+  public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner, BroadcastMode mode,
+      Kernel kernel, boolean localExchange, ShippingMeter meter) {
     this.jsc = jsc;
     this.blocks = blocks;
     this.partitioner = partitioner;
     this.mode = mode;
+    this.kernel = kernel;
+    this.localExchange = localExchange && jsc.isLocal();
     this.depth = 2;
     this.meter = meter;
     this.fetchNanos = meter == null ? null : jsc.sc().longAccumulator("bigram weight fetch ns");
   }
 
+  /** Whether this evaluator shares memory with its tasks instead of broadcasting. */
+  public boolean usesLocalExchange() {
+    return localExchange;
+  }
+
   /** Loss (and gradient, if asked) of the model on every block, with what shipping it cost. */
   public Evaluation evaluate(BigramModel model, boolean withGradient) {
+    return localExchange ? evaluateLocally(model, withGradient) : evaluateWithBroadcast(model, withGradient);
+  }
+
+  private Evaluation evaluateLocally(BigramModel model, boolean withGradient) {
+    int v = model.numClasses();
+    float[] gradient = null;
+    if (withGradient && kernel == Kernel.FAST) {
+      if (sharedGradient == null || sharedGradient.length != v * v) sharedGradient = new float[v * v];
+      gradient = sharedGradient;
+    }
+    long t0 = System.nanoTime();
+    long key = LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), gradient));
+    Kernel k = kernel;
+    BigramLossAggregator result;
+    try {
+      result = blocks.treeAggregate(
+          new BigramLossAggregator(v, withGradient, k),
+          (agg, block) -> {
+            LocalExchange.Slot slot = LocalExchange.get(key);
+            return agg.add(block, WeightRows.view(slot.weights(), slot.bias(), v, block.firstRow(), block.endRow()),
+                slot.gradient());
+          },
+          BigramLossAggregator::merge,
+          depth);
+    } finally {
+      LocalExchange.close(key);
+    }
+    if (gradient != null) result.attachShared(gradient);
+    long t1 = System.nanoTime();
+    return new Evaluation(result, 0, 0.0, (t1 - t0) / 1e9, result.payloadBytes());
+  }
+
+  private Evaluation evaluateWithBroadcast(BigramModel model, boolean withGradient) {
     int v = model.numClasses();
     float[] w = model.weights();
     float[] b = model.bias();
@@ -85,7 +148,7 @@ public final class DistributedLoss {
     try {
       jsc.setLocalProperty(ShippingMeter.TAG, tag);
       result = blocks.treeAggregate(
-          new BigramLossAggregator(v, withGradient),
+          new BigramLossAggregator(v, withGradient, kernel),
           (agg, block) -> agg.add(block, readWeights(bcWeights.get(sharded ? block.index() : 0), bcFetchNanos)),
           BigramLossAggregator::merge,
           depth);

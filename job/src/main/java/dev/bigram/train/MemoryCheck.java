@@ -5,33 +5,61 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
 
 /**
- * Refuses, before any work, a vocabulary whose matrices cannot fit the driver. The driver holds {@code W} and
- * the best epoch's copy (float), Adam's two moments (float), the merged gradient (double) and, transiently,
- * the serialized task results and broadcast pieces.
+ * Refuses, before any work, a vocabulary whose matrices cannot fit the driver. The driver always holds
+ * {@code W} and the best epoch's copy (float) and Adam's two moments (float). Then:
+ *
+ * <ul>
+ *   <li>with the local exchange (local mode, {@code train.local-exchange}, fast kernel): one float gradient
+ *       buffer that the tasks write into. 20 bytes per weight with Adam: 2.0 GB at {@code V = 10,000}, 8.0 GB
+ *       at 20,000;</li>
+ *   <li>otherwise: the broadcast's serialized pieces (float), the merged gradient (float with the fast kernel,
+ *       double with the exact one) and, transiently, its serialized form. 28 bytes per weight with Adam and the
+ *       fast kernel.</li>
+ * </ul>
  */
 public final class MemoryCheck {
   private MemoryCheck() {}
 
-  /** Bytes per matrix entry the driver needs at peak. */
+  /** Bytes per matrix entry the driver needs at peak, with Spark's broadcast and task results. */
   static int bytesPerEntry(String optimizer) {
-    int floats = 2 + (optimizer.equals("adam") ? 2 : 0) + 1; // W, best, moments, broadcast pieces
-    return floats * 4 + 2 * 8; // gradient as doubles, and its serialized form
+    return bytesPerEntry(optimizer, false, false);
+  }
+
+  /**
+   * Bytes per matrix entry the driver needs at peak.
+   *
+   * @param localExchange the local exchange is in use (no broadcast pieces, no serialized results)
+   * @param exactKernel the gradient is double ({@code train.kernel = exact})
+   */
+  static int bytesPerEntry(String optimizer, boolean localExchange, boolean exactKernel) {
+    int resident = 4 * (2 + (optimizer.equals("adam") ? 2 : 0)); // W, best, moments
+    int gradient = exactKernel ? 8 : 4;
+    if (localExchange && !exactKernel) return resident + gradient;
+    return resident + 4 + 2 * gradient; // broadcast pieces, gradient and its serialized form
   }
 
   /** Throws {@link IllegalArgumentException} with the numbers and what to change when V cannot fit. */
   public static void check(int vocabSize, String optimizer, long driverMaxMemory, SparkConf conf) {
+    check(vocabSize, optimizer, false, false, driverMaxMemory, conf);
+  }
+
+  /** As {@link #check(int, String, long, SparkConf)}, for the exchange and kernel in use. */
+  public static void check(int vocabSize, String optimizer, boolean localExchange, boolean exactKernel,
+      long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel);
     long v = vocabSize;
     long matrix = BigramModel.matrixBytes(v);
-    long need = v * v * bytesPerEntry(optimizer);
+    long need = v * v * perEntry;
     if (need > driverMaxMemory * 0.9) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "vocab.size = %d needs about %.1f GB on the driver (W is %.2f GB; with %s the driver keeps %d bytes"
               + " per weight) but the driver has %.1f GB: raise spark.driver.memory (--driver-memory) to at"
               + " least %.0f GB or lower vocab.size to %d",
-          vocabSize, need / 1e9, matrix / 1e9, optimizer, bytesPerEntry(optimizer), driverMaxMemory / 1e9,
-          Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, optimizer)));
+          vocabSize, need / 1e9, matrix / 1e9, optimizer, perEntry, driverMaxMemory / 1e9,
+          Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, perEntry)));
     }
-    long gradientBytes = v * v * 8 + v * 8;
+    if (localExchange && !exactKernel) return; // task results carry no gradient values
+    long gradientBytes = v * v * (exactKernel ? 8 : 4) + v * 8;
     long maxResult = JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
     if (maxResult > 0 && gradientBytes > maxResult) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
@@ -43,6 +71,10 @@ public final class MemoryCheck {
   }
 
   static int largestFitting(long driverMaxMemory, String optimizer) {
-    return (int) Math.floor(Math.sqrt(driverMaxMemory * 0.9 / bytesPerEntry(optimizer)));
+    return largestFitting(driverMaxMemory, bytesPerEntry(optimizer));
+  }
+
+  static int largestFitting(long driverMaxMemory, int bytesPerEntry) {
+    return (int) Math.floor(Math.sqrt(driverMaxMemory * 0.9 / bytesPerEntry));
   }
 }

@@ -2,18 +2,22 @@ package dev.bigram.train;
 
 import dev.bigram.analysis.Findings;
 import dev.bigram.analysis.RunAnalysis;
+import dev.bigram.baseline.Baselines;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.DataPass;
+import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Convergence;
+import dev.bigram.optim.Kernel;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.CheckpointStore;
+import dev.bigram.output.CountsTable;
 import dev.bigram.output.CumulativeHistory;
 import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
@@ -23,8 +27,10 @@ import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -70,7 +76,8 @@ public final class TrainJob {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     config.hadoop().forEach(jsc.hadoopConfiguration()::set);
-    MemoryCheck.check(config.vocabSize(), config.optimizer(), Runtime.getRuntime().maxMemory(), jsc.getConf());
+    MemoryCheck.check(config.vocabSize(), config.optimizer(), config.localExchange() && jsc.isLocal(),
+        Kernel.of(config.kernel()) == Kernel.EXACT, Runtime.getRuntime().maxMemory(), jsc.getConf());
     CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     try (RunLock lock = run.lock()) {
@@ -113,17 +120,39 @@ public final class TrainJob {
         LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
             (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
             config.broadcast());
-        EpochLoop.LoopSettings settingsOfLoop = loopSettings(config);
+        Baselines baselines = Baselines.fit(data);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-            DistributedLoss.BroadcastMode.of(config.broadcast()), meter);
-        RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
-        StartingPoint.Start start = from.build(config, data, loss, settingsOfLoop, checkpoints, settings, dataPrint,
-            analysis.tracer());
-        TrainingResult result = start.loop().run();
+            DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()),
+            config.localExchange(), meter);
+        // One training run at a given L2; train.l2 = auto runs several (L2Search) and keeps the best one's.
+        Map<Double, Trial> trials = new HashMap<>();
+        DoubleFunction<TrainingResult> trainWithL2 = l2 -> {
+          RunAnalysis trialAnalysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
+          StartingPoint.Start trialStart = from.build(config, data, loss, loopSettings(config, l2), checkpoints,
+              settings, dataPrint, trialAnalysis.tracer());
+          TrainingResult r = trialStart.loop().run();
+          // Keep what the job needs of the trial, not its loop (the loop holds V x V matrices).
+          StartingPoint.Start kept = new StartingPoint.Start(null, trialStart.checkpointing(), trialStart.summary());
+          trials.put(l2, new Trial(trialAnalysis, kept, loopSettings(config, l2)));
+          return r;
+        };
+        boolean searchL2 = config.l2Auto() && data.validationBigrams() > 0 && !options.resume();
+        if (config.l2Auto() && !searchL2) {
+          LOG.warn("train.l2 = auto needs validation data to choose by and a fresh run (no --resume); training"
+              + " without L2");
+        }
+        L2Search.Outcome search = searchL2 ? L2Search.run(data, trainWithL2) : null;
+        double l2 = search != null ? search.l2() : config.l2();
+        TrainingResult result = search != null ? search.result() : trainWithL2.apply(l2);
+        Trial chosen = trials.get(l2);
+        RunAnalysis analysis = chosen.analysis();
+        StartingPoint.Start start = chosen.start();
+        EpochLoop.LoopSettings settingsOfLoop = chosen.settings();
 
         return OutputFailure.guard(run, () -> {
           Path staging = run.staging();
           ModelStore.writeVocabulary(spark, data.vocab(), staging);
+          CountsTable.write(spark, data.blocks(), staging);
           ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
           HistoryTable.write(spark, options.runId(), result.history(), staging);
           double total = (System.nanoTime() - t0) / 1e9;
@@ -133,6 +162,8 @@ public final class TrainJob {
           summary.putAll(findings.summaryFields());
           summary.putAll(start.summary());
           summary.putAll(meter.summary());
+          summary.putAll(baselines.summaryFields());
+          if (search != null) summary.putAll(search.summaryFields());
           run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
           run.writeText("config.conf", config.render());
           if (result.stopReason() == StopReason.DIVERGED) {
@@ -161,10 +192,18 @@ public final class TrainJob {
     }
   }
 
+  /** One training run of the L2 search: what the rest of the job needs from the chosen one. */
+  private record Trial(RunAnalysis analysis, StartingPoint.Start start, EpochLoop.LoopSettings settings) {}
+
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
+    return loopSettings(config, config.l2());
+  }
+
+  /** The loop settings of {@code config} with the given L2 strength ({@code train.l2 = auto} tries several). */
+  public static EpochLoop.LoopSettings loopSettings(TrainerConfig config, double l2) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), config.l2(), config.patience(), config.minDelta(),
+        config.maxEpochs(), l2, config.patience(), config.minDelta(),
         config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
         config.stopOnConvergence());
   }

@@ -64,4 +64,19 @@ class TrainerConfigTest {
         List.of("train.learning-rate=0.01", "train.min-learning-rate=0.1")));
     assertTrue(e.problems().get(0).contains("train.min-learning-rate = 0.1 is larger than train.learning-rate"));
   }
+
+  @Test
+  void l2IsANumberOrAutoAndAutoNeedsAValidationSplit() {
+    TrainerConfig fixed = TrainerConfig.load(null, List.of("train.l2=1e-6"));
+    assertEquals(1e-6, fixed.l2(), 0.0);
+    org.junit.jupiter.api.Assertions.assertFalse(fixed.l2Auto());
+    TrainerConfig auto = TrainerConfig.load(null, List.of("train.l2=auto"));
+    org.junit.jupiter.api.Assertions.assertTrue(auto.l2Auto());
+    assertEquals(0.0, auto.l2(), 0.0);
+    ConfigurationException bad = assertThrows(ConfigurationException.class,
+        () -> TrainerConfig.load(null, List.of("train.l2=often", "train.kernel=quick")));
+    assertEquals(2, bad.problems().size(), String.valueOf(bad.problems()));
+    org.junit.jupiter.api.Assertions.assertTrue(bad.problems().get(0).contains("a number >= 0 or auto"),
+        String.valueOf(bad.problems()));
+  }
 }

@@ -19,9 +19,10 @@ class MemoryCheckTest {
   }
 
   @Test
-  void adamKeepsThirtySixBytesPerWeightAndSgdTwentyEight() {
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam"));
-    assertEquals(28, MemoryCheck.bytesPerEntry("sgd"));
+  void adamKeepsTwentyEightBytesPerWeightAndSgdTwenty() {
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam"));
+    assertEquals(20, MemoryCheck.bytesPerEntry("sgd"));
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", false, true), "the exact kernel returns doubles");
   }
 
   @Test
@@ -30,7 +31,7 @@ class MemoryCheckTest {
         () -> MemoryCheck.check(10_000, "adam", 2 * GB, conf("0")));
     String m = e.getMessage();
     assertTrue(m.contains("vocab.size = 10000"), m);
-    assertTrue(m.contains("3.6 GB on the driver"), "36 bytes x 10^8 weights: " + m);
+    assertTrue(m.contains("2.8 GB on the driver"), "28 bytes x 10^8 weights: " + m);
     assertTrue(m.contains("W is 0.40 GB"), m);
     assertTrue(m.contains("the driver has 2.0 GB"), m);
     assertTrue(m.contains("spark.driver.memory (--driver-memory) to at least 4 GB"), m);
@@ -49,15 +50,15 @@ class MemoryCheckTest {
 
   @Test
   void aGradientAboveMaxResultSizeIsRefusedWithTheSettingToUse() {
-    // V = 12,000: a 1.15 GB gradient (doubles) against Spark's default maxResultSize of 1g.
+    // V = 17,000: a 1.16 GB gradient (floats) against Spark's default maxResultSize of 1g.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(12_000, "adam", 100 * GB, conf(null)));
+        () -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(null)));
     String m = e.getMessage();
-    assertTrue(m.contains("1.15 GB gradient") && m.contains("spark.driver.maxResultSize = 1.07 GB"), m);
+    assertTrue(m.contains("1.16 GB gradient") && m.contains("spark.driver.maxResultSize = 1.07 GB"), m);
     long suggestedMb = Long.parseLong(m.replaceAll(".*spark.driver.maxResultSize=(\\d+)m.*", "$1"));
-    assertTrue(suggestedMb * (1 << 20) > 8L * 12_000 * 12_001, "the suggested limit holds the gradient: " + m);
-    assertDoesNotThrow(() -> MemoryCheck.check(12_000, "adam", 100 * GB, conf(suggestedMb + "m")));
-    assertDoesNotThrow(() -> MemoryCheck.check(12_000, "adam", 100 * GB, conf("0")), "0 means no limit");
+    assertTrue(suggestedMb * (1 << 20) > 4L * 17_000 * 17_000 + 8L * 17_000, "the suggested limit holds the gradient: " + m);
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(suggestedMb + "m")));
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf("0")), "0 means no limit");
   }
 
   @Test

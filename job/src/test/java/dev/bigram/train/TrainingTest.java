@@ -31,7 +31,8 @@ class TrainingTest extends SparkTestBase {
 
   TrainJob.Outcome train(String runId, String... sets) {
     List<String> all = new ArrayList<>(List.of("input.paths=[\"" + corpus("kjv-excerpt.txt") + "\"]",
-        "output.dir=" + out, "vocab.size=300", "train.max-epochs=8", "early-stopping.patience=50"));
+        "output.dir=" + out, "vocab.size=300", "train.max-epochs=8", "early-stopping.patience=50",
+        "train.l2=0"));
     all.addAll(List.of(sets));
     return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false));
   }
@@ -106,5 +107,15 @@ class TrainingTest extends SparkTestBase {
     assertEquals(r.history().size(), history.size());
     assertEquals(r.bestEpoch(), history.stream().filter(h -> h.getBoolean(h.fieldIndex("is_best")))
         .mapToInt(h -> h.getInt(h.fieldIndex("epoch"))).max().orElseThrow());
+  }
+
+  @Test
+  void theLocalExchangeGivesExactlyTheBroadcastHistoryAndTheFastKernelTracksTheExactOne() {
+    List<EpochRecord> shared = train("lx1", "train.local-exchange=true").result().history();
+    List<EpochRecord> broadcast = train("lx2", "train.local-exchange=false").result().history();
+    List<EpochRecord> exact = train("lx3", "train.kernel=exact").result().history();
+    assertSameHistory(shared, broadcast, 0.0);
+    // Float exp and float gradients: 1e-6 per evaluation, compounded over 8 Adam steps.
+    assertSameHistory(shared, exact, 1e-4);
   }
 }

@@ -1,0 +1,57 @@
+package dev.bigram.bench;
+
+import dev.bigram.data.DataPass;
+import dev.bigram.data.TokenizerSettings;
+import dev.bigram.data.TrainingData;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.split;
+
+/**
+ * The data pass (read, tokenize, vocabulary, bigram counts into cached row blocks) beside the simplest Spark
+ * SQL word count over the same file, in the same SparkSession, alternating, {@code reps} times each:
+ *
+ * <pre>spark.read.text(f).select(explode(split(lower(value), "[^\\p{L}\\p{N}']+")).as("word"))
+ *      .where(word != "").groupBy("word").count().write.format("noop")</pre>
+ *
+ * <pre>bench/java.sh -Xmx8g dev.bigram.bench.DataPassBench FILE VOCAB REPS</pre>
+ */
+public final class DataPassBench {
+  public static void main(String[] args) {
+    String file = args[0];
+    int vocab = Integer.parseInt(args[1]);
+    int reps = Integer.parseInt(args[2]);
+    SparkSession spark = Peers.session("local[*]");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    long bytes = new java.io.File(file).length();
+    for (int r = 0; r < reps; r++) {
+      long t0 = System.nanoTime();
+      wordCount(spark, file).write().format("noop").mode("overwrite").save();
+      double wc = (System.nanoTime() - t0) / 1e9;
+      long t1 = System.nanoTime();
+      TrainingData data = DataPass.run(jsc, List.of(file), TokenizerSettings.defaults(), vocab, 2, 0.1,
+          jsc.defaultParallelism());
+      double pass = (System.nanoTime() - t1) / 1e9;
+      new Result("data_pass").put("file", file).put("bytes", bytes).put("rep", r).put("vocab", vocab)
+          .put("tokens", data.stat(dev.bigram.data.CorpusStats.TOKENS))
+          .put("distinct_bigrams", data.distinctTrainBigrams() + data.distinctValidationBigrams())
+          .put("seconds_data_pass", pass).put("seconds_sql_word_count", wc).put("ratio", pass / wc).print();
+      data.release();
+    }
+    spark.stop();
+  }
+
+  /** The peer: split, explode, groupBy. */
+  static Dataset<Row> wordCount(SparkSession spark, String file) {
+    return spark.read().text(file)
+        .select(explode(split(lower(col("value")), "[^\\\\p{L}\\\\p{N}']+")).as("word"))
+        .where(col("word").notEqual(""))
+        .groupBy("word").count();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.bigram.optim;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Adam's update of one row of {@code W} on float vectors, for {@link Kernel#FAST}: the same formula as
+ * {@link Adam}'s element rule, in float arithmetic (the moments and weights are stored as float anyway);
+ * the squared gradient norm is summed in double. Loaded only when {@link VectorSupport#AVAILABLE}.
+ */
+final class AdamRows {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+  private AdamRows() {}
+
+  static double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale,
+      double l2, float[] m, float[] vv, double stepSize, double epsHat) {
+    float fScale = (float) scale;
+    float fL2 = (float) l2;
+    float b1 = (float) Adam.BETA1;
+    float b2 = (float) Adam.BETA2;
+    float c1 = (float) (1 - Adam.BETA1);
+    float c2 = (float) (1 - Adam.BETA2);
+    float step = (float) stepSize;
+    float eps = (float) epsHat;
+    int upper = F.loopBound(numClasses);
+    DoubleVector acc = DoubleVector.zero(D);
+    int j = 0;
+    for (; j < upper; j += F.length()) {
+      int k = offset + j;
+      FloatVector wv = FloatVector.fromArray(F, w, k);
+      FloatVector g = wv.mul(fL2);
+      if (data != null) g = FloatVector.fromArray(F, data, dataOffset + j).mul(fScale).add(g);
+      FloatVector g2 = g.mul(g);
+      acc = acc.add(g2.convertShape(VectorOperators.F2D, D, 0)).add(g2.convertShape(VectorOperators.F2D, D, 1));
+      FloatVector mi = FloatVector.fromArray(F, m, k).mul(b1).add(g.mul(c1));
+      FloatVector vi = FloatVector.fromArray(F, vv, k).mul(b2).add(g2.mul(c2));
+      mi.intoArray(m, k);
+      vi.intoArray(vv, k);
+      wv.sub(mi.mul(step).div(vi.sqrt().add(eps))).intoArray(w, k);
+    }
+    double sq = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < numClasses; j++) {
+      int k = offset + j;
+      double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[k];
+      sq += g * g;
+      w[k] = Adam.update(w[k], m, vv, k, g, stepSize, epsHat);
+    }
+    return sq;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.bigram.optim;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernel#FAST} with the JDK's vector API: logits, max and {@code exp(z - max)} on the widest float
+ * vectors of the CPU (the JIT maps {@code EXP} to a vectorized math routine), the exponentials kept for the
+ * gradient, sums widened to double lane by lane. Loaded only when {@link VectorSupport#AVAILABLE}.
+ */
+final class VectorRowMath implements RowMath {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
+  private final int numClasses;
+  private final int upper;
+  private final float[] e;
+  private double sum;
+
+  VectorRowMath(int numClasses) {
+    this.numClasses = numClasses;
+    this.upper = F.loopBound(numClasses);
+    this.e = new float[numClasses];
+  }
+
+  /** A tiny check that the API runs here (and that F2D widening gives two halves), before it is trusted. */
+  static boolean selfTest() {
+    float[] w = new float[F.length() * 2 + 3];
+    for (int j = 0; j < w.length; j++) w[j] = (float) Math.sin(j);
+    VectorRowMath fast = new VectorRowMath(w.length);
+    ScalarFloatRowMath scalar = new ScalarFloatRowMath(w.length);
+    return Math.abs(fast.prepare(w, 0, null) - scalar.prepare(w, 0, null)) < 1e-5;
+  }
+
+  @Override
+  public double prepare(float[] w, int wOffset, float[] b) {
+    int j = 0;
+    FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    for (; j < upper; j += F.length()) {
+      FloatVector z = FloatVector.fromArray(F, w, wOffset + j);
+      if (b != null) z = z.add(FloatVector.fromArray(F, b, j));
+      z.intoArray(e, j);
+      maxV = maxV.max(z);
+    }
+    float max = maxV.reduceLanes(VectorOperators.MAX);
+    for (; j < numClasses; j++) {
+      float z = b == null ? w[wOffset + j] : w[wOffset + j] + b[j];
+      e[j] = z;
+      if (z > max) max = z;
+    }
+    DoubleVector acc = DoubleVector.zero(D);
+    j = 0;
+    for (; j < upper; j += F.length()) {
+      FloatVector x = FloatVector.fromArray(F, e, j).sub(max).lanewise(VectorOperators.EXP);
+      x.intoArray(e, j);
+      acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < numClasses; j++) {
+      float x = (float) Math.exp(e[j] - max);
+      e[j] = x;
+      s += x;
+    }
+    sum = s;
+    return max + Math.log(s);
+  }
+
+  @Override
+  public void writeGradient(CountRows rows, int r, GradientRows out, int outOffset, double[] db) {
+    float[] g = out.floats();
+    double scale = rows.rowTotal(r) / sum;
+    float fScale = (float) scale;
+    int j = 0;
+    for (; j < upper; j += F.length()) {
+      FloatVector.fromArray(F, e, j).mul(fScale).intoArray(g, outOffset + j);
+    }
+    for (; j < numClasses; j++) g[outOffset + j] = e[j] * fScale;
+    FloatGradients.subtractCounts(rows, r, e, scale, g, outOffset);
+    if (db != null) {
+      j = 0;
+      for (; j < upper; j += F.length()) {
+        FloatVector x = FloatVector.fromArray(F, g, outOffset + j);
+        int half = D.length();
+        DoubleVector.fromArray(D, db, j).add(x.convertShape(VectorOperators.F2D, D, 0)).intoArray(db, j);
+        DoubleVector.fromArray(D, db, j + half).add(x.convertShape(VectorOperators.F2D, D, 1))
+            .intoArray(db, j + half);
+      }
+      for (; j < numClasses; j++) db[j] += g[outOffset + j];
+    }
+  }
+
+  @Override
+  public boolean floatGradient() {
+    return true;
+  }
+}
