@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
  * CorpusReader (its own listing, splits coalesced): seconds to list and read, and the number of tasks.
  *
  *   mvn -q -o -pl job dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- *   java $(sed -n 's/.*<spark.module.flags>\(.*\)<\/spark.module.flags>.*/\1/p' pom.xml) \
+ *   java $(sed -n 's|.*<spark.module.flags>\(.*\)</spark.module.flags>.*|\1|p' pom.xml) \
  *     -cp "$(cat /tmp/cp.txt):job/target/classes" bench/ManySmallFiles.java 3000 /tmp/many
  */
 public class ManySmallFiles {
