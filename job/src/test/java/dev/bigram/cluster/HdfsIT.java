@@ -131,7 +131,10 @@ class HdfsIT extends SparkTestBase {
     assertEquals("0", predict[0], predict[2]);
     JsonNode top = new ObjectMapper().readTree(predict[1].strip());
     assertEquals("cat", top.get(0).get("word").asText(), predict[1]);
-    assertEquals("dog", top.get(1).get("word").asText(), predict[1]);
+    // "the" is followed by cat 3 times and by dog, mat and park twice each: the runner-up is one of the tied three.
+    assertTrue(List.of("dog", "mat", "park").contains(top.get(1).get("word").asText()), predict[1]);
+    assertTrue(top.get(0).get("probability").asDouble() > top.get(1).get("probability").asDouble() + 0.05,
+        predict[1]);
 
     String[] evaluate = run("evaluate", "--model", root + "/runs/h1", "--input", root + "/corpus/part-*",
         "--json");
