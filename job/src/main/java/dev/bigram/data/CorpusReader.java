@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *       of empty files is a one-line {@link InputException} before any job starts.</li>
  *   <li>The files are read by {@link CorpusInputFormat}: bounded lines, damaged bytes repaired and counted,
  *       binary files skipped, unreadable files reported (see {@link ReadIssues}).</li>
+ *   <li>A large file is split as Spark's file sources split it ({@link #splitBytes}).</li>
  *   <li>Thousands of small files would make thousands of tasks (and as many shuffle partitions in the word
  *       count): the splits are coalesced to about {@link #TARGET_SPLIT_BYTES} each, and to no fewer than two
  *       per core.</li>
@@ -95,8 +96,11 @@ public final class CorpusReader {
     FileInputFormat.setInputPaths(job, paths.stream().map(Path::new).toArray(Path[]::new));
     job.setBoolean(FileInputFormat.INPUT_DIR_RECURSIVE, true);
     settings.writeTo(job);
+    long splitBytes = splitBytes(listing.bytes(), jsc.defaultParallelism());
+    job.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, splitBytes);
+    int minSplits = (int) Math.min(Integer.MAX_VALUE, Math.max(1L, listing.bytes() / splitBytes));
     JavaRDD<CorpusRecord> records = jsc
-        .hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, CorpusInputFormat.Holder.class)
+        .hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, CorpusInputFormat.Holder.class, minSplits)
         .map(kv -> kv._2().record());
     int splits;
     try {
@@ -111,6 +115,15 @@ public final class CorpusReader {
       records = records.coalesce(target);
     }
     return new Corpus(paths, records, new ReadIssues(jsc, settings));
+  }
+
+  /**
+   * The size of a split of a large file, as Spark's file sources choose it: the input shared evenly by the cores,
+   * but no more than {@link #TARGET_SPLIT_BYTES} and no less than 4 MB. Hadoop's own choice (the 32 MB block of
+   * the local file system) would make 100 MB three tasks for two cores, one of them running alone.
+   */
+  static long splitBytes(long bytes, int parallelism) {
+    return Math.min(TARGET_SPLIT_BYTES, Math.max(4L << 20, bytes / Math.max(1, parallelism)));
   }
 
   /** About {@link #TARGET_SPLIT_BYTES} per partition, and at least two partitions per core. */

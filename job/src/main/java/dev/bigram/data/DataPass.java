@@ -5,11 +5,11 @@ import dev.bigram.optim.CountRows;
 import dev.bigram.optim.RowBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.BiFunction;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,11 +24,13 @@ import scala.Tuple2;
  * The one pass over the corpus that everything else is computed from.
  *
  * <ol>
- *   <li>Count words: each partition counts its tokens in a local map; one shuffle sums them; one action keeps
- *       the top {@code vocab.size} by (count desc, word).</li>
- *   <li>Count bigrams: each line is assigned to training or validation by a hash of its text; its tokens become
- *       ids; each partition counts {@code (prev, next, split)} keys in a primitive map; one shuffle, partitioned
- *       by the row block of {@code prev}, sums them. Corpus counters ride along as negative keys.</li>
+ *   <li>Read once: each input partition is repaired, tokenized into ids of a word table of its own, and each line
+ *       is assigned to training or validation by a hash of its text ({@link TokenizedPartition}, cached).</li>
+ *   <li>Count words: the partitions' tables are summed in one shuffle; one action keeps the top
+ *       {@code vocab.size} by (count desc, word).</li>
+ *   <li>Count bigrams: each partition translates its ids to vocabulary ids and counts {@code (prev, next,
+ *       split)} keys in a primitive map; one shuffle, partitioned by the row block of {@code prev}, sums them.
+ *       Corpus counters ride along as negative keys.</li>
  *   <li>Each partition turns its sorted counts into one {@link RowBlock}: the compressed rows it owns, for
  *       training and validation. The blocks are cached once, and are all that training reads.</li>
  * </ol>
@@ -51,10 +53,31 @@ public final class DataPass {
     long start = System.nanoTime();
     Tokenizer tokenizer = new Tokenizer(tokenizerSettings);
     Corpus corpus = CorpusReader.open(jsc, inputPaths, readSettings);
-    Vocabulary vocab = buildVocabulary(corpus, tokenizer, vocabSize, minCount);
-    TrainingData data = countBigrams(jsc, corpus, tokenizer, vocab, validationFraction, numBlocks);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return data.withSeconds(seconds);
+    long threshold = splitThreshold(validationFraction);
+    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
+    // The text is read and tokenized once; both steps below walk the cached ids.
+    JavaRDD<TokenizedPartition> tokenized = corpus.records()
+        .mapPartitions((Iterator<CorpusRecord> it) -> List.of(TokenizedPartition.of(it, tokenizer, threshold,
+            issues)).iterator())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    tokenized.setName("tokenized corpus");
+    try {
+      JavaPairRDD<String, Long> localCounts = tokenized.flatMapToPair(p -> {
+        List<Tuple2<String, Long>> out = new ArrayList<>(p.words.length);
+        for (int i = 0; i < p.words.length; i++) out.add(new Tuple2<>(p.words[i], p.counts[i]));
+        return out.iterator();
+      });
+      Vocabulary vocab = buildVocabulary(localCounts, tokenizer, vocabSize, minCount);
+      corpus.issues().check();
+      LOG.info("Corpus read, tokenized and its words counted in {} s",
+          String.format("%.2f", (System.nanoTime() - start) / 1e9));
+      TrainingData data = countBigrams(jsc, vocab, numBlocks, tokenizer, corpus.issues(),
+          (bcVocab, blocks) -> tokenized.mapPartitions(p -> countTokenized(p.next(), bcVocab.value(), blocks)));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return data.withSeconds(seconds);
+    } finally {
+      tokenized.unpersist(false);
+    }
   }
 
   /**
@@ -74,25 +97,40 @@ public final class DataPass {
    */
   public static TrainingData countBigrams(JavaSparkContext jsc, Corpus corpus, Tokenizer tokenizer,
       Vocabulary vocab, double validationFraction, int numBlocks) {
+    long threshold = splitThreshold(validationFraction);
+    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
+    return countBigrams(jsc, vocab, numBlocks, tokenizer, corpus.issues(), (bcVocab, blocks) -> corpus.records()
+        .mapPartitions((Iterator<CorpusRecord> it) -> countRecords(it, tokenizer, bcVocab.value(), blocks,
+            threshold, issues)));
+  }
+
+  /**
+   * Sums the per-partition {@code (key, count)} pairs of {@code partials} (keys as in {@link RowBlocks}, corpus
+   * counters as negative keys) in one shuffle by row block, and caches and materializes the blocks.
+   */
+  private static TrainingData countBigrams(JavaSparkContext jsc, Vocabulary vocab, int numBlocks,
+      Tokenizer tokenizer, ReadIssues readIssues,
+      BiFunction<Broadcast<Vocabulary>, RowBlocks, JavaRDD<Tuple2<Integer, BlockCounts>>> partials) {
     long start = System.nanoTime();
     int v = vocab.size();
     RowBlocks partitioner = new RowBlocks(v, numBlocks);
     Broadcast<Vocabulary> bcVocab = jsc.broadcast(vocab);
-    long threshold = splitThreshold(validationFraction);
-    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
-    JavaPairRDD<Long, Long> counts = corpus.records()
-        .mapPartitions((Iterator<CorpusRecord> it) -> countPartition(it, tokenizer, bcVocab.value(), threshold,
-            issues))
+    // Keys are block indices in [0, numBlocks): the hash partitioner sends block b to partition b.
+    JavaRDD<RowBlock> blocks = partials.apply(bcVocab, partitioner)
         .mapToPair(kv -> kv)
-        .reduceByKey(partitioner, Long::sum);
-    JavaRDD<RowBlock> blocks = counts
-        .mapPartitionsWithIndex((index, it) -> List.of(toBlock(index, it, partitioner)).iterator(), true)
+        .partitionBy(new HashPartitioner(numBlocks))
+        .mapPartitionsWithIndex((index, it) -> {
+          LongCountMap pairs = new LongCountMap(1 << 12);
+          long[] stats = CorpusStats.empty();
+          while (it.hasNext()) it.next()._2().addTo(pairs, stats);
+          return List.of(toBlock(index, pairs, stats, partitioner)).iterator();
+        }, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("bigram row blocks (V=" + v + ", " + numBlocks + " blocks)");
     BlockSummary summary;
     try {
       summary = blocks.map(BlockSummary::of).reduce(BlockSummary::merge);
-      corpus.issues().check();
+      readIssues.check();
     } catch (RuntimeException e) {
       blocks.unpersist(false);
       throw e;
@@ -112,37 +150,23 @@ public final class DataPass {
     TrainingData data = new TrainingData(vocab.withCounts(vocabCounts), blocks, partitioner, stats,
         summary.distinctTrain, summary.distinctValidation, summary.sumLogConditional, seconds);
     LOG.info("Corpus: {} lines, {} tokens, OOV rate {}, V = {}, {} training bigrams ({} distinct), {} validation"
-        + " bigrams ({} distinct), loss floor {} nats",
+        + " bigrams ({} distinct), loss floor {} nats; bigrams counted in {} s",
         stats[CorpusStats.LINES.ordinal()], stats[CorpusStats.TOKENS.ordinal()],
         String.format("%.4f", data.oovRate()), v, data.trainBigrams(), data.distinctTrainBigrams(),
-        data.validationBigrams(), data.distinctValidationBigrams(), String.format("%.6f", data.trainLossFloor()));
+        data.validationBigrams(), data.distinctValidationBigrams(), String.format("%.6f", data.trainLossFloor()),
+        String.format("%.2f", seconds));
     DamageReport.log(stats, tokenizer.settings().maxTokenLength());
     return data;
   }
 
   // ---- pass 1: the vocabulary --------------------------------------------------------------------------
 
-  static Vocabulary buildVocabulary(Corpus corpus, Tokenizer tokenizer, int vocabSize, long minCount) {
+  /** The top {@code vocabSize} words by (count desc, word), from per-partition counts summed in one shuffle. */
+  static Vocabulary buildVocabulary(JavaPairRDD<String, Long> localCounts, Tokenizer tokenizer, int vocabSize,
+      long minCount) {
     int specials = tokenizer.settings().sentenceMarkers() ? 3 : 1;
     int keep = Math.max(0, vocabSize - specials);
-    CollectionAccumulator<ReadIssue> issues = corpus.issues().accumulator();
-    JavaPairRDD<String, Long> wordCounts = corpus.records()
-        .mapPartitions((Iterator<CorpusRecord> it) -> {
-          Map<String, long[]> local = new HashMap<>();
-          while (it.hasNext()) {
-            CorpusRecord r = it.next();
-            if (r.isLine()) {
-              tokenizer.forEachToken(r.line(), w -> local.computeIfAbsent(w, k -> new long[1])[0]++);
-            } else {
-              ReadIssues.add(issues, r.report());
-            }
-          }
-          List<Tuple2<String, Long>> out = new ArrayList<>(local.size());
-          local.forEach((w, c) -> out.add(new Tuple2<>(w, c[0])));
-          return out.iterator();
-        })
-        .mapToPair(kv -> kv)
-        .reduceByKey(Long::sum);
+    JavaPairRDD<String, Long> wordCounts = localCounts.reduceByKey(Long::sum);
     List<WordCount> top = wordCounts
         .mapPartitions((Iterator<Tuple2<String, Long>> it) -> {
           PriorityQueue<WordCount> heap = new PriorityQueue<>(Vocabulary.ORDER.reversed());
@@ -155,7 +179,6 @@ public final class DataPass {
           return new ArrayList<>(heap).iterator();
         })
         .collect();
-    corpus.issues().check();
     Vocabulary vocab = Vocabulary.build(top, vocabSize, minCount, tokenizer.settings().sentenceMarkers(), 0, 0);
     if (vocab.size() < vocabSize && !top.isEmpty()) {
       LOG.warn("vocab.size = {} but only {} words occur at least vocab.min-count = {} times: V = {} (a smaller"
@@ -180,58 +203,127 @@ public final class DataPass {
     return z & 0xFFFFFFFFL;
   }
 
-  private static Iterator<Tuple2<Long, Long>> countPartition(Iterator<CorpusRecord> it, Tokenizer tokenizer,
-      Vocabulary vocab, long validationThreshold, CollectionAccumulator<ReadIssue> issues) {
-    int v = vocab.size();
-    LongCountMap counts = new LongCountMap(1 << 16);
-    long[] stats = CorpusStats.empty();
-    int[] ids = new int[64];
-    int[] n = new int[1];
+  /** Counts the bigrams of records read from text: each line is tokenized and looked up in the vocabulary. */
+  private static Iterator<Tuple2<Integer, BlockCounts>> countRecords(Iterator<CorpusRecord> it,
+      Tokenizer tokenizer, Vocabulary vocab, RowBlocks blocks, long validationThreshold,
+      CollectionAccumulator<ReadIssue> issues) {
+    PairCounter counter = new PairCounter(vocab);
     while (it.hasNext()) {
       CorpusRecord record = it.next();
       if (!record.isLine()) {
-        long[] read = record.report().stats();
-        for (int s = 0; s < read.length; s++) stats[s] += read[s];
+        counter.addStats(record.report().stats());
         ReadIssues.add(issues, record.report());
         continue;
       }
       String line = record.line();
-      stats[CorpusStats.LINES.ordinal()]++;
-      n[0] = 0;
-      if (vocab.sentenceMarkers()) ids[n[0]++] = vocab.bosId();
-      int[][] holder = {ids};
-      stats[CorpusStats.LONG_TOKENS.ordinal()] += tokenizer.forEachToken(line, w -> {
-        int id = vocab.id(w);
-        stats[CorpusStats.TOKENS.ordinal()]++;
-        if (id == Vocabulary.UNK_ID) stats[CorpusStats.OOV_TOKENS.ordinal()]++;
-        if (n[0] == holder[0].length) holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
-        holder[0][n[0]++] = id;
-      });
-      ids = holder[0];
-      int words = vocab.sentenceMarkers() ? n[0] - 1 : n[0];
-      if (words == 0) continue;
-      if (vocab.sentenceMarkers()) {
-        if (n[0] == ids.length) ids = Arrays.copyOf(ids, n[0] * 2);
-        ids[n[0]++] = vocab.eosId();
+      counter.stats[CorpusStats.LINES.ordinal()]++;
+      counter.startLine();
+      counter.stats[CorpusStats.LONG_TOKENS.ordinal()] +=
+          tokenizer.forEachToken(line, w -> counter.token(vocab.id(w)));
+      counter.endLine(lineHash(line) < validationThreshold);
+    }
+    return counter.byBlock(blocks);
+  }
+
+  /** Counts the bigrams of a tokenized partition: its local ids are translated to vocabulary ids once each. */
+  private static Iterator<Tuple2<Integer, BlockCounts>> countTokenized(TokenizedPartition p, Vocabulary vocab,
+      RowBlocks blocks) {
+    int[] toVocab = new int[p.words.length];
+    for (int i = 0; i < toVocab.length; i++) toVocab[i] = vocab.id(p.words[i]);
+    PairCounter counter = new PairCounter(vocab);
+    counter.addStats(p.stats);
+    counter.startLine();
+    p.forEach(id -> {
+      if (id >= 0) {
+        counter.token(toVocab[id]);
+      } else {
+        counter.endLine(id == TokenizedPartition.END_VALIDATION);
+        counter.startLine();
       }
-      boolean validation = lineHash(line) < validationThreshold;
+    });
+    return counter.byBlock(blocks);
+  }
+
+  /**
+   * One partition's bigram counts, keyed as in {@link RowBlocks}, and its corpus counters: lines are fed as
+   * {@link #startLine}, {@link #token} per vocabulary id, {@link #endLine}.
+   */
+  private static final class PairCounter {
+    final long[] stats = CorpusStats.empty();
+    private final LongCountMap counts = new LongCountMap(1 << 16);
+    private final Vocabulary vocab;
+    private final int v;
+    private final boolean markers;
+    private int[] ids = new int[64];
+    private int n;
+
+    PairCounter(Vocabulary vocab) {
+      this.vocab = vocab;
+      this.v = vocab.size();
+      this.markers = vocab.sentenceMarkers();
+    }
+
+    void addStats(long[] more) {
+      for (int s = 0; s < more.length; s++) stats[s] += more[s];
+    }
+
+    void startLine() {
+      n = 0;
+      if (markers) push(vocab.bosId());
+    }
+
+    void token(int id) {
+      stats[CorpusStats.TOKENS.ordinal()]++;
+      if (id == Vocabulary.UNK_ID) stats[CorpusStats.OOV_TOKENS.ordinal()]++;
+      push(id);
+    }
+
+    /** Ends a line; a line without tokens is no sentence and counts in neither split. */
+    void endLine(boolean validation) {
+      int words = markers ? n - 1 : n;
+      if (words == 0) return;
+      if (markers) push(vocab.eosId());
       stats[(validation ? CorpusStats.VALIDATION_LINES : CorpusStats.TRAIN_LINES).ordinal()]++;
-      stats[(validation ? CorpusStats.VALIDATION_BIGRAMS : CorpusStats.TRAIN_BIGRAMS).ordinal()] += n[0] - 1;
-      for (int k = 1; k < n[0]; k++) {
+      stats[(validation ? CorpusStats.VALIDATION_BIGRAMS : CorpusStats.TRAIN_BIGRAMS).ordinal()] += n - 1;
+      for (int k = 1; k < n; k++) {
         counts.add(RowBlocks.key(ids[k - 1], ids[k], validation, v), 1L);
       }
     }
-    List<Tuple2<Long, Long>> out = new ArrayList<>(counts.size() + stats.length);
-    counts.forEach((key, value) -> out.add(new Tuple2<>(key, value)));
-    for (CorpusStats s : CorpusStats.values()) {
-      if (stats[s.ordinal()] != 0) out.add(new Tuple2<>(s.key(), stats[s.ordinal()]));
+
+    private void push(int id) {
+      if (n == ids.length) ids = Arrays.copyOf(ids, n * 2);
+      ids[n++] = id;
     }
-    return out.iterator();
+
+    /** The counts split by row block, one record per block that has any; the counters go to block 0. */
+    Iterator<Tuple2<Integer, BlockCounts>> byBlock(RowBlocks blocks) {
+      int numBlocks = blocks.numPartitions();
+      int[] sizes = new int[numBlocks];
+      counts.forEach((key, value) -> sizes[blocks.getPartition(key)]++);
+      long[][] keys = new long[numBlocks][];
+      long[][] values = new long[numBlocks][];
+      for (int b = 0; b < numBlocks; b++) {
+        keys[b] = new long[sizes[b]];
+        values[b] = new long[sizes[b]];
+      }
+      int[] fill = new int[numBlocks];
+      counts.forEach((key, value) -> {
+        int b = blocks.getPartition(key);
+        keys[b][fill[b]] = key;
+        values[b][fill[b]++] = value;
+      });
+      List<Tuple2<Integer, BlockCounts>> out = new ArrayList<>(numBlocks);
+      for (int b = 0; b < numBlocks; b++) {
+        if (b == 0 || sizes[b] > 0) {
+          out.add(new Tuple2<>(b, new BlockCounts(keys[b], values[b], b == 0 ? stats : null)));
+        }
+      }
+      return out.iterator();
+    }
   }
 
   /** Builds block {@code index} from its {@code (key, count)} pairs, in any order, keys as in {@link RowBlocks}. */
   public static RowBlock toBlock(int index, Iterator<Tuple2<Long, Long>> it, RowBlocks partitioner) {
-    int v = partitioner.numClasses();
     long[] stats = CorpusStats.empty();
     LongCountMap pairs = new LongCountMap(1 << 12);
     while (it.hasNext()) {
@@ -243,6 +335,12 @@ public final class DataPass {
         pairs.add(key, kv._2());
       }
     }
+    return toBlock(index, pairs, stats, partitioner);
+  }
+
+  /** Builds block {@code index} from its summed bigram counts and corpus counters. */
+  static RowBlock toBlock(int index, LongCountMap pairs, long[] stats, RowBlocks partitioner) {
+    int v = partitioner.numClasses();
     long[] keys = new long[pairs.size()];
     int[] fill = {0};
     pairs.forEach((key, value) -> keys[fill[0]++] = key);
