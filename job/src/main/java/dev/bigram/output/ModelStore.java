@@ -4,11 +4,13 @@ import dev.bigram.data.InputException;
 import dev.bigram.data.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LocalExchange;
 import dev.bigram.optim.WeightRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -17,10 +19,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -54,26 +59,104 @@ public final class ModelStore {
   }
 
   /**
-   * Writes {@code W} and {@code b}, one Parquet row per row of {@code W}, in files of about 64 MB. The matrix
-   * reaches the writing tasks as one broadcast (shipped in torrent pieces), not inside the tasks themselves.
+   * One row of the {@code model/} table as a Java bean: Spark's bean encoder moves {@code weights} between the
+   * JVM and its rows as one bulk copy of a primitive array. {@code Row} with {@code List<Float>} would box every
+   * weight, 10^8 objects at V = 10,000.
+   */
+  public static final class ModelRow implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private int id;
+    private String word;
+    private float bias;
+    private float[] weights;
+
+    public ModelRow() {}
+
+    ModelRow(int id, String word, float bias, float[] weights) {
+      this.id = id;
+      this.word = word;
+      this.bias = bias;
+      this.weights = weights;
+    }
+
+    public int getId() {
+      return id;
+    }
+
+    public void setId(int id) {
+      this.id = id;
+    }
+
+    public String getWord() {
+      return word;
+    }
+
+    public void setWord(String word) {
+      this.word = word;
+    }
+
+    public float getBias() {
+      return bias;
+    }
+
+    public void setBias(float bias) {
+      this.bias = bias;
+    }
+
+    public float[] getWeights() {
+      return weights;
+    }
+
+    public void setWeights(float[] weights) {
+      this.weights = weights;
+    }
+  }
+
+  private static final Encoder<ModelRow> MODEL_ROW = Encoders.bean(ModelRow.class);
+
+  /**
+   * Writes {@code W} and {@code b}, one Parquet row per row of {@code W}, in files of about 64 MB. On a cluster
+   * the matrix reaches the writing tasks as one broadcast (shipped in torrent pieces), not inside the tasks.
+   * Parquet's dictionary encoding is off for this table: no two weights are alike, so building the dictionary
+   * only to drop it would cost as much as the write.
    */
   public static void writeModel(SparkSession spark, BigramModel model, Vocabulary vocab, Path dir) {
     int v = model.numClasses();
     int files = (int) Math.max(1, Math.min(v, BigramModel.matrixBytes(v) / (64L << 20)));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<WeightRows> bcWeights = jsc.broadcast(WeightRows.whole(model.weights(), model.bias(), v));
     Broadcast<Vocabulary> bcVocab = jsc.broadcast(vocab);
+    // In local mode the tasks read W in the driver's memory (as training does): a broadcast would first
+    // serialize all of it into pieces for readers in this very JVM.
+    boolean local = jsc.isLocal();
+    Broadcast<WeightRows> bcWeights = local ? null
+        : jsc.broadcast(WeightRows.whole(model.weights(), model.bias(), v));
+    long exchange = local ? LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), null)) : -1;
     try {
       List<Integer> ids = IntStream.range(0, v).boxed().toList();
-      JavaRDD<Row> rows = jsc.parallelize(ids, files).map(i -> {
-        WeightRows w = bcWeights.value();
-        float[] row = Arrays.copyOfRange(w.weights(), w.offsetOf(i), w.offsetOf(i) + v);
-        return RowFactory.create(i, bcVocab.value().word(i), w.bias() == null ? 0f : w.bias()[i], row);
+      JavaRDD<ModelRow> rows = jsc.parallelize(ids, files).map(i -> {
+        float[] w;
+        float[] b;
+        int offset;
+        if (bcWeights == null) {
+          LocalExchange.Slot slot = LocalExchange.get(exchange);
+          w = slot.weights();
+          b = slot.bias();
+          offset = i * v;
+        } else {
+          w = bcWeights.value().weights();
+          b = bcWeights.value().bias();
+          offset = bcWeights.value().offsetOf(i);
+        }
+        float[] row = Arrays.copyOfRange(w, offset, offset + v);
+        return new ModelRow(i, bcVocab.value().word(i), b == null ? 0f : b[i], row);
       });
-      spark.createDataFrame(rows, MODEL_SCHEMA).write().mode(SaveMode.ErrorIfExists)
+      // The bean encoder orders columns by name; the table keeps the documented order.
+      spark.createDataset(rows.rdd(), MODEL_ROW).select("id", "word", "bias", "weights").write()
+          .mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
           .parquet(new Path(dir, "model").toString());
     } finally {
-      bcWeights.destroy();
+      if (bcWeights != null) bcWeights.destroy();
+      if (local) LocalExchange.close(exchange);
       bcVocab.destroy();
     }
   }
@@ -95,25 +178,30 @@ public final class ModelStore {
     });
   }
 
-  /** Loads the whole model. */
+  /** Loads the whole model, a file at a time, straight into W. */
   public static BigramModel readModel(SparkSession spark, Path runDir, int numClasses, boolean withBias) {
     return readTable(spark, runDir, "model", MODEL_SCHEMA, model -> {
-      List<Row> rows = model.select("id", "bias", "weights").collectAsList();
-      if (rows.size() != numClasses) {
-        throw new InputException("model of " + runDir + " has " + rows.size() + " rows, expected V = " + numClasses
-            + ": the run is corrupt");
-      }
       float[] w = new float[numClasses * numClasses];
       float[] b = withBias ? new float[numClasses] : null;
-      for (Row r : rows) {
-        int id = r.getInt(0);
-        List<Float> weights = r.getList(2);
-        if (id < 0 || id >= numClasses || weights.size() != numClasses) {
+      boolean[] seen = new boolean[numClasses];
+      int rows = 0;
+      Iterator<ModelRow> it = model.select("id", "bias", "weights").withColumn("word", functions.lit(""))
+          .as(MODEL_ROW).toLocalIterator();
+      while (it.hasNext()) {
+        ModelRow r = it.next();
+        int id = r.getId();
+        float[] weights = r.getWeights();
+        if (id < 0 || id >= numClasses || seen[id] || weights == null || weights.length != numClasses) {
           throw new InputException("model of " + runDir + " is corrupt at row " + id);
         }
-        if (b != null) b[id] = r.getFloat(1);
-        int off = id * numClasses;
-        for (int j = 0; j < numClasses; j++) w[off + j] = weights.get(j);
+        seen[id] = true;
+        rows++;
+        if (b != null) b[id] = r.getBias();
+        System.arraycopy(weights, 0, w, id * numClasses, numClasses);
+      }
+      if (rows != numClasses) {
+        throw new InputException("model of " + runDir + " has " + rows + " rows, expected V = " + numClasses
+            + ": the run is corrupt");
       }
       return new BigramModel(numClasses, w, b);
     });

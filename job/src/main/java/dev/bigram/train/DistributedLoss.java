@@ -2,6 +2,7 @@ package dev.bigram.train;
 
 import dev.bigram.data.RowBlocks;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LocalExchange;
 import dev.bigram.optim.BigramLossAggregator;
 import dev.bigram.optim.Kernel;
 import dev.bigram.optim.RowBlock;

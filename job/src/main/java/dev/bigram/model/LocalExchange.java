@@ -1,4 +1,4 @@
-package dev.bigram.train;
+package dev.bigram.model;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * driver's buffer (rows are owned by exactly one block, so writes never overlap). The table entry lives from
  * {@link #open} to {@link #close}, one evaluation.
  */
-final class LocalExchange {
+public final class LocalExchange {
   private static final ConcurrentHashMap<Long, Slot> SLOTS = new ConcurrentHashMap<>();
   private static final AtomicLong NEXT = new AtomicLong();
 
@@ -26,18 +26,18 @@ final class LocalExchange {
    * @param gradient a {@code V x V} float buffer for the gradient rows, or null (no gradient, or the exact
    *     kernel, whose double rows travel as task results)
    */
-  record Slot(float[] weights, float[] bias, float[] gradient) {}
+  public record Slot(float[] weights, float[] bias, float[] gradient) {}
 
   private LocalExchange() {}
 
-  static long open(Slot slot) {
+  public static long open(Slot slot) {
     long key = NEXT.incrementAndGet();
     SLOTS.put(key, slot);
     return key;
   }
 
   /** The slot of {@code key}; fails when called from another JVM (not local mode) or after {@link #close}. */
-  static Slot get(long key) {
+  public static Slot get(long key) {
     Slot slot = SLOTS.get(key);
     if (slot == null) {
       throw new IllegalStateException("local exchange " + key + " is not open in this JVM: it works only when"
@@ -46,7 +46,7 @@ final class LocalExchange {
     return slot;
   }
 
-  static void close(long key) {
+  public static void close(long key) {
     SLOTS.remove(key);
   }
 }
