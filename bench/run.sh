@@ -16,7 +16,8 @@
 #   quality   ./submit.sh train with the defaults on real-train, then evaluate --baseline kn,add-k on real-test
 #   render    BENCHMARKS.md from $BENCH_DIR/results.jsonl
 #
-# Takes about an hour on 2 cores; 1 GB of synthetic text needs ~10 min of Python. Needs 20 GB of RAM for V = 20,000.
+# Takes about half an hour on 2 cores (24 min for every step but corpora on 2026-11-24; MLlib about 10 of them); 1 GB of
+# synthetic text takes ~3.5 min of Python. Needs 20 GB of RAM for V = 20,000.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/bigram-bench}"
