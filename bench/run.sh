@@ -11,7 +11,8 @@
 #   datapass  the job's data pass vs the Spark SQL word count, same file, same session (DataPassBench)
 #   scale     the data pass from 10 MB to 1 GB (synthetic)
 #   epoch     seconds per epoch at V = 1k..20k, where they go, peak memory (ConvergeBench, /usr/bin/time)
-#   converge  epochs and seconds to 0.5% of the floor without regularization, V = 1,000 and 2,000
+#   converge  epochs and seconds to 0.5% of the floor without regularization, V = 1,000 and 2,000, starting
+#             from the unigram bias (model.init-bias = unigram)
 #   mllib     Spark MLlib LogisticRegression on the same bigrams (MllibPeer)
 #   quality   ./submit.sh train with the defaults on real-train, then evaluate --baseline kn,add-k on real-test
 #   render    BENCHMARKS.md from $BENCH_DIR/results.jsonl
@@ -82,7 +83,7 @@ for step in "${STEPS[@]}"; do
     converge)
       for v in 1000 2000; do
         measure "converge-v$v" "$JAVA" -Xmx5g dev.bigram.bench.ConvergeBench "converge" "$BENCH_DIR/real-train.txt" \
-          "vocab.size=$v" "train.validation-fraction=0" "train.l2=0" "train.learning-rate=0.3" "train.decay=0.99" \
+          "vocab.size=$v" "train.validation-fraction=0" "train.l2=0" "model.init-bias=unigram" "train.learning-rate=0.3" "train.decay=0.99" \
           "train.min-learning-rate=0.01" "train.max-epochs=400" "early-stopping.patience=400" "early-stopping.min-delta=0"
       done ;;
     mllib)

@@ -10,6 +10,7 @@ import dev.bigram.train.DistributedLoss;
 import dev.bigram.train.EpochListener;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.EpochRecord;
+import dev.bigram.train.InitialBias;
 import dev.bigram.train.TrainJob;
 import dev.bigram.train.TrainingResult;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class ConvergeBench {
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
         DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange());
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    InitialBias.apply(config.initBias(), initial, data);
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
     TrainingResult result = new EpochLoop(loss, data, TrainJob.loopSettings(config), initial, optimizer,
         EpochListener.NONE).run();

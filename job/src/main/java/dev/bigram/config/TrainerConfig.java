@@ -34,6 +34,7 @@ public record TrainerConfig(
     boolean bias,
     double initStddev,
     long seed,
+    String initBias,
     String optimizer,
     double learningRate,
     double decay,
@@ -85,6 +86,9 @@ public record TrainerConfig(
   static final Param<Double> MODEL_INIT_STDDEV = Param.dbl("model.init-stddev",
       "standard deviation of the initial W", v -> v >= 0 && v <= 10, "a number in [0, 10]");
   static final Param<Long> MODEL_SEED = Param.lng("model.seed", "seed of the initial W");
+  static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias",
+      "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
+      v -> v.equals("zero") || v.equals("unigram"), "zero or unigram");
   static final Param<String> TRAIN_OPTIMIZER = Param.string("train.optimizer",
       "update rule", v -> v.equals("sgd") || v.equals("adam"), "sgd or adam");
   static final Param<Double> TRAIN_LR = Param.dbl("train.learning-rate",
@@ -144,12 +148,12 @@ public record TrainerConfig(
       "Hadoop settings for the job's file systems, any key (e.g. \"fs.s3a.endpoint\")");
 
   static final List<Param<?>> ALL = List.of(INPUT_PATHS, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE,
-      TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED,
+      TOKENIZER_MARKERS, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE,
-      AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS, AN_TRACE_TOP, AN_WORDS, AN_TOP_K,
-      AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS, HADOOP,
-      INPUT_ON_BINARY, INPUT_BINARY_THRESHOLD, TOKENIZER_MAX_LINE, TOKENIZER_MAX_TOKEN);
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,
+      ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,
+      AN_TRACE_TOP, AN_WORDS, AN_TOP_K, AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS,
+      HADOOP, INPUT_ON_BINARY, INPUT_BINARY_THRESHOLD, TOKENIZER_MAX_LINE, TOKENIZER_MAX_TOKEN);
 
   private static boolean compiles(String regex) {
     try {
@@ -254,6 +258,7 @@ public record TrainerConfig(
         orDefault(MODEL_BIAS.read(c, errors), true),
         orDefault(MODEL_INIT_STDDEV.read(c, errors), 0.0),
         orDefault(MODEL_SEED.read(c, errors), 0L),
+        orDefault(MODEL_INIT_BIAS.read(c, errors), "zero"),
         orDefault(TRAIN_OPTIMIZER.read(c, errors), "adam"),
         orDefault(lr, 1.0),
         orDefault(TRAIN_DECAY.read(c, errors), 1.0),

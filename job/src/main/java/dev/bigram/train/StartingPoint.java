@@ -77,6 +77,7 @@ final class StartingPoint {
           EpochListener.all(checkpointing, also), states), checkpointing, summary);
     }
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    InitialBias.apply(config.initBias(), initial, data);
     WarmStart.Result warm = null;
     if (initFrom != null) {
       warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());

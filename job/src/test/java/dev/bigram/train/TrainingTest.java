@@ -80,6 +80,32 @@ class TrainingTest extends SparkTestBase {
   }
 
   @Test
+  void aUnigramStartingBiasStartsAtTheUnigramAndReachesTheFloorInFewerEpochs() {
+    String[] common = {"model.init-bias=zero", "train.validation-fraction=0", "model.init-stddev=0",
+        "train.max-epochs=60", "train.learning-rate=0.2", "train.decay=1.0", "train.min-learning-rate=0", "early-stopping.min-delta=0"};
+    TrainJob.Outcome zero = train("bias-zero", common);
+    List<String> withUnigram = new ArrayList<>(List.of(common));
+    withUnigram.add("model.init-bias=unigram");
+    TrainJob.Outcome unigram = train("bias-unigram", withUnigram.toArray(String[]::new));
+    int v = ((Number) zero.summary().get("vocab_size")).intValue();
+    double floor = ((Number) zero.summary().get("train_loss_floor")).doubleValue();
+    List<EpochRecord> a = zero.result().history();
+    List<EpochRecord> b = unigram.result().history();
+    assertEquals(Math.log(v), a.get(0).trainLoss(), 1e-9, "W = 0 and b = 0: every context is uniform");
+    assertTrue(b.get(0).trainLoss() < a.get(0).trainLoss() - 0.5, "the unigram start is well below log V: "
+        + b.get(0).trainLoss());
+    assertTrue(epochsToWithin(b, floor, 0.05) < epochsToWithin(a, floor, 0.05),
+        "the unigram start reaches 5% of the floor sooner");
+  }
+
+  static int epochsToWithin(List<EpochRecord> history, double floor, double fraction) {
+    for (EpochRecord e : history) {
+      if (e.trainLoss() <= floor * (1 + fraction)) return e.epoch();
+    }
+    return Integer.MAX_VALUE;
+  }
+
+  @Test
   void earlyStoppingStopsAfterPatienceAndPublishesTheBestEpoch() {
     // No regularization, a large step: the validation loss turns up while the training loss still falls.
     TrainJob.Outcome o = train("es", "train.validation-fraction=0.3", "train.learning-rate=0.5", "train.decay=1.0",
