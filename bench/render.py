@@ -17,23 +17,24 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def load(path):
+    """The rows of the newest invocation of each step.
+
+    bench/run.sh tags every row with its invocation; older rows without a tag count as one invocation per
+    contiguous run of the same step in the file (one measure() call writes its rows together)."""
     rows = [json.loads(l) for l in open(path) if l.strip()]
-    latest = {}
-    for r in rows:  # newest run of a step wins
-        latest.setdefault(r["step"], [])
-        if latest[r["step"]] and latest[r["step"]][-1].get("_batch") != r.get("command"):
-            pass
-        latest[r["step"]].append(r)
     by_step = {}
-    for step, rs in latest.items():
-        last_cmd = rs[-1]["command"]
-        # keep the trailing results of the last invocation of the step
-        tail = []
-        for r in reversed(rs):
-            if r["command"] != last_cmd:
-                break
-            tail.append(r)
-        by_step[step] = list(reversed(tail))
+    last_key = {}
+    previous_step = None
+    run = 0
+    for r in rows:
+        if r["step"] != previous_step:
+            run += 1
+            previous_step = r["step"]
+        key = r.get("invocation", f"run-{run}")
+        if last_key.get(r["step"]) != key:
+            by_step[r["step"]] = []
+            last_key[r["step"]] = key
+        by_step[r["step"]].append(r)
     return by_step
 
 

@@ -33,8 +33,9 @@ log() { echo "bench: $*" >&2; }
 measure() {
   local label="$1"; shift
   local out="$BENCH_DIR/$label.log"
-  local load
+  local load invocation
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  invocation="$label-$(date +%s%N)"
   log "$label: $*"
   echo "$*" > "$BENCH_DIR/$label.cmd"
   /usr/bin/time -v "$@" > "$out" 2> "$out.err" || { log "$label failed: see $out.err"; return 1; }
@@ -43,7 +44,7 @@ measure() {
   { grep '^BENCH ' "$out" || true; } | sed 's/^BENCH //' | python3 -c "
 import json, sys
 for line in sys.stdin:
-    r = json.loads(line); r.update(step='$label', load_before='$load', peak_rss_kb=int('$rss'), command=open('$BENCH_DIR/$label.cmd').read().strip())
+    r = json.loads(line); r.update(step='$label', invocation='$invocation', load_before='$load', peak_rss_kb=int('$rss'), command=open('$BENCH_DIR/$label.cmd').read().strip())
     print(json.dumps(r))" >> "$RESULTS"
 }
 

@@ -1,8 +1,9 @@
 package dev.bigram.data;
 
 /**
- * Corpus counters, counted in the same shuffle as the bigrams (as negative keys) so that they are exact even
- * when Spark retries a task, which accumulators in transformations are not.
+ * Corpus counters, counted in the same shuffle as the bigrams (with block 0's {@link BlockCounts}, or as negative
+ * keys where counts travel as pairs) so that they are exact even when Spark retries a task, which accumulators
+ * in transformations are not.
  */
 public enum CorpusStats {
   LINES,

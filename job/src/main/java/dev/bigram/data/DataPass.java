@@ -29,8 +29,8 @@ import scala.Tuple2;
  *   <li>Count words: the partitions' tables are summed in one shuffle; one action keeps the top
  *       {@code vocab.size} by (count desc, word).</li>
  *   <li>Count bigrams: each partition translates its ids to vocabulary ids and counts {@code (prev, next,
- *       split)} keys in a primitive map; one shuffle, partitioned by the row block of {@code prev}, sums them.
- *       Corpus counters ride along as negative keys.</li>
+ *       split)} keys in a primitive map, split by the row block of {@code prev} into one {@link BlockCounts}
+ *       per block; one shuffle brings each block its arrays. The corpus counters ride along with block 0.</li>
  *   <li>Each partition turns its sorted counts into one {@link RowBlock}: the compressed rows it owns, for
  *       training and validation. The blocks are cached once, and are all that training reads.</li>
  * </ol>
@@ -105,8 +105,8 @@ public final class DataPass {
   }
 
   /**
-   * Sums the per-partition {@code (key, count)} pairs of {@code partials} (keys as in {@link RowBlocks}, corpus
-   * counters as negative keys) in one shuffle by row block, and caches and materializes the blocks.
+   * Sums the per-task counts of {@code partials}, one {@link BlockCounts} per (task, row block), in one shuffle
+   * by row block, and caches and materializes the blocks.
    */
   private static TrainingData countBigrams(JavaSparkContext jsc, Vocabulary vocab, int numBlocks,
       Tokenizer tokenizer, ReadIssues readIssues,
