@@ -33,7 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * refused before any work.
  */
 class StandaloneClusterIT extends SparkTestBase {
-  static final double TOLERANCE = 1e-9;
+  /**
+   * Relative, on the losses: float rounding. Each executor JVM compiles the fast kernel on its own schedule, and its
+   * vector {@code exp} may round a last bit differently before and after; that moves a loss by about 1e-9, a wrong
+   * or lost block by far more.
+   */
+  static final double TOLERANCE = 1e-7;
   static final int EPOCHS = 16;
   static final int KILL_AT_EPOCH = 5;
   /** V = 300 with a bias: the payload of all of W and of one bias vector, in bytes. */
