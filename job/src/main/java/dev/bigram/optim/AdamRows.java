@@ -42,7 +42,7 @@ final class AdamRows {
       vi.intoArray(vv, k);
       wv.sub(mi.mul(step).div(vi.sqrt().add(eps))).intoArray(w, k);
     }
-    double sq = acc.reduceLanes(VectorOperators.ADD);
+    double sq = VectorExp.sumLanes(acc);
     for (; j < numClasses; j++) {
       int k = offset + j;
       double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[k];

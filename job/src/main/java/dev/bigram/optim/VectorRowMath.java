@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Kernel#FAST} with the JDK's vector API: logits, max and {@code exp(z - max)} on the widest float
- * vectors of the CPU (the JIT maps {@code EXP} to a vectorized math routine), the exponentials kept for the
- * gradient, sums widened to double lane by lane. Loaded only when {@link VectorSupport#AVAILABLE}.
+ * vectors of the CPU ({@link VectorExp}: a polynomial that rounds the same in every JVM, compiled or not), the
+ * exponentials kept for the gradient, sums widened to double lane by lane and added in lane order. Loaded only
+ * when {@link VectorSupport#AVAILABLE}.
  */
 final class VectorRowMath implements RowMath {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -53,13 +54,13 @@ final class VectorRowMath implements RowMath {
     DoubleVector acc = DoubleVector.zero(D);
     j = 0;
     for (; j < upper; j += F.length()) {
-      FloatVector x = FloatVector.fromArray(F, e, j).sub(max).lanewise(VectorOperators.EXP);
+      FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
       x.intoArray(e, j);
       acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = VectorExp.sumLanes(acc);
     for (; j < numClasses; j++) {
-      float x = (float) Math.exp(e[j] - max);
+      float x = VectorExp.expNonPositive(e[j] - max);
       e[j] = x;
       s += x;
     }
