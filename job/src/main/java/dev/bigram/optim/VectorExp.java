@@ -3,7 +3,6 @@ package dev.bigram.optim;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -22,20 +21,28 @@ final class VectorExp {
   private static final float C2 = -2.12194440e-4f;
   /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
   private static final float ROUND = 12582912f;
-  /** Below this, exp underflows the normal floats: the result is 0. */
-  private static final float LOWEST = -87.0f;
+  private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+  /**
+   * Arguments below this are taken as this: {@code exp(-87) = 1.6e-38}, near the smallest normal float, and
+   * negligible in a softmax whose largest term is 1. (A masked blend to 0 would nearly triple the kernel's
+   * time: the JIT of JDK 17 does not compile it to vector instructions.)
+   */
+  static final float LOWEST = -87.0f;
 
   private VectorExp() {}
 
   /**
    * {@code exp(x)} for {@code x <= 0} (what the softmax needs after subtracting the max), within about 2 ulps:
    * {@code x = n ln 2 + r} with {@code |r| <= ln 2 / 2}, a degree-7 polynomial for {@code exp(r)} (Cephes'
-   * {@code expf} coefficients), times {@code 2^n} built from its exponent bits. Below {@link #LOWEST} it gives 0.
+   * {@code expf} coefficients), times {@code 2^n} built from its exponent bits. Below {@link #LOWEST} it gives
+   * {@code exp(LOWEST)}.
    */
   static FloatVector expNonPositive(FloatVector x) {
-    VectorMask<Float> underflow = x.compare(VectorOperators.LT, LOWEST);
     FloatVector xc = x.max(LOWEST);
-    FloatVector n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+    FloatVector t = xc.mul(LOG2E).add(ROUND);
+    // t's low mantissa bits hold n (ROUND's bits plus n): no float-to-int conversion needed.
+    IntVector nBits = t.reinterpretAsInts().sub(ROUND_BITS);
+    FloatVector n = t.sub(ROUND);
     FloatVector r = xc.sub(n.mul(C1)).sub(n.mul(C2));
     FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
     p = p.mul(r).add(8.3334519073e-3f);
@@ -43,14 +50,13 @@ final class VectorExp {
     p = p.mul(r).add(1.6666665459e-1f);
     p = p.mul(r).add(5.0000001201e-1f);
     FloatVector y = p.mul(r.mul(r)).add(r).add(1.0f);
-    IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-    FloatVector scale = bits.reinterpretAsFloats();
-    return y.mul(scale).blend(0.0f, underflow);
+    FloatVector scale = nBits.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return y.mul(scale);
   }
 
   /** The scalar twin of {@link #expNonPositive}, step for step, for the lanes past the last full vector. */
   static float expNonPositive(float x) {
-    if (x < LOWEST) return 0.0f;
+    x = Math.max(x, LOWEST);
     float n = (x * LOG2E + ROUND) - ROUND;
     float r = (x - n * C1) - n * C2;
     float p = r * 1.9875691500e-4f + 1.3981999507e-3f;
