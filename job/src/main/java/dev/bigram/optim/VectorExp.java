@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>The vector API's own {@code EXP} and {@code reduceLanes(ADD)} do not: the JIT maps {@code EXP} to a vector
  * math routine whose last bit may differ from the interpreter's lane-by-lane {@code Math.exp}, and may reorder a
  * floating-point reduction. A driver that resumes, or an executor that replaces a lost one, starts in a fresh
- * JVM, so the same epoch could round differently there. These use only IEEE add, subtract, multiply, compare
+ * JVM, so the same epoch could round differently there. These use only IEEE add, subtract, multiply, max
  * and bit operations, which round the same way everywhere.
  */
 final class VectorExp {
