@@ -44,7 +44,7 @@ public final class ConvergeBench {
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
         DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange());
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
-    InitialBias.apply(config.initBias(), initial, data);
+    InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
     TrainingResult result = new EpochLoop(loss, data, TrainJob.loopSettings(config), initial, optimizer,
         EpochListener.NONE).run();

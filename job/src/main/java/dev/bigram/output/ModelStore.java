@@ -25,7 +25,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -134,21 +133,9 @@ public final class ModelStore {
     try {
       List<Integer> ids = IntStream.range(0, v).boxed().toList();
       JavaRDD<ModelRow> rows = jsc.parallelize(ids, files).map(i -> {
-        float[] w;
-        float[] b;
-        int offset;
-        if (bcWeights == null) {
-          LocalExchange.Slot slot = LocalExchange.get(exchange);
-          w = slot.weights();
-          b = slot.bias();
-          offset = i * v;
-        } else {
-          w = bcWeights.value().weights();
-          b = bcWeights.value().bias();
-          offset = bcWeights.value().offsetOf(i);
-        }
-        float[] row = Arrays.copyOfRange(w, offset, offset + v);
-        return new ModelRow(i, bcVocab.value().word(i), b == null ? 0f : b[i], row);
+        WeightRows w = bcWeights != null ? bcWeights.value() : localWeights(exchange, v);
+        float[] row = Arrays.copyOfRange(w.weights(), w.offsetOf(i), w.offsetOf(i) + v);
+        return new ModelRow(i, bcVocab.value().word(i), w.bias() == null ? 0f : w.bias()[i], row);
       });
       // The bean encoder orders columns by name; the table keeps the documented order.
       spark.createDataset(rows.rdd(), MODEL_ROW).select("id", "word", "bias", "weights").write()
@@ -159,6 +146,12 @@ public final class ModelStore {
       if (local) LocalExchange.close(exchange);
       bcVocab.destroy();
     }
+  }
+
+  /** In a local-mode task: the driver's W and b, as one view. */
+  private static WeightRows localWeights(long exchange, int v) {
+    LocalExchange.Slot slot = LocalExchange.get(exchange);
+    return WeightRows.whole(slot.weights(), slot.bias(), v);
   }
 
   public static Vocabulary readVocabulary(SparkSession spark, Path runDir, TokenizerSettings tokenizer) {
@@ -185,8 +178,7 @@ public final class ModelStore {
       float[] b = withBias ? new float[numClasses] : null;
       boolean[] seen = new boolean[numClasses];
       int rows = 0;
-      Iterator<ModelRow> it = model.select("id", "bias", "weights").withColumn("word", functions.lit(""))
-          .as(MODEL_ROW).toLocalIterator();
+      Iterator<ModelRow> it = model.select("id", "word", "bias", "weights").as(MODEL_ROW).toLocalIterator();
       while (it.hasNext()) {
         ModelRow r = it.next();
         int id = r.getId();

@@ -18,12 +18,22 @@ public final class InitialBias {
 
   private InitialBias() {}
 
-  /** Applies {@code mode} to {@code model}'s bias (nothing for {@code zero} or a model without a bias). */
-  public static void apply(String mode, BigramModel model, TrainingData data) {
-    if (!UNIGRAM.equals(mode) || model.bias() == null) return;
-    int v = model.numClasses();
+  /**
+   * The starting bias for {@code mode}: {@code null} for {@code zero} (keep the model's), else the unigram bias,
+   * from one small job over the cached row blocks.
+   */
+  public static float[] compute(String mode, TrainingData data) {
+    if (!UNIGRAM.equals(mode)) return null;
+    int v = data.vocab().size();
     long[] counts = data.blocks().map(b -> nextWordCounts(b.train(), v)).reduce(InitialBias::sum);
-    setUnigram(model.bias(), counts);
+    float[] bias = new float[v];
+    setUnigram(bias, counts);
+    return bias;
+  }
+
+  /** Copies {@code bias} (from {@link #compute}) into {@code model}; nothing when either has none. */
+  public static void apply(float[] bias, BigramModel model) {
+    if (bias != null && model.bias() != null) System.arraycopy(bias, 0, model.bias(), 0, bias.length);
   }
 
   /** {@code b_j = log((c_j + 1) / (N + V))}. */

@@ -24,6 +24,9 @@ final class StartingPoint {
   private final Resume.Point resumed;
   private final PublishedRun initFrom;
   private final String initFromArgument;
+  /** The starting bias of {@code model.init-bias}, computed by the first {@link #build} (L2 trials share it). */
+  private float[] initialBias;
+  private boolean initialBiasComputed;
 
   /** The epoch loop, the listener writing its checkpoints, and the summary fields of how it started. */
   record Start(EpochLoop loop, Checkpointing checkpointing, Map<String, Object> summary) {}
@@ -77,7 +80,11 @@ final class StartingPoint {
           EpochListener.all(checkpointing, also), states), checkpointing, summary);
     }
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
-    InitialBias.apply(config.initBias(), initial, data);
+    if (!initialBiasComputed) {
+      initialBias = InitialBias.compute(config.initBias(), data);
+      initialBiasComputed = true;
+    }
+    InitialBias.apply(initialBias, initial);
     WarmStart.Result warm = null;
     if (initFrom != null) {
       warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
