@@ -28,16 +28,20 @@ public final class Adam implements Optimizer {
 
   @Override
   public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
-    return step(model, gradient, learningRate, l2, VectorSupport.AVAILABLE);
+    if (VectorSupport.ready()) return step(model, gradient, learningRate, l2, Rows.VECTOR);
+    long start = System.nanoTime();
+    double norm = step(model, gradient, learningRate, l2, Rows.SCALAR);
+    VectorSupport.scalarWork(System.nanoTime() - start);
+    return norm;
   }
 
-  /** One step with the scalar element rule only: the reference the vectorized row update is tested against. */
+  /** One step with the double element rule only: the reference the float row updates are tested against. */
   double stepWithElementRule(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
-    return step(model, gradient, learningRate, l2, false);
+    return step(model, gradient, learningRate, l2, Rows.ELEMENT);
   }
 
-  private double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2,
-      boolean vectorRows) {
+  /** One step with the given row update, for tests. */
+  double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2, Rows rows) {
     steps++;
     double c1 = 1.0 - Math.pow(BETA1, steps);
     double c2 = 1.0 - Math.pow(BETA2, steps);
@@ -45,13 +49,25 @@ public final class Adam implements Optimizer {
     double epsHat = EPSILON * Math.sqrt(c2);
     UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
     UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat);
-    if (!vectorRows) {
-      return UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
-    }
-    return UpdateLoop.apply(model, gradient, l2,
-        (w, offset, v, data, dataOffset, scale, l2w) ->
-            AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
-        weightRule, biasRule);
+    return switch (rows) {
+      case ELEMENT -> UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
+      case SCALAR -> UpdateLoop.apply(model, gradient, l2,
+          (w, offset, v, data, dataOffset, scale, l2w) ->
+              ScalarAdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
+          weightRule, biasRule);
+      case VECTOR -> UpdateLoop.apply(model, gradient, l2,
+          (w, offset, v, data, dataOffset, scale, l2w) ->
+              AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
+          weightRule, biasRule);
+    };
+  }
+
+  /**
+   * How the rows of {@code W} are updated from a float gradient: the double element rule (the reference),
+   * {@link AdamRows} on vectors, or {@link ScalarAdamRows}, which gives the vector update's bits without them.
+   */
+  enum Rows {
+    ELEMENT, SCALAR, VECTOR
   }
 
   static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {

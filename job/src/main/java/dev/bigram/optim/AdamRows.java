@@ -20,10 +20,6 @@ final class AdamRows {
       double l2, float[] m, float[] vv, double stepSize, double epsHat) {
     float fScale = (float) scale;
     float fL2 = (float) l2;
-    float b1 = (float) Adam.BETA1;
-    float b2 = (float) Adam.BETA2;
-    float c1 = (float) (1 - Adam.BETA1);
-    float c2 = (float) (1 - Adam.BETA2);
     float step = (float) stepSize;
     float eps = (float) epsHat;
     int upper = F.loopBound(numClasses);
@@ -36,8 +32,8 @@ final class AdamRows {
       if (data != null) g = FloatVector.fromArray(F, data, dataOffset + j).mul(fScale).add(g);
       FloatVector g2 = g.mul(g);
       acc = acc.add(g2.convertShape(VectorOperators.F2D, D, 0)).add(g2.convertShape(VectorOperators.F2D, D, 1));
-      FloatVector mi = FloatVector.fromArray(F, m, k).mul(b1).add(g.mul(c1));
-      FloatVector vi = FloatVector.fromArray(F, vv, k).mul(b2).add(g2.mul(c2));
+      FloatVector mi = FloatVector.fromArray(F, m, k).mul(ScalarAdamRows.B1).add(g.mul(ScalarAdamRows.C1));
+      FloatVector vi = FloatVector.fromArray(F, vv, k).mul(ScalarAdamRows.B2).add(g2.mul(ScalarAdamRows.C2));
       mi.intoArray(m, k);
       vi.intoArray(vv, k);
       wv.sub(mi.mul(step).div(vi.sqrt().add(eps))).intoArray(w, k);

@@ -38,6 +38,8 @@ public final class BigramLossAggregator implements Serializable {
   /** Unnormalized {@code db}; null until a training row with a bias is added. */
   private double[] biasGradient;
   private final ArrayList<GradientRows> gradientRows = new ArrayList<>();
+  /** Tests only: the {@link Kernel#FAST} rows on the scalar twins even when the vector code is ready. */
+  private transient boolean scalarRows;
 
   /** An aggregator with the {@link Kernel#EXACT} reference math. */
   public BigramLossAggregator(int numClasses, boolean withGradient) {
@@ -48,6 +50,12 @@ public final class BigramLossAggregator implements Serializable {
     this.numClasses = numClasses;
     this.withGradient = withGradient;
     this.kernel = kernel;
+  }
+
+  /** Tests only: computes {@link Kernel#FAST} rows on {@link ScalarRowMath} (the same bits as on vectors). */
+  BigramLossAggregator onScalars() {
+    scalarRows = true;
+    return this;
   }
 
   /** Adds every training and validation row of one block, evaluated at the given weights. */
@@ -67,7 +75,10 @@ public final class BigramLossAggregator implements Serializable {
               + ") x " + weights.numClasses() + " do not cover block rows [" + block.firstRow() + ", "
               + block.endRow() + ") x " + numClasses);
     }
-    RowMath math = kernel.newRowMath(numClasses);
+    long start = System.nanoTime();
+    RowMath math = scalarRows && kernel == Kernel.FAST
+        ? new ScalarRowMath(numClasses)
+        : kernel.newRowMath(numClasses);
     GradientRows grad = null;
     if (withGradient) {
       grad = sharedGradient != null && math.floatGradient()
@@ -109,6 +120,7 @@ public final class BigramLossAggregator implements Serializable {
       if (grad.isShared()) grad.zeroRows(zeroFrom, block.endRow());
       gradientRows.add(grad);
     }
+    if (math instanceof ScalarRowMath) VectorSupport.scalarWork(System.nanoTime() - start);
     return this;
   }
 

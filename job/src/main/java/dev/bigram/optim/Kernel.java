@@ -11,7 +11,8 @@ import java.util.Locale;
  *       {@code 1e-9} relative (BigramLossAggregatorTest).</li>
  *   <li>{@link #FAST}: the default. One fused pass per row computes {@code exp(z - max)} once, in
  *       {@code float}, with the JDK's vector API (16 lanes with AVX-512) when {@code jdk.incubator.vector} is
- *       on the module path, and a scalar loop otherwise. Sums (log-sum-exp, loss, {@code db}) stay in
+ *       on the module path and its code is compiled, and otherwise with a scalar loop that gives the same
+ *       bits ({@link VectorSupport}). Sums (log-sum-exp, loss, {@code db}) stay in
  *       {@code double}; the gradient is stored and shipped as {@code float}, half the bytes. Agrees with
  *       {@link #EXACT} within {@link #FAST_LOSS_TOLERANCE} on the loss and {@link #FAST_GRADIENT_TOLERANCE}
  *       on each gradient entry (KernelTest).</li>
@@ -44,6 +45,6 @@ public enum Kernel {
   /** A new per-task row evaluator for {@code numClasses} columns (not thread-safe: it owns scratch space). */
   RowMath newRowMath(int numClasses) {
     if (this == EXACT) return new ExactRowMath(numClasses);
-    return VectorSupport.AVAILABLE ? new VectorRowMath(numClasses) : new ScalarFloatRowMath(numClasses);
+    return VectorSupport.ready() ? new VectorRowMath(numClasses) : new ScalarRowMath(numClasses);
   }
 }

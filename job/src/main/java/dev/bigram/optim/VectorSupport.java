@@ -1,46 +1,191 @@
 package dev.bigram.optim;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * Whether the JDK's incubating vector API is on the module path ({@code --add-modules jdk.incubator.vector}).
- * On first use it also warms the vector code up: until the JIT compiles them, vector operations run as
- * allocated objects, hundreds of times slower, and the first epoch at a large V would pay that (measured: 17 s
- * instead of 0.3 s at V = 2,000).
+ * Whether the JDK's incubating vector API can be used ({@code --add-modules jdk.incubator.vector}), its lane
+ * layout, and whether its code is compiled yet.
+ *
+ * <p>The fast kernel runs on the scalar twins ({@link ScalarRowMath}, {@link ScalarAdamRows}) first, and on the
+ * vector code once that is compiled. The twins compute the same bits as the vector code (checked here before
+ * the vector API is trusted, and by ScalarTwinTest), so which of them computed an epoch never changes a run.
+ *
+ * <p>Compiling the vector code is not free: until C2 has compiled them, vector operations run as allocated
+ * objects, hundreds of times slower, and getting there takes about a second of one core plus the compiler's
+ * threads (measured on 2 cores: 0.95 s, with the epochs meanwhile 1.5 to 2 times slower). The twins are
+ * slower only at large V (per epoch at V = 1,000: 0.025 s against 0.02 s; at 2,000: 0.05 against 0.035; at
+ * 5,000: 0.13 against 0.07). So, like the JIT's own tiers, this JVM starts warming the vector code up, in a
+ * background thread, only once the twins have worked for {@link #WARM_UP_AFTER_MS} ms, about what the warm-up
+ * costs (the ski-rental rule: never pay more than twice the best choice in hindsight). A short run at small V
+ * never pays for it; at V = 10,000 the twins' first two or three epochs reach it.
+ * {@code -Dbigram.vector.warm-up-after-ms=0} starts it at once; {@code -Dbigram.vector.disable=true} never
+ * uses the vector API.
  */
 final class VectorSupport {
-  /** Calls of each vector routine on a small row before the first real one: past C2's compile thresholds. */
-  static final int WARM_UP_CALLS = Integer.getInteger("bigram.vector.warm-up-calls", 4_000);
+  private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
 
-  static final boolean AVAILABLE = probe();
+  /** The fewest calls of each vector routine on a small row before it is used: past C2's compile thresholds. */
+  static final int WARM_UP_CALLS = Integer.getInteger("bigram.vector.warm-up-calls", 1_000);
+
+  /** Lanes of the preferred float vector (the scalar twins' layout; 8 without the vector API). */
+  static final int FLOAT_LANES;
+  /** Lanes of the preferred double vector, half of {@link #FLOAT_LANES}. */
+  static final int DOUBLE_LANES;
+  /** The vector API is on the module path and computes what the scalar twins compute, bit for bit. */
+  static final boolean AVAILABLE;
+
+  /** Calls a warm-up round times, of the vector routines and then of the twins. */
+  private static final int ROUND_CALLS = 200;
+  /** The warm-up gives up (staying on the twins) when the vector code is not faster after this long. */
+  static final long WARM_UP_LIMIT_SECONDS = 120;
+
+  /** Milliseconds of scalar kernel work in this JVM after which the vector code is warmed up. */
+  static final long WARM_UP_AFTER_MS = Long.getLong("bigram.vector.warm-up-after-ms", 2_000);
+
+  private static final CountDownLatch WARM = new CountDownLatch(1);
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+  private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(WARM_UP_AFTER_MS * 1_000_000L);
+
+  static {
+    int[] lanes = lanes();
+    FLOAT_LANES = lanes == null ? 8 : lanes[0];
+    DOUBLE_LANES = lanes == null ? 4 : lanes[1];
+    AVAILABLE = lanes != null && agreesWithTwins();
+    if (TRIGGER.reached()) startWarmUp();
+  }
 
   private VectorSupport() {}
 
-  private static void warmUp() {
-    int v = 48;
-    float[] w = new float[v];
-    float[] m = new float[v];
-    float[] vv = new float[v];
-    float[] g = new float[v];
-    for (int j = 0; j < v; j++) w[j] = (float) Math.sin(j) * 1e-3f;
-    CountRows rows = new CountRows(new int[] {0}, new int[] {0, 1}, new int[] {3}, new long[] {2});
-    GradientRows out = new GradientRows(0, 1, v, true);
-    double[] db = new double[v];
-    VectorRowMath math = new VectorRowMath(v);
-    for (int i = 0; i < WARM_UP_CALLS; i++) {
-      math.prepare(w, 0, w);
-      math.writeGradient(rows, 0, out, 0, db);
-      AdamRows.applyRow(g, 0, v, out.floats(), 0, 1e-6, 0.0, m, vv, 1e-9, 1e-8);
+  /** Whether the vector kernels are compiled and should be used; until then, the scalar twins. */
+  static boolean ready() {
+    return AVAILABLE && WARM.getCount() == 0;
+  }
+
+  /** Counts work done on the scalar twins; past {@link #WARM_UP_AFTER_MS}, starts the warm-up. */
+  static void scalarWork(long nanos) {
+    if (AVAILABLE && TRIGGER.add(nanos)) startWarmUp();
+  }
+
+  /** Starts the warm-up now, if it has not started; waits (at most {@code seconds}); returns {@link #ready()}. */
+  static boolean awaitReady(long seconds) throws InterruptedException {
+    startWarmUp();
+    return AVAILABLE && WARM.await(seconds, TimeUnit.SECONDS);
+  }
+
+  private static void startWarmUp() {
+    if (AVAILABLE && STARTED.compareAndSet(false, true)) {
+      Thread warmUp = new Thread(VectorSupport::warmUp, "bigram-vector-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
     }
   }
 
-  private static boolean probe() {
-    if (Boolean.getBoolean("bigram.vector.disable")) return false;
+  private static int[] lanes() {
+    if (Boolean.getBoolean("bigram.vector.disable")) return null;
     try {
       Class.forName("jdk.incubator.vector.FloatVector");
-      if (!VectorRowMath.selfTest()) return false;
-      warmUp();
-      return true;
+      int f = VectorRowMath.floatLanes();
+      int d = VectorRowMath.doubleLanes();
+      return f == 2 * d ? new int[] {f, d} : null;
     } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /** A row with both tails, through the vector code and the twins: the same bits, or no vector API. */
+  private static boolean agreesWithTwins() {
+    int v = FLOAT_LANES * 2 + 3;
+    float[] w = new float[v];
+    float[] b = new float[v];
+    for (int j = 0; j < v; j++) {
+      w[j] = (float) Math.sin(j) * 3;
+      b[j] = (float) Math.cos(j);
+    }
+    CountRows rows = new CountRows(new int[] {0}, new int[] {0, 2}, new int[] {1, v - 1}, new long[] {2, 5});
+    VectorRowMath fast = new VectorRowMath(v);
+    ScalarRowMath twin = new ScalarRowMath(v, FLOAT_LANES, DOUBLE_LANES);
+    if (Double.doubleToLongBits(fast.prepare(w, 0, b)) != Double.doubleToLongBits(twin.prepare(w, 0, b))) {
       return false;
     }
+    GradientRows gf = new GradientRows(0, 1, v, true);
+    GradientRows gt = new GradientRows(0, 1, v, true);
+    double[] dbf = new double[v];
+    double[] dbt = new double[v];
+    fast.writeGradient(rows, 0, gf, 0, dbf);
+    twin.writeGradient(rows, 0, gt, 0, dbt);
+    float[] wf = w.clone();
+    float[] mf = b.clone();
+    float[] vf = new float[v];
+    float[] wt = w.clone();
+    float[] mt = b.clone();
+    float[] vt = new float[v];
+    double sf = AdamRows.applyRow(wf, 0, v, gf.floats(), 0, 0.3, 1e-3, mf, vf, 0.01, 1e-8);
+    double st = ScalarAdamRows.applyRow(wt, 0, v, gt.floats(), 0, 0.3, 1e-3, mt, vt, 0.01, 1e-8, FLOAT_LANES,
+        DOUBLE_LANES);
+    return java.util.Arrays.equals(gf.floats(), gt.floats()) && java.util.Arrays.equals(dbf, dbt)
+        && Double.doubleToLongBits(sf) == Double.doubleToLongBits(st) && java.util.Arrays.equals(wf, wt)
+        && java.util.Arrays.equals(mf, mt) && java.util.Arrays.equals(vf, vt);
+  }
+
+  /**
+   * Runs the vector routines, and their scalar twins, on one small row in rounds until the vector code is the
+   * faster of the two three rounds in a row: that is when C2 has compiled it (a count of calls is not enough:
+   * C2's queue may still hold it when the calls are done, and the first real rows would run it interpreted).
+   * Gives up, staying on the twins, after {@link #WARM_UP_LIMIT_SECONDS}.
+   */
+  private static void warmUp() {
+    try {
+      long t0 = System.nanoTime();
+      // Full vectors and a tail: a path the warm-up never took would be compiled as a trap, and the first real
+      // row to take it would fall back to the interpreter until the method is compiled again.
+      int v = FLOAT_LANES * 2 + 5;
+      float[] w = new float[v];
+      for (int j = 0; j < v; j++) w[j] = (float) Math.sin(j);
+      CountRows rows = new CountRows(new int[] {0}, new int[] {0, 3}, new int[] {1, 3, v - 1}, new long[] {2, 1, 4});
+      RowMath vector = new VectorRowMath(v);
+      RowMath scalar = new ScalarRowMath(v, FLOAT_LANES, DOUBLE_LANES);
+      int calls = 0;
+      int faster = 0;
+      while (faster < 3 || calls < WARM_UP_CALLS) {
+        long tv = round(vector, true, w, rows, v);
+        long ts = round(scalar, false, w, rows, v);
+        calls += ROUND_CALLS;
+        faster = tv < ts ? faster + 1 : 0;
+        if (System.nanoTime() - t0 > WARM_UP_LIMIT_SECONDS * 1_000_000_000L) {
+          LOG.info("The vector kernels are no faster than the scalar ones after {} s; staying on the scalar ones",
+              WARM_UP_LIMIT_SECONDS);
+          return;
+        }
+      }
+      WARM.countDown();
+      LOG.info("Vector kernels ({} float lanes) compiled after {} ms of warm-up; the fast kernel uses them from now"
+          + " on", FLOAT_LANES, (System.nanoTime() - t0) / 1_000_000);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("The vector kernels failed to warm up; staying on the scalar kernels: {}", e.toString());
+    }
+  }
+
+  /** Nanoseconds for {@link #ROUND_CALLS} evaluations and Adam updates of one row. */
+  private static long round(RowMath math, boolean vectors, float[] w, CountRows rows, int v) {
+    GradientRows out = new GradientRows(0, 1, v, true);
+    double[] db = new double[v];
+    float[] p = new float[v];
+    float[] m = new float[v];
+    float[] vv = new float[v];
+    long t = System.nanoTime();
+    for (int i = 0; i < ROUND_CALLS; i++) {
+      math.prepare(w, 0, w);
+      math.writeGradient(rows, 0, out, 0, db);
+      if (vectors) {
+        AdamRows.applyRow(p, 0, v, out.floats(), 0, 1e-6, 0.0, m, vv, 1e-9, 1e-8);
+      } else {
+        ScalarAdamRows.applyRow(p, 0, v, out.floats(), 0, 1e-6, 0.0, m, vv, 1e-9, 1e-8, FLOAT_LANES, DOUBLE_LANES);
+      }
+    }
+    return System.nanoTime() - t;
   }
 }

@@ -1,0 +1,65 @@
+package dev.bigram.optim;
+
+/**
+ * {@link AdamRows} without vector instructions, bit for bit: the same float arithmetic element by element, the
+ * squared gradient norm in the same double lanes (see {@link ScalarRowMath}), the tail past the last full
+ * step by {@link Adam}'s element rule.
+ */
+final class ScalarAdamRows {
+  /** Adam's constants in float, as both row updates use them. */
+  static final float B1 = (float) Adam.BETA1;
+  static final float B2 = (float) Adam.BETA2;
+  static final float C1 = (float) (1 - Adam.BETA1);
+  static final float C2 = (float) (1 - Adam.BETA2);
+
+  private ScalarAdamRows() {}
+
+  static double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale,
+      double l2, float[] m, float[] vv, double stepSize, double epsHat) {
+    return applyRow(w, offset, numClasses, data, dataOffset, scale, l2, m, vv, stepSize, epsHat,
+        VectorSupport.FLOAT_LANES, VectorSupport.DOUBLE_LANES);
+  }
+
+  static double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale,
+      double l2, float[] m, float[] vv, double stepSize, double epsHat, int floatLanes, int doubleLanes) {
+    float fScale = (float) scale;
+    float fL2 = (float) l2;
+    float step = (float) stepSize;
+    float eps = (float) epsHat;
+    int upper = numClasses - numClasses % floatLanes;
+    double[] lanes = new double[doubleLanes];
+    int j = 0;
+    for (; j < upper; j += floatLanes) {
+      for (int i = 0; i < doubleLanes; i++) {
+        float lo = update(w, m, vv, offset + j + i, data, dataOffset + j + i, fScale, fL2, step, eps);
+        float hi = update(w, m, vv, offset + j + doubleLanes + i, data, dataOffset + j + doubleLanes + i, fScale,
+            fL2, step, eps);
+        lanes[i] = lanes[i] + lo + hi;
+      }
+    }
+    double sq = 0;
+    for (int i = 0; i < doubleLanes; i++) sq += lanes[i];
+    for (; j < numClasses; j++) {
+      int k = offset + j;
+      double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[k];
+      sq += g * g;
+      w[k] = Adam.update(w[k], m, vv, k, g, stepSize, epsHat);
+    }
+    return sq;
+  }
+
+  /** One element in float, as a vector lane computes it; returns its squared gradient. */
+  private static float update(float[] w, float[] m, float[] vv, int k, float[] data, int d, float fScale, float fL2,
+      float step, float eps) {
+    float wk = w[k];
+    float g = wk * fL2;
+    if (data != null) g = data[d] * fScale + g;
+    float g2 = g * g;
+    float mi = m[k] * B1 + g * C1;
+    float vi = vv[k] * B2 + g2 * C2;
+    m[k] = mi;
+    vv[k] = vi;
+    w[k] = wk - mi * step / ((float) Math.sqrt(vi) + eps);
+    return g2;
+  }
+}
