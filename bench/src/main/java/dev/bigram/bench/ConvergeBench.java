@@ -71,6 +71,7 @@ public final class ConvergeBench {
             h.stream().mapToDouble(EpochRecord::trainLoss).min().orElse(Double.NaN))
         .put("epochs_to_within_0.5pct", reached).put("seconds_to_within_0.5pct", reached < 0 ? null : secondsToReach)
         .put("seconds_first_epoch", h.get(0).seconds())
+        .put("seconds_all_epochs", h.stream().mapToDouble(EpochRecord::seconds).sum())
         .put("seconds_epoch_median", median(steady)).put("seconds_aggregate_median", median(aggregate))
         .put("seconds_update_median", median(update)).put("seconds_broadcast_median", median(broadcast))
         .put("broadcast_bytes", h.get(h.size() - 1).broadcastBytes())
