@@ -38,13 +38,7 @@ final class AdamRows {
       vi.intoArray(vv, k);
       wv.sub(mi.mul(step).div(vi.sqrt().add(eps))).intoArray(w, k);
     }
-    double sq = VectorExp.sumLanes(acc);
-    for (; j < numClasses; j++) {
-      int k = offset + j;
-      double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[k];
-      sq += g * g;
-      w[k] = Adam.update(w[k], m, vv, k, g, stepSize, epsHat);
-    }
-    return sq;
+    return ScalarAdamRows.elementTail(w, offset, j, numClasses, data, dataOffset, scale, l2, m, vv, stepSize,
+        epsHat, VectorExp.sumLanes(acc));
   }
 }

@@ -39,13 +39,23 @@ final class ScalarAdamRows {
     }
     double sq = 0;
     for (int i = 0; i < doubleLanes; i++) sq += lanes[i];
-    for (; j < numClasses; j++) {
+    return elementTail(w, offset, j, numClasses, data, dataOffset, scale, l2, m, vv, stepSize, epsHat, sq);
+  }
+
+  /**
+   * Columns {@code from .. numClasses} of a row, past the last full vector, by {@link Adam}'s element rule in
+   * double; returns {@code sq} plus their squared gradients, added in order.
+   */
+  static double elementTail(float[] w, int offset, int from, int numClasses, float[] data, int dataOffset,
+      double scale, double l2, float[] m, float[] vv, double stepSize, double epsHat, double sq) {
+    double s = sq;
+    for (int j = from; j < numClasses; j++) {
       int k = offset + j;
       double g = (data == null ? 0.0 : scale * data[dataOffset + j]) + l2 * w[k];
-      sq += g * g;
+      s += g * g;
       w[k] = Adam.update(w[k], m, vv, k, g, stepSize, epsHat);
     }
-    return sq;
+    return s;
   }
 
   /** One element in float, as a vector lane computes it; returns its squared gradient. */

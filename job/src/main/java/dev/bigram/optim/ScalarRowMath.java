@@ -2,7 +2,7 @@ package dev.bigram.optim;
 
 /**
  * {@link Kernel#FAST} without vector instructions, bit for bit what {@link VectorRowMath} computes: the same
- * {@link VectorExp} polynomial, element by element, and the sums kept in the same double lanes, added in the
+ * {@code exp} polynomial ({@link FloatExp}), element by element, and the sums kept in the same double lanes, added in the
  * same order ({@code floatLanes} entries a step: the first {@code doubleLanes} into lanes {@code 0 ..}, then the
  * next {@code doubleLanes}; the lanes summed in lane order; the tail past the last full step added one by one).
  *
@@ -52,18 +52,13 @@ final class ScalarRowMath implements RowMath {
     }
     java.util.Arrays.fill(lanes, 0.0);
     for (j = 0; j < upper; j += floatLanes) {
-      for (int i = 0; i < floatLanes; i++) e[j + i] = VectorExp.expNonPositive(e[j + i] - max);
+      for (int i = 0; i < floatLanes; i++) e[j + i] = FloatExp.expNonPositive(e[j + i] - max);
       for (int i = 0; i < doubleLanes; i++) lanes[i] = lanes[i] + e[j + i] + e[j + doubleLanes + i];
     }
     double s = 0;
     for (int i = 0; i < doubleLanes; i++) s += lanes[i];
-    for (; j < numClasses; j++) {
-      float x = VectorExp.expNonPositive(e[j] - max);
-      e[j] = x;
-      s += x;
-    }
-    sum = s;
-    return max + Math.log(s);
+    sum = FloatExp.expTail(e, j, numClasses, max, s);
+    return max + Math.log(sum);
   }
 
   @Override

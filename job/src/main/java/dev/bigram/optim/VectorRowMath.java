@@ -58,13 +58,8 @@ final class VectorRowMath implements RowMath {
       acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
     }
     double s = VectorExp.sumLanes(acc);
-    for (; j < numClasses; j++) {
-      float x = VectorExp.expNonPositive(e[j] - max);
-      e[j] = x;
-      s += x;
-    }
-    sum = s;
-    return max + Math.log(s);
+    sum = FloatExp.expTail(e, j, numClasses, max, s);
+    return max + Math.log(sum);
   }
 
   @Override
