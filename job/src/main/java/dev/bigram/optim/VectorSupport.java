@@ -55,6 +55,9 @@ final class VectorSupport {
     FLOAT_LANES = lanes == null ? 8 : lanes[0];
     DOUBLE_LANES = lanes == null ? 4 : lanes[1];
     AVAILABLE = lanes != null && agreesWithTwins();
+    if (lanes != null && !AVAILABLE) {
+      LOG.warn("The vector API here does not compute the scalar kernels' bits; the fast kernel stays scalar");
+    }
     if (TRIGGER.reached()) startWarmUp();
   }
 
