@@ -19,9 +19,10 @@ import org.apache.spark.sql.SparkSession;
  *   SELECT * FROM read_parquet('runs/_history/run_id=*&#47;*.parquet', hive_partitioning = true)  -- DuckDB
  * </pre>
  *
- * A partition appears in one rename, after its files are complete: it is written under
+ * A partition appears in one rename, after its files are complete and its run is published: it is written under
  * {@code _history/_pending-<id>-<uuid>/} (a name that Spark's partition discovery skips) and renamed into
- * place; a partition of the same id (a run republished with --overwrite) is replaced.
+ * place; a partition of the same id (a run republished with --overwrite) is replaced then, and kept if the
+ * republish fails.
  */
 public final class CumulativeHistory {
   public static final String DIR = "_history";
@@ -33,26 +34,44 @@ public final class CumulativeHistory {
     return new Path(new Path(outputDir, DIR), PARTITION_COLUMN + "=" + runId);
   }
 
-  /** Adds (or replaces) the partition of {@code runId}. */
-  public static void add(SparkSession spark, FileSystem fs, Path outputDir, String runId, List<EpochRecord> history)
-      throws IOException {
+  /**
+   * Writes the partition of {@code runId} where no reader looks yet; {@link Pending#commit} puts it in place
+   * (replacing a partition of the same id) once the run is published, {@link Pending#discard} drops it if not.
+   * The files are written before the run is published, so that a disk that fills up fails the run before
+   * anything is published; the commit is renames only.
+   */
+  public static Pending stage(SparkSession spark, FileSystem fs, Path outputDir, String runId,
+      List<EpochRecord> history) {
     Path table = new Path(outputDir, DIR);
     Path pending = new Path(table, "_pending-" + runId + "-" + UUID.randomUUID());
     spark.createDataFrame(HistoryTable.rows(runId, history), HistoryTable.SCHEMA).drop(PARTITION_COLUMN)
         .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(pending.toString());
-    Path target = partition(outputDir, runId);
-    Path old = null;
-    if (fs.exists(target)) {
-      old = new Path(table, "_replaced-" + runId + "-" + UUID.randomUUID());
-      if (!fs.rename(target, old)) {
-        throw new OutputException("could not move " + target + " aside to replace it");
+    return new Pending(fs, table, pending, partition(outputDir, runId), runId);
+  }
+
+  /** A written partition, not yet in place. */
+  public record Pending(FileSystem fs, Path table, Path pending, Path target, String runId) {
+    /** Renames the partition into place; a partition of the same id is moved aside first and then deleted. */
+    public void commit() throws IOException {
+      Path old = null;
+      if (fs.exists(target)) {
+        old = new Path(table, "_replaced-" + runId + "-" + UUID.randomUUID());
+        if (!fs.rename(target, old)) {
+          throw new OutputException("could not move " + target + " aside to replace it");
+        }
+      }
+      if (!fs.rename(pending, target)) {
+        if (old != null) fs.rename(old, target);
+        throw new OutputException("could not rename " + pending + " to " + target);
+      }
+      if (old != null) {
+        fs.delete(old, true);
       }
     }
-    if (!fs.rename(pending, target)) {
-      throw new OutputException("could not rename " + pending + " to " + target);
-    }
-    if (old != null) {
-      fs.delete(old, true);
+
+    /** Deletes the written partition: the run was not published, the table keeps what it had. */
+    public void discard() throws IOException {
+      fs.delete(pending, true);
     }
   }
 }

@@ -172,17 +172,18 @@ public final class TrainJob {
           }
           lock.verify();
           // The cumulative history is written before the run is renamed into place, so a disk that fills up
-          // anywhere publishes nothing; publish writes LATEST's new content before its first rename too.
-          Path partition = CumulativeHistory.partition(run.outputDir(), options.runId());
-          boolean newPartition = !run.fs().exists(partition);
-          CumulativeHistory.add(spark, run.fs(), run.outputDir(), options.runId(), result.history());
+          // anywhere publishes nothing (publish writes LATEST's new content before its first rename too); it
+          // takes its place, replacing a republished run's, only once the run is published.
+          CumulativeHistory.Pending history =
+              CumulativeHistory.stage(spark, run.fs(), run.outputDir(), options.runId(), result.history());
           Path published;
           try {
             published = run.publish(!findings.gateFailed());
           } catch (IOException | RuntimeException e) {
-            if (newPartition) run.fs().delete(partition, true); // no history for a run that was not published
+            history.discard();
             throw e;
           }
+          history.commit();
           return new Outcome(published, result, summary, true, Optional.empty(), findings);
         });
       } finally {

@@ -97,6 +97,16 @@ class OutputFaultsTest extends SparkTestBase {
     assertEarlierRunUntouched();
   }
 
+  /** Republishing a run (--overwrite) that fails at the last write keeps the run and its cumulative history. */
+  @Test
+  void aRepublishThatFailsKeepsTheEarlierRunAndItsHistory() {
+    FaultyFileSystem.fillUpWhenWriting("/LATEST.");
+    train(FaultyFileSystem.uri(out), "base", "--overwrite", "--set", "train.max-epochs=2")
+        .assertOneLineError(ExitCode.OUTPUT_ERROR, "writing run base to faulty:" + out
+            + " failed (No space left on device)", "nothing was published");
+    assertEarlierRunUntouched();
+  }
+
   @Test
   void aRunIdThatIsAlreadyCompleteIsExitCode4AndTheRunIsUntouched() {
     train(out.toString(), "base").assertOneLineError(ExitCode.OUTPUT_ERROR, "run base is already complete in",
