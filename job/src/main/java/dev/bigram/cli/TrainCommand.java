@@ -53,6 +53,14 @@ final class TrainCommand implements Callable<Integer> {
       + " a kill). The configuration must be the one the run started with; only train.max-epochs may change.")
   boolean resume;
 
+  /**
+   * {@code run-<date>-<time>} to the millisecond, e.g. {@code run-20261126-102233-047}: chronological when
+   * sorted, and two runs started by one scheduler tick do not collide (a second-resolution id did).
+   */
+  static String defaultRunId(LocalDateTime now) {
+    return "run-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT));
+  }
+
   @Override
   public Integer call() {
     List<String> overrides = new ArrayList<>(sets);
@@ -66,8 +74,7 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && runId == null) {
       throw new IllegalArgumentException("--resume needs the --run-id of the run to continue");
     }
-    String id = runId != null ? runId
-        : "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT));
+    String id = runId != null ? runId : defaultRunId(LocalDateTime.now());
     RunDirectory.checkRunId(id);
     SparkSession spark = main.spark();
     TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite, initFrom, resume));
