@@ -17,8 +17,11 @@
 #   quality   ./submit.sh train with the defaults on real-train, then evaluate --baseline kn,add-k on real-test
 #   render    BENCHMARKS.md from $BENCH_DIR/results.jsonl
 #
-# Takes about half an hour on 2 cores (24 min for every step but corpora on 2026-11-24; MLlib about 10 of them); 1 GB of
-# synthetic text takes ~3.5 min of Python. Needs 20 GB of RAM for V = 20,000.
+# bench/kernel-policy.sh (not a step here) compares when the fast kernel moves from its scalar twins to the
+# vector code; its table is in BENCHMARKS.md, "Scalar twins and the vector warm-up".
+#
+# Takes about 20 minutes on 2 cores (19 min for every step, corpora included, on 2026-11-26; MLlib 7 of
+# them); 1 GB of synthetic text takes ~3.5 min of Python. Needs 20 GB of RAM for V = 20,000.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/bigram-bench}"
