@@ -9,6 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -54,6 +57,23 @@ public final class CorpusInputFormat extends FileInputFormat<LongWritable, Corpu
 
   private CompressionCodecFactory codecs;
 
+  /** The job setting that names a listing the driver has made already ({@link #remember}). */
+  static final String LISTING_KEY = "bigram.input.listing";
+  /** Listings made on the driver, by key: the splits are computed from them instead of listing the input again. */
+  private static final Map<String, FileStatus[]> LISTED = new ConcurrentHashMap<>();
+
+  /** Keeps the driver's listing of the input for {@link #listStatus}; returns the key to set as {@link #LISTING_KEY}. */
+  static String remember(FileStatus[] files) {
+    String key = UUID.randomUUID().toString();
+    LISTED.put(key, files.clone());
+    return key;
+  }
+
+  /** Drops a listing once the splits are computed. */
+  static void forget(String key) {
+    LISTED.remove(key);
+  }
+
   @Override
   protected boolean isSplitable(FileSystem fs, Path file) {
     if (codecs == null) codecs = new CompressionCodecFactory(fs.getConf());
@@ -67,6 +87,9 @@ public final class CorpusInputFormat extends FileInputFormat<LongWritable, Corpu
    */
   @Override
   protected FileStatus[] listStatus(JobConf job) throws IOException {
+    String key = job.get(LISTING_KEY);
+    FileStatus[] listed = key == null ? null : LISTED.get(key);
+    if (listed != null) return listed.clone();
     List<FileStatus> files = new ArrayList<>();
     for (Path p : getInputPaths(job)) {
       FileSystem fs = p.getFileSystem(job);

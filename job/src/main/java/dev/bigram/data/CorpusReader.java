@@ -1,6 +1,7 @@
 package dev.bigram.data;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -36,8 +37,12 @@ public final class CorpusReader {
 
   private CorpusReader() {}
 
-  /** What the input paths hold, from the driver's listing. */
-  public record Listing(long files, long bytes) {}
+  /** What the input paths hold, from the driver's listing: every file, in order. */
+  public record Listing(List<FileStatus> statuses, long bytes) {
+    public long files() {
+      return statuses.size();
+    }
+  }
 
   /**
    * Checks on the driver that every path or glob matches at least one file, so that a typo is a one-line
@@ -52,7 +57,7 @@ public final class CorpusReader {
     if (paths.isEmpty()) {
       throw new InputException("no input: pass --input PATH (or set input.paths in the configuration)");
     }
-    long files = 0;
+    List<FileStatus> all = new ArrayList<>();
     long bytes = 0;
     for (String p : paths) {
       Path path = new Path(p);
@@ -63,29 +68,23 @@ public final class CorpusReader {
           throw new InputException("input " + p + " matches no file: check the path or glob (names starting"
               + " with '_' or '.' are not read)");
         }
-        long[] found = {0, 0};
-        for (FileStatus m : matches) {
-          CorpusInputFormat.visibleFiles(fs, m, f -> {
-            found[0]++;
-            found[1] += f.getLen();
-          });
-        }
-        if (found[0] == 0) {
+        int before = all.size();
+        for (FileStatus m : matches) CorpusInputFormat.visibleFiles(fs, m, all::add);
+        if (all.size() == before) {
           throw new InputException("input " + p + " is an empty directory (no file in it or below it, names"
               + " starting with '_' or '.' aside): check the path");
         }
-        files += found[0];
-        bytes += found[1];
       } catch (IOException e) {
         throw new InputException("input " + p + " cannot be read (" + e.getMessage() + "): check the path and"
             + " its permissions", e);
       }
     }
+    for (FileStatus f : all) bytes += f.getLen();
     if (bytes == 0) {
-      throw new InputException("input " + String.join(",", paths) + " has only empty files (" + files + " file"
-          + (files == 1 ? "" : "s") + ", 0 bytes): pass a corpus of text, one sentence per line");
+      throw new InputException("input " + String.join(",", paths) + " has only empty files (" + all.size()
+          + " file" + (all.size() == 1 ? "" : "s") + ", 0 bytes): pass a corpus of text, one sentence per line");
     }
-    return new Listing(files, bytes);
+    return new Listing(List.copyOf(all), bytes);
   }
 
   /** Opens the corpus under {@code paths}: lists it, then sets up the (lazy) read. */
@@ -99,15 +98,22 @@ public final class CorpusReader {
     long splitBytes = splitBytes(listing.bytes(), jsc.defaultParallelism());
     job.setLong(org.apache.hadoop.mapreduce.lib.input.FileInputFormat.SPLIT_MINSIZE, splitBytes);
     int minSplits = (int) Math.min(Integer.MAX_VALUE, Math.max(1L, listing.bytes() / splitBytes));
-    JavaRDD<CorpusRecord> records = jsc
-        .hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, CorpusInputFormat.Holder.class, minSplits)
-        .map(kv -> kv._2().record());
+    // The splits are computed below, once (the RDD keeps them), from this listing rather than a second one;
+    // the key goes into the job before the RDD takes its copy of it.
+    String listingKey = CorpusInputFormat.remember(listing.statuses().toArray(new FileStatus[0]));
+    job.set(CorpusInputFormat.LISTING_KEY, listingKey);
+    JavaRDD<CorpusRecord> records;
     int splits;
     try {
+      records = jsc
+          .hadoopRDD(job, CorpusInputFormat.class, LongWritable.class, CorpusInputFormat.Holder.class, minSplits)
+          .map(kv -> kv._2().record());
       splits = records.getNumPartitions();
     } catch (Exception e) { // Hadoop's IOException arrives undeclared through Scala
       throw new InputException("input " + String.join(",", paths) + " cannot be listed (" + e.getMessage() + ")",
           e);
+    } finally {
+      CorpusInputFormat.forget(listingKey);
     }
     int target = targetPartitions(listing.bytes(), jsc.defaultParallelism());
     if (splits > target) {

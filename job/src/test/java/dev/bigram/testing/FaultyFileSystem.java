@@ -37,6 +37,8 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   public static final String SCHEME = "faulty";
   private static final AtomicLong FREE_BYTES = new AtomicLong(Long.MAX_VALUE);
   private static volatile String fullAt;
+  /** Directory listings made through this file system, for tests that count them. */
+  public static final AtomicLong LISTINGS = new AtomicLong();
 
   public static void register(Configuration hadoop) {
     hadoop.set("fs." + SCHEME + ".impl", FaultyFileSystem.class.getName());
@@ -88,6 +90,7 @@ public class FaultyFileSystem extends RawLocalFileSystem {
 
   @Override
   public FileStatus[] listStatus(Path f) throws IOException {
+    LISTINGS.incrementAndGet();
     FileStatus[] statuses = super.listStatus(f);
     for (int i = 0; i < statuses.length; i++) statuses[i] = plain(statuses[i]);
     return statuses;
