@@ -28,6 +28,7 @@ public final class Adam implements Optimizer {
 
   @Override
   public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
+    if (gradient.kernel() == Kernel.EXACT) return step(model, gradient, learningRate, l2, Rows.ELEMENT);
     if (VectorSupport.ready()) return step(model, gradient, learningRate, l2, Rows.VECTOR);
     long start = System.nanoTime();
     double norm = step(model, gradient, learningRate, l2, Rows.SCALAR);

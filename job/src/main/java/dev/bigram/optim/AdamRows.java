@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Adam's update of one row of {@code W} on float vectors, for {@link Kernel#FAST}: the same formula as
  * {@link Adam}'s element rule, in float arithmetic (the moments and weights are stored as float anyway);
- * the squared gradient norm is summed in double. Loaded only when {@link VectorSupport#AVAILABLE}.
+ * the squared gradient norm is summed in double, in the fixed order of {@link FloatExp#PARTIALS}. Loaded only
+ * when {@link VectorSupport#AVAILABLE}.
  */
 final class AdamRows {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -22,23 +23,32 @@ final class AdamRows {
     float fL2 = (float) l2;
     float step = (float) stepSize;
     float eps = (float) epsHat;
-    int upper = F.loopBound(numClasses);
-    DoubleVector acc = DoubleVector.zero(D);
-    int j = 0;
-    for (; j < upper; j += F.length()) {
+    int chunked = FloatExp.chunked(numClasses);
+    // The squared norm in the fixed order of FloatExp.PARTIALS: with 16 lanes both halves of a vector go to
+    // partials 0..7; with 8 lanes the halves are partials 0..3 and 4..7.
+    boolean wide = F.length() == 16;
+    DoubleVector lo = DoubleVector.zero(D);
+    DoubleVector hi = DoubleVector.zero(D);
+    for (int j = 0; j < chunked; j += F.length()) {
       int k = offset + j;
       FloatVector wv = FloatVector.fromArray(F, w, k);
       FloatVector g = wv.mul(fL2);
       if (data != null) g = FloatVector.fromArray(F, data, dataOffset + j).mul(fScale).add(g);
       FloatVector g2 = g.mul(g);
-      acc = acc.add(g2.convertShape(VectorOperators.F2D, D, 0)).add(g2.convertShape(VectorOperators.F2D, D, 1));
+      if (wide) {
+        lo = lo.add(g2.convertShape(VectorOperators.F2D, D, 0)).add(g2.convertShape(VectorOperators.F2D, D, 1));
+      } else {
+        lo = lo.add(g2.convertShape(VectorOperators.F2D, D, 0));
+        hi = hi.add(g2.convertShape(VectorOperators.F2D, D, 1));
+      }
       FloatVector mi = FloatVector.fromArray(F, m, k).mul(ScalarAdamRows.B1).add(g.mul(ScalarAdamRows.C1));
       FloatVector vi = FloatVector.fromArray(F, vv, k).mul(ScalarAdamRows.B2).add(g2.mul(ScalarAdamRows.C2));
       mi.intoArray(m, k);
       vi.intoArray(vv, k);
       wv.sub(mi.mul(step).div(vi.sqrt().add(eps))).intoArray(w, k);
     }
-    return ScalarAdamRows.elementTail(w, offset, j, numClasses, data, dataOffset, scale, l2, m, vv, stepSize,
-        epsHat, VectorExp.sumLanes(acc));
+    double sq = wide ? VectorExp.sumLanes(lo) : VectorExp.sumLanes(hi, VectorExp.sumLanes(lo));
+    return ScalarAdamRows.elementTail(w, offset, chunked, numClasses, data, dataOffset, scale, l2, m, vv, stepSize,
+        epsHat, sq);
   }
 }

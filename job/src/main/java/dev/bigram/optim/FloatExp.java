@@ -32,7 +32,24 @@ final class FloatExp {
    */
   static final float LOWEST = -87.0f;
 
+  /**
+   * The fast kernel's sums of a row's floats (its softmax denominator, the squared norm of its Adam step) are
+   * taken in one order on every machine: the row's first {@link #chunked} entries go to {@code PARTIALS} double
+   * partial sums, entry {@code k} to partial {@code k % PARTIALS}, in increasing {@code k}; the partials are
+   * added in order, then the rest of the row one by one. This is what 16-lane (AVX-512) vectors do naturally and
+   * 8-lane (AVX2) vectors do with two accumulators, so the vector code, on either, and the scalar twins agree
+   * to the bit, and a run does not depend on which of them, or which CPU, computed an epoch.
+   */
+  static final int PARTIALS = 8;
+  /** Entries per chunk of a row: two entries per partial. */
+  static final int CHUNK = 2 * PARTIALS;
+
   private FloatExp() {}
+
+  /** The end of a row's whole chunks. */
+  static int chunked(int numClasses) {
+    return numClasses - numClasses % CHUNK;
+  }
 
   /** {@code exp(x)} for {@code x <= 0} (what the softmax needs after subtracting the max); below {@link #LOWEST}, {@code exp(LOWEST)}. */
   static float expNonPositive(float x) {

@@ -1,9 +1,9 @@
 package dev.bigram.optim;
 
 /**
- * {@link AdamRows} without vector instructions, bit for bit: the same float arithmetic element by element, the
- * squared gradient norm in the same double lanes (see {@link ScalarRowMath}), the tail past the last full
- * step by {@link Adam}'s element rule.
+ * {@link AdamRows} without vector instructions, bit for bit on any CPU: the same float arithmetic element by
+ * element, the squared gradient norm in the same fixed order ({@link FloatExp#PARTIALS}), the tail past the last
+ * whole chunk by {@link Adam}'s element rule.
  */
 final class ScalarAdamRows {
   /** Adam's constants in float, as both row updates use them. */
@@ -16,30 +16,23 @@ final class ScalarAdamRows {
 
   static double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale,
       double l2, float[] m, float[] vv, double stepSize, double epsHat) {
-    return applyRow(w, offset, numClasses, data, dataOffset, scale, l2, m, vv, stepSize, epsHat,
-        VectorSupport.FLOAT_LANES, VectorSupport.DOUBLE_LANES);
-  }
-
-  static double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale,
-      double l2, float[] m, float[] vv, double stepSize, double epsHat, int floatLanes, int doubleLanes) {
     float fScale = (float) scale;
     float fL2 = (float) l2;
     float step = (float) stepSize;
     float eps = (float) epsHat;
-    int upper = numClasses - numClasses % floatLanes;
-    double[] lanes = new double[doubleLanes];
-    int j = 0;
-    for (; j < upper; j += floatLanes) {
-      for (int i = 0; i < doubleLanes; i++) {
+    int chunked = FloatExp.chunked(numClasses);
+    double[] partials = new double[FloatExp.PARTIALS];
+    for (int j = 0; j < chunked; j += FloatExp.CHUNK) {
+      for (int i = 0; i < FloatExp.PARTIALS; i++) {
         float lo = update(w, m, vv, offset + j + i, data, dataOffset + j + i, fScale, fL2, step, eps);
-        float hi = update(w, m, vv, offset + j + doubleLanes + i, data, dataOffset + j + doubleLanes + i, fScale,
-            fL2, step, eps);
-        lanes[i] = lanes[i] + lo + hi;
+        int h = FloatExp.PARTIALS + i;
+        float hi = update(w, m, vv, offset + j + h, data, dataOffset + j + h, fScale, fL2, step, eps);
+        partials[i] = partials[i] + lo + hi;
       }
     }
     double sq = 0;
-    for (int i = 0; i < doubleLanes; i++) sq += lanes[i];
-    return elementTail(w, offset, j, numClasses, data, dataOffset, scale, l2, m, vv, stepSize, epsHat, sq);
+    for (double p : partials) sq += p;
+    return elementTail(w, offset, chunked, numClasses, data, dataOffset, scale, l2, m, vv, stepSize, epsHat, sq);
   }
 
   /**

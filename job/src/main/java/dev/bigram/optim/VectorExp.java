@@ -18,7 +18,7 @@ final class VectorExp {
   private VectorExp() {}
 
   /**
-   * {@code exp(x)} for {@code x <= 0} (what the softmax needs after subtracting the max), within about 2 ulps:
+   * {@code exp(x)} for {@code x <= 0} (what the softmax needs after subtracting the max), within 3 ulps:
    * {@code x = n ln 2 + r} with {@code |r| <= ln 2 / 2}, a degree-7 polynomial for {@code exp(r)} (Cephes'
    * {@code expf} coefficients), times {@code 2^n} built from its exponent bits. Below {@link FloatExp#LOWEST}
    * it gives {@code exp(LOWEST)}. {@link FloatExp#expNonPositive} is its scalar twin, step for step.
@@ -42,8 +42,13 @@ final class VectorExp {
 
   /** The lanes of {@code v} summed in lane order. */
   static double sumLanes(DoubleVector v) {
-    double s = 0;
-    for (int i = 0; i < v.length(); i++) s += v.lane(i);
-    return s;
+    return sumLanes(v, 0.0);
+  }
+
+  /** {@code s} plus the lanes of {@code v}, added in lane order. */
+  static double sumLanes(DoubleVector v, double s) {
+    double t = s;
+    for (int i = 0; i < v.length(); i++) t += v.lane(i);
+    return t;
   }
 }

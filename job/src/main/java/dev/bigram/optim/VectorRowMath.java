@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Kernel#FAST} with the JDK's vector API: logits, max and {@code exp(z - max)} on the widest float
  * vectors of the CPU ({@link VectorExp}: a polynomial that rounds the same in every JVM, compiled or not), the
- * exponentials kept for the gradient, sums widened to double lane by lane and added in lane order. Loaded only
- * when {@link VectorSupport#AVAILABLE}.
+ * exponentials kept for the gradient, and their sum in the fixed order of {@link FloatExp#PARTIALS}, whatever
+ * the vector width: 16 float lanes (AVX-512) or 8 (AVX2) give the same bits, and so does {@link ScalarRowMath}.
+ * Loaded only when {@link VectorSupport#AVAILABLE}.
  */
 final class VectorRowMath implements RowMath {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -17,12 +18,15 @@ final class VectorRowMath implements RowMath {
 
   private final int numClasses;
   private final int upper;
+  /** The end of the summed chunks ({@link FloatExp#CHUNK} entries each); the rest is the tail. */
+  private final int chunked;
   private final float[] e;
   private double sum;
 
   VectorRowMath(int numClasses) {
     this.numClasses = numClasses;
     this.upper = F.loopBound(numClasses);
+    this.chunked = FloatExp.chunked(numClasses);
     this.e = new float[numClasses];
   }
 
@@ -32,6 +36,11 @@ final class VectorRowMath implements RowMath {
 
   static int doubleLanes() {
     return D.length();
+  }
+
+  /** Whether this CPU's vectors can sum in the fixed order: 16 or 8 float lanes, and double lanes half as many. */
+  static boolean fitsTheSumOrder() {
+    return (F.length() == 16 || F.length() == 8) && D.length() * 2 == F.length();
   }
 
   @Override
@@ -48,17 +57,31 @@ final class VectorRowMath implements RowMath {
     for (; j < numClasses; j++) {
       float z = b == null ? w[wOffset + j] : w[wOffset + j] + b[j];
       e[j] = z;
-      if (z > max) max = z;
+      max = Math.max(max, z);
     }
-    DoubleVector acc = DoubleVector.zero(D);
-    j = 0;
-    for (; j < upper; j += F.length()) {
-      FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
-      x.intoArray(e, j);
-      acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
+    double s;
+    if (F.length() == 16) {
+      // One vector a chunk: its halves are partials 0..7, in turn.
+      DoubleVector acc = DoubleVector.zero(D);
+      for (j = 0; j < chunked; j += 16) {
+        FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
+        x.intoArray(e, j);
+        acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
+      }
+      s = VectorExp.sumLanes(acc);
+    } else {
+      // Two vectors a chunk: each one's halves are partials 0..3 and 4..7.
+      DoubleVector lo = DoubleVector.zero(D);
+      DoubleVector hi = DoubleVector.zero(D);
+      for (j = 0; j < chunked; j += 8) {
+        FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
+        x.intoArray(e, j);
+        lo = lo.add(x.convertShape(VectorOperators.F2D, D, 0));
+        hi = hi.add(x.convertShape(VectorOperators.F2D, D, 1));
+      }
+      s = VectorExp.sumLanes(hi, VectorExp.sumLanes(lo, 0.0));
     }
-    double s = VectorExp.sumLanes(acc);
-    sum = FloatExp.expTail(e, j, numClasses, max, s);
+    sum = FloatExp.expTail(e, chunked, numClasses, max, s);
     return max + Math.log(sum);
   }
 

@@ -1,5 +1,7 @@
 package dev.bigram.optim;
 
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -7,12 +9,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether the JDK's incubating vector API can be used ({@code --add-modules jdk.incubator.vector}), its lane
- * layout, and whether its code is compiled yet.
+ * Whether the JDK's incubating vector API can be used ({@code --add-modules jdk.incubator.vector}, vectors of 8
+ * or 16 floats), and whether its code is compiled yet.
  *
  * <p>The fast kernel runs on the scalar twins ({@link ScalarRowMath}, {@link ScalarAdamRows}) first, and on the
- * vector code once that is compiled. The twins compute the same bits as the vector code (checked here before
- * the vector API is trusted, and by ScalarTwinTest), so which of them computed an epoch never changes a run.
+ * vector code once that is compiled. The twins compute the same bits as the vector code, on any CPU (checked
+ * here before the vector API is trusted and again once it is compiled, and by ScalarTwinTest and
+ * NoVectorModuleTest), so which of them computed an epoch, or whether a JVM has the vector API at all, never
+ * changes a run.
  *
  * <p>Compiling the vector code is not free: until C2 has compiled them, vector operations run as allocated
  * objects, hundreds of times slower, and getting there takes about a second of one core plus the compiler's
@@ -31,31 +35,32 @@ final class VectorSupport {
   /** The fewest calls of each vector routine on a small row before it is used: past C2's compile thresholds. */
   static final int WARM_UP_CALLS = Integer.getInteger("bigram.vector.warm-up-calls", 1_000);
 
-  /** Lanes of the preferred float vector (the scalar twins' layout; 8 without the vector API). */
+  /** Lanes of the preferred float vector (0: no vector API). */
   static final int FLOAT_LANES;
-  /** Lanes of the preferred double vector, half of {@link #FLOAT_LANES}. */
-  static final int DOUBLE_LANES;
-  /** The vector API is on the module path and computes what the scalar twins compute, bit for bit. */
+  /** The vector API is on the module path, its vectors fit the sum order, and it computes the twins' bits. */
   static final boolean AVAILABLE;
 
   /** Calls a warm-up round times, of the vector routines and then of the twins. */
   private static final int ROUND_CALLS = 200;
   /** The warm-up gives up (staying on the twins) when the vector code is not faster after this long. */
-  static final long WARM_UP_LIMIT_SECONDS = 120;
+  static final long WARM_UP_LIMIT_SECONDS = 30;
 
   /** Milliseconds of scalar kernel work in this JVM after which the vector code is warmed up. */
-  static final long WARM_UP_AFTER_MS = Long.getLong("bigram.vector.warm-up-after-ms", 2_000);
+  static final long WARM_UP_AFTER_MS =
+      Math.min(Long.getLong("bigram.vector.warm-up-after-ms", 2_000), Long.MAX_VALUE / 1_000_000L);
 
+  /** Counted down when the vector code may be used. */
   private static final CountDownLatch WARM = new CountDownLatch(1);
+  /** Counted down when the warm-up has ended, whether or not the vector code may be used. */
+  private static final CountDownLatch ENDED = new CountDownLatch(1);
   private static final AtomicBoolean STARTED = new AtomicBoolean();
   private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(WARM_UP_AFTER_MS * 1_000_000L);
 
   static {
-    int[] lanes = lanes();
-    FLOAT_LANES = lanes == null ? 8 : lanes[0];
-    DOUBLE_LANES = lanes == null ? 4 : lanes[1];
-    AVAILABLE = lanes != null && agreesWithTwins();
-    if (lanes != null && !AVAILABLE) {
+    FLOAT_LANES = floatLanes();
+    boolean usable = FLOAT_LANES > 0 && !Boolean.getBoolean("bigram.vector.disable");
+    AVAILABLE = usable && agreesWithTwins();
+    if (usable && !AVAILABLE) {
       LOG.warn("The vector API here does not compute the scalar kernels' bits; the fast kernel stays scalar");
     }
     if (TRIGGER.reached()) startWarmUp();
@@ -73,10 +78,14 @@ final class VectorSupport {
     if (AVAILABLE && TRIGGER.add(nanos)) startWarmUp();
   }
 
-  /** Starts the warm-up now, if it has not started; waits (at most {@code seconds}); returns {@link #ready()}. */
+  /**
+   * Starts the warm-up now, if it has not started; waits for it to end (at most {@code seconds}); returns
+   * {@link #ready()}.
+   */
   static boolean awaitReady(long seconds) throws InterruptedException {
     startWarmUp();
-    return AVAILABLE && WARM.await(seconds, TimeUnit.SECONDS);
+    if (AVAILABLE) ENDED.await(seconds, TimeUnit.SECONDS);
+    return ready();
   }
 
   private static void startWarmUp() {
@@ -87,70 +96,82 @@ final class VectorSupport {
     }
   }
 
-  private static int[] lanes() {
-    if (Boolean.getBoolean("bigram.vector.disable")) return null;
+  /** The preferred float vector's lanes when the vector API is here and fits the sum order; 0 otherwise. */
+  private static int floatLanes() {
     try {
       Class.forName("jdk.incubator.vector.FloatVector");
-      int f = VectorRowMath.floatLanes();
-      int d = VectorRowMath.doubleLanes();
-      return f == 2 * d ? new int[] {f, d} : null;
+      return VectorRowMath.fitsTheSumOrder() ? VectorRowMath.floatLanes() : 0;
     } catch (ClassNotFoundException | LinkageError e) {
-      return null;
+      return 0;
     }
-  }
-
-  /** A row with both tails, through the vector code and the twins: the same bits, or no vector API. */
-  private static boolean agreesWithTwins() {
-    int v = FLOAT_LANES * 2 + 3;
-    float[] w = new float[v];
-    float[] b = new float[v];
-    for (int j = 0; j < v; j++) {
-      w[j] = (float) Math.sin(j) * 3;
-      b[j] = (float) Math.cos(j);
-    }
-    CountRows rows = new CountRows(new int[] {0}, new int[] {0, 2}, new int[] {1, v - 1}, new long[] {2, 5});
-    VectorRowMath fast = new VectorRowMath(v);
-    ScalarRowMath twin = new ScalarRowMath(v, FLOAT_LANES, DOUBLE_LANES);
-    if (Double.doubleToLongBits(fast.prepare(w, 0, b)) != Double.doubleToLongBits(twin.prepare(w, 0, b))) {
-      return false;
-    }
-    GradientRows gf = new GradientRows(0, 1, v, true);
-    GradientRows gt = new GradientRows(0, 1, v, true);
-    double[] dbf = new double[v];
-    double[] dbt = new double[v];
-    fast.writeGradient(rows, 0, gf, 0, dbf);
-    twin.writeGradient(rows, 0, gt, 0, dbt);
-    float[] wf = w.clone();
-    float[] mf = b.clone();
-    float[] vf = new float[v];
-    float[] wt = w.clone();
-    float[] mt = b.clone();
-    float[] vt = new float[v];
-    double sf = AdamRows.applyRow(wf, 0, v, gf.floats(), 0, 0.3, 1e-3, mf, vf, 0.01, 1e-8);
-    double st = ScalarAdamRows.applyRow(wt, 0, v, gt.floats(), 0, 0.3, 1e-3, mt, vt, 0.01, 1e-8, FLOAT_LANES,
-        DOUBLE_LANES);
-    return java.util.Arrays.equals(gf.floats(), gt.floats()) && java.util.Arrays.equals(dbf, dbt)
-        && Double.doubleToLongBits(sf) == Double.doubleToLongBits(st) && java.util.Arrays.equals(wf, wt)
-        && java.util.Arrays.equals(mf, mt) && java.util.Arrays.equals(vf, vt);
   }
 
   /**
-   * Runs the vector routines, and their scalar twins, on one small row in rounds until the vector code is the
+   * Rows whose sums round (logits spread over 60 nats, gradients over 25 orders of magnitude), with and without
+   * a bias, through the vector code and the twins: true when every bit agrees.
+   */
+  static boolean agreesWithTwins() {
+    SplittableRandom random = new SplittableRandom(20261126L);
+    for (int v : new int[] {FloatExp.CHUNK * 3 + 5, FloatExp.CHUNK * 8 + 11}) {
+      VectorRowMath fast = new VectorRowMath(v);
+      ScalarRowMath twin = new ScalarRowMath(v);
+      for (int row = 0; row < 24; row++) {
+        float[] w = new float[v];
+        float[] b = row % 2 == 0 ? new float[v] : null;
+        for (int j = 0; j < v; j++) {
+          w[j] = (float) (-60 * random.nextDouble());
+          if (b != null) b[j] = (float) random.nextGaussian();
+        }
+        if (Double.doubleToLongBits(fast.prepare(w, 0, b)) != Double.doubleToLongBits(twin.prepare(w, 0, b))) {
+          return false;
+        }
+        CountRows rows = new CountRows(new int[] {0}, new int[] {0, 2}, new int[] {1, v - 1}, new long[] {2, 5});
+        GradientRows gf = new GradientRows(0, 1, v, true);
+        GradientRows gt = new GradientRows(0, 1, v, true);
+        double[] dbf = new double[v];
+        double[] dbt = new double[v];
+        fast.writeGradient(rows, 0, gf, 0, dbf);
+        twin.writeGradient(rows, 0, gt, 0, dbt);
+        if (!Arrays.equals(gf.floats(), gt.floats()) || !Arrays.equals(dbf, dbt)) return false;
+        float[] data = new float[v];
+        for (int j = 0; j < v; j++) data[j] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-20, 6)));
+        float[] wf = w.clone();
+        float[] mf = new float[v];
+        float[] vf = new float[v];
+        float[] wt = w.clone();
+        float[] mt = new float[v];
+        float[] vt = new float[v];
+        double l2 = row % 3 == 0 ? 0.0 : 1e-3;
+        float[] d = row % 4 == 1 ? null : data;
+        double sf = AdamRows.applyRow(wf, 0, v, d, 0, 0.3, l2, mf, vf, 0.01, 1e-8);
+        double st = ScalarAdamRows.applyRow(wt, 0, v, d, 0, 0.3, l2, mt, vt, 0.01, 1e-8);
+        if (Double.doubleToLongBits(sf) != Double.doubleToLongBits(st) || !Arrays.equals(wf, wt)
+            || !Arrays.equals(mf, mt) || !Arrays.equals(vf, vt)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs the vector routines, and their scalar twins, on small rows in rounds until the vector code is the
    * faster of the two three rounds in a row: that is when C2 has compiled it (a count of calls is not enough:
    * C2's queue may still hold it when the calls are done, and the first real rows would run it interpreted).
-   * Gives up, staying on the twins, after {@link #WARM_UP_LIMIT_SECONDS}.
+   * Then checks the compiled code against the twins once more. Gives up, staying on the twins, after
+   * {@link #WARM_UP_LIMIT_SECONDS}.
    */
   private static void warmUp() {
     try {
       long t0 = System.nanoTime();
-      // Full vectors and a tail: a path the warm-up never took would be compiled as a trap, and the first real
-      // row to take it would fall back to the interpreter until the method is compiled again.
-      int v = FLOAT_LANES * 2 + 5;
+      // Full vectors and a tail, with and without a bias and a gradient: a path the warm-up never took would be
+      // compiled as a trap, and the first real row to take it would fall back to the interpreter.
+      int v = FloatExp.CHUNK * 2 + 5;
       float[] w = new float[v];
       for (int j = 0; j < v; j++) w[j] = (float) Math.sin(j);
       CountRows rows = new CountRows(new int[] {0}, new int[] {0, 3}, new int[] {1, 3, v - 1}, new long[] {2, 1, 4});
       RowMath vector = new VectorRowMath(v);
-      RowMath scalar = new ScalarRowMath(v, FLOAT_LANES, DOUBLE_LANES);
+      RowMath scalar = new ScalarRowMath(v);
       int calls = 0;
       int faster = 0;
       while (faster < 3 || calls < WARM_UP_CALLS) {
@@ -159,20 +180,27 @@ final class VectorSupport {
         calls += ROUND_CALLS;
         faster = tv < ts ? faster + 1 : 0;
         if (System.nanoTime() - t0 > WARM_UP_LIMIT_SECONDS * 1_000_000_000L) {
-          LOG.info("The vector kernels are no faster than the scalar ones after {} s; staying on the scalar ones",
-              WARM_UP_LIMIT_SECONDS);
+          LOG.warn("The vector kernels are no faster than the scalar ones after {} s of warm-up; the fast kernel"
+              + " stays scalar", WARM_UP_LIMIT_SECONDS);
           return;
         }
+      }
+      if (!agreesWithTwins()) {
+        LOG.warn("The compiled vector kernels do not compute the scalar kernels' bits; the fast kernel stays"
+            + " scalar");
+        return;
       }
       WARM.countDown();
       LOG.info("Vector kernels ({} float lanes) compiled after {} ms of warm-up; the fast kernel uses them from now"
           + " on", FLOAT_LANES, (System.nanoTime() - t0) / 1_000_000);
     } catch (RuntimeException | LinkageError e) {
-      LOG.warn("The vector kernels failed to warm up; staying on the scalar kernels: {}", e.toString());
+      LOG.warn("The vector kernels failed to warm up; the fast kernel stays scalar: {}", e.toString());
+    } finally {
+      ENDED.countDown();
     }
   }
 
-  /** Nanoseconds for {@link #ROUND_CALLS} evaluations and Adam updates of one row. */
+  /** Nanoseconds for {@link #ROUND_CALLS} evaluations and Adam updates of one row, with and without bias and data. */
   private static long round(RowMath math, boolean vectors, float[] w, CountRows rows, int v) {
     GradientRows out = new GradientRows(0, 1, v, true);
     double[] db = new double[v];
@@ -181,12 +209,14 @@ final class VectorSupport {
     float[] vv = new float[v];
     long t = System.nanoTime();
     for (int i = 0; i < ROUND_CALLS; i++) {
-      math.prepare(w, 0, w);
-      math.writeGradient(rows, 0, out, 0, db);
+      boolean all = i % 4 != 3;
+      math.prepare(w, 0, all ? w : null);
+      math.writeGradient(rows, 0, out, 0, all ? db : null);
+      float[] data = all ? out.floats() : null;
       if (vectors) {
-        AdamRows.applyRow(p, 0, v, out.floats(), 0, 1e-6, 0.0, m, vv, 1e-9, 1e-8);
+        AdamRows.applyRow(p, 0, v, data, 0, 1e-6, all ? 0.0 : 1e-4, m, vv, 1e-9, 1e-8);
       } else {
-        ScalarAdamRows.applyRow(p, 0, v, out.floats(), 0, 1e-6, 0.0, m, vv, 1e-9, 1e-8, FLOAT_LANES, DOUBLE_LANES);
+        ScalarAdamRows.applyRow(p, 0, v, data, 0, 1e-6, all ? 0.0 : 1e-4, m, vv, 1e-9, 1e-8);
       }
     }
     return System.nanoTime() - t;
