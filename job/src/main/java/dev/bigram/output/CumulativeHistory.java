@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 
 /**
  * The history of every published run in one table, partitioned by run id:
@@ -44,14 +45,23 @@ public final class CumulativeHistory {
       List<EpochRecord> history) {
     Path table = new Path(outputDir, DIR);
     Path pending = new Path(table, "_pending-" + runId + "-" + UUID.randomUUID());
-    spark.createDataFrame(HistoryTable.rows(runId, history), HistoryTable.SCHEMA).drop(PARTITION_COLUMN)
-        .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(pending.toString());
-    return new Pending(fs, table, pending, partition(outputDir, runId), runId);
+    Pending staged = new Pending(fs, table, pending, partition(outputDir, runId), runId);
+    try {
+      spark.createDataFrame(HistoryTable.rows(runId, history), HistoryTable.SCHEMA).drop(PARTITION_COLUMN)
+          .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(pending.toString());
+    } catch (RuntimeException e) {
+      staged.discardAfter(e);
+      throw e;
+    }
+    return staged;
   }
 
   /** A written partition, not yet in place. */
   public record Pending(FileSystem fs, Path table, Path pending, Path target, String runId) {
-    /** Renames the partition into place; a partition of the same id is moved aside first and then deleted. */
+    /**
+     * Renames the partition into place. A partition of the same id is moved aside first, put back if the rename
+     * fails, and deleted after it succeeds (a failure to delete it is only logged: readers skip {@code _} names).
+     */
     public void commit() throws IOException {
       Path old = null;
       if (fs.exists(target)) {
@@ -60,18 +70,55 @@ public final class CumulativeHistory {
           throw new OutputException("could not move " + target + " aside to replace it");
         }
       }
-      if (!fs.rename(pending, target)) {
-        if (old != null) fs.rename(old, target);
-        throw new OutputException("could not rename " + pending + " to " + target);
+      boolean renamed;
+      try {
+        renamed = fs.rename(pending, target);
+      } catch (IOException | RuntimeException e) {
+        if (old != null) putBack(old, e);
+        throw e;
+      }
+      if (!renamed) {
+        OutputException e = new OutputException("could not rename " + pending + " to " + target);
+        if (old != null) putBack(old, e);
+        throw e;
       }
       if (old != null) {
-        fs.delete(old, true);
+        try {
+          fs.delete(old, true);
+        } catch (IOException e) {
+          LoggerFactory.getLogger(CumulativeHistory.class).warn("Could not delete the replaced history {} ({});"
+              + " it is not read (its name starts with '_') and can be deleted", old, e.toString());
+        }
       }
     }
 
-    /** Deletes the written partition: the run was not published, the table keeps what it had. */
-    public void discard() throws IOException {
-      fs.delete(pending, true);
+    /** {@link #commit}, or if that fails, {@link #discardAfter} and rethrow. */
+    public void commitOrDiscard() throws IOException {
+      try {
+        commit();
+      } catch (IOException | RuntimeException e) {
+        discardAfter(e);
+        throw e;
+      }
+    }
+
+    private void putBack(Path old, Exception cause) {
+      try {
+        if (!fs.rename(old, target)) {
+          cause.addSuppressed(new OutputException("the replaced history could not be moved back from " + old));
+        }
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
+      }
+    }
+
+    /** Deletes the written partition, if it is still there, after {@code cause}: the table keeps what it had. */
+    public void discardAfter(Exception cause) {
+      try {
+        fs.delete(pending, true);
+      } catch (IOException | RuntimeException e) {
+        cause.addSuppressed(e);
+      }
     }
   }
 }

@@ -191,13 +191,22 @@ public final class RunDirectory {
     }
   }
 
+  /** What {@link #publish} does once the run has its name, before LATEST moves. */
+  @FunctionalInterface
+  public interface Published {
+    void run() throws IOException;
+  }
+
   /**
-   * Drops the checkpoints, writes {@code _SUCCESS}, renames the staging directory to its final name and points
-   * LATEST at it (unless {@code updateLatest} is false: a run that failed its quality gate is kept but not made
-   * LATEST; {@link #updateLatest()} can do it later). A complete run of the same id (--overwrite) is moved
-   * aside first and deleted after, so the id names the old run, then nothing for an instant, then the new run.
+   * Drops the checkpoints, writes {@code _SUCCESS}, renames the staging directory to its final name, runs
+   * {@code whenNamed}, and points LATEST at it (unless {@code updateLatest} is false: a run that failed its
+   * quality gate is kept but not made LATEST; {@link #updateLatest()} can do it later). A complete run of the
+   * same id (--overwrite) is moved aside first and deleted after, so the id names the old run, then nothing for
+   * an instant, then the new run. Once the run has its name, {@code whenNamed} and the deletion of the replaced
+   * run are logged as warnings if they fail; a LATEST that cannot be moved is an {@link OutputException} that
+   * says the run was published.
    */
-  public Path publish(boolean updateLatest) throws IOException {
+  public Path publish(boolean updateLatest, Published whenNamed) throws IOException {
     if (fs.exists(checkpoints())) {
       fs.delete(checkpoints(), true);
     }
@@ -207,29 +216,67 @@ public final class RunDirectory {
     Path latestTmp = updateLatest ? AtomicFiles.stage(fs, latest, new Path(outputDir, STAGING),
         (runId + "\n").getBytes(StandardCharsets.UTF_8)) : null;
     Path target = published();
+    Path replaced = null;
     try {
-      Path replaced = null;
       if (fs.exists(target)) {
         replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
         if (!fs.rename(target, replaced)) {
           throw new OutputException("could not move the previous run " + target + " aside to " + replaced);
         }
       }
-      if (!fs.rename(staging(), target)) {
-        if (replaced != null) fs.rename(replaced, target);
-        throw new OutputException("could not rename " + staging() + " to " + target);
+      boolean renamed;
+      try {
+        renamed = fs.rename(staging(), target);
+      } catch (IOException | RuntimeException e) {
+        renamed = false;
+        if (replaced != null) restore(replaced, target, e);
+        throw e;
       }
-      if (replaced != null) {
-        fs.delete(replaced, true);
+      if (!renamed) {
+        OutputException e = new OutputException("could not rename " + staging() + " to " + target);
+        if (replaced != null) restore(replaced, target, e);
+        throw e;
       }
     } catch (IOException | RuntimeException e) {
       deleteQuietly(latestTmp);
       throw e;
     }
+    warnIfFails(whenNamed, "finishing run " + runId + " after it was published as " + target);
+    if (replaced != null) {
+      Path old = replaced;
+      warnIfFails(() -> fs.delete(old, true), "deleting the replaced run " + old);
+    }
     if (latestTmp != null) {
-      AtomicFiles.commit(fs, hadoop, latestTmp, latest);
+      try {
+        AtomicFiles.commit(fs, hadoop, latestTmp, latest);
+      } catch (IOException | RuntimeException e) {
+        deleteQuietly(latestTmp);
+        throw new OutputException("run " + runId + " was published as " + target + ", but " + latest
+            + " could not be pointed at it (" + OutputFailure.rootMessage(e) + "): write the line '" + runId
+            + "' into it, or train again with --overwrite", e);
+      }
     }
     return target;
+  }
+
+  /** Puts the replaced run back after a failed rename; a failure to do so is added to {@code cause}. */
+  private void restore(Path replaced, Path target, Exception cause) {
+    try {
+      if (!fs.rename(replaced, target)) {
+        cause.addSuppressed(new OutputException("the previous run could not be moved back from " + replaced));
+      }
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void warnIfFails(Published action, String what) {
+    try {
+      action.run();
+    } catch (IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RunDirectory.class).warn("The run is published, but {} failed ({})", what,
+          e.toString());
+    }
   }
 
   private void deleteQuietly(Path p) {

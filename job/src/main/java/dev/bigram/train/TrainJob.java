@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code train} command as a story: lock the run id, prepare the staging directory, pick the starting point
  * (random, a warm start from a published run, or the last checkpoint on resume), read the corpus into cached
- * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory, add
- * its history to the cumulative table, publish the run whole and point LATEST at it. Every byte is written
+ * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory and
+ * its history beside the cumulative table, publish the run whole, then put its history in the cumulative table
+ * and point LATEST at it. Every byte is written
  * before the run is renamed into place, so a failure (a full disk) publishes nothing; the staging directory of
  * a failed run is removed, but for its checkpoints (kept for --resume).
  */
@@ -173,17 +174,16 @@ public final class TrainJob {
           lock.verify();
           // The cumulative history is written before the run is renamed into place, so a disk that fills up
           // anywhere publishes nothing (publish writes LATEST's new content before its first rename too); it
-          // takes its place, replacing a republished run's, only once the run is published.
+          // takes its place, replacing a republished run's, as soon as the run has its name, before LATEST.
           CumulativeHistory.Pending history =
               CumulativeHistory.stage(spark, run.fs(), run.outputDir(), options.runId(), result.history());
           Path published;
           try {
-            published = run.publish(!findings.gateFailed());
+            published = run.publish(!findings.gateFailed(), history::commitOrDiscard);
           } catch (IOException | RuntimeException e) {
-            history.discard();
+            history.discardAfter(e); // a no-op once committed
             throw e;
           }
-          history.commit();
           return new Outcome(published, result, summary, true, Optional.empty(), findings);
         });
       } finally {

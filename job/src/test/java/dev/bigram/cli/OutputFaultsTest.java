@@ -55,6 +55,7 @@ class OutputFaultsTest extends SparkTestBase {
   @AfterEach
   void healTheDisk() {
     FaultyFileSystem.fillUpWhenWriting(null);
+    FaultyFileSystem.failRenamesTo(null);
   }
 
   static CliRun train(String output, String runId, String... more) {
@@ -105,6 +106,27 @@ class OutputFaultsTest extends SparkTestBase {
         .assertOneLineError(ExitCode.OUTPUT_ERROR, "writing run base to faulty:" + out
             + " failed (No space left on device)", "nothing was published");
     assertEarlierRunUntouched();
+  }
+
+  /**
+   * Once a run has its name, a history that cannot be renamed into the cumulative table does not fail it: the
+   * run is published and LATEST, the table keeps the earlier partition of that id, and nothing is left aside.
+   */
+  @Test
+  void aHistoryThatCannotBeRenamedInKeepsTheEarlierPartitionAndStillPublishes() throws IOException {
+    Path runs = dir.resolve("runs");
+    train(FaultyFileSystem.uri(runs), "r").assertSuccess();
+    Path partition = runs.resolve("_history/run_id=r");
+    Map<String, String> before = DirSnapshot.of(partition);
+    FaultyFileSystem.failRenamesTo("/_history/run_id=r");
+    train(FaultyFileSystem.uri(runs), "r", "--overwrite", "--set", "train.max-epochs=2").assertSuccess();
+    assertTrue(Files.exists(runs.resolve("r/_SUCCESS")));
+    assertEquals("r", Files.readString(runs.resolve("LATEST")).strip());
+    DirSnapshot.assertUnchanged(before, partition, "the earlier history partition of r");
+    try (Stream<Path> left = Files.list(runs.resolve("_history"))) {
+      assertEquals(List.of("run_id=r"), left.map(p -> p.getFileName().toString()).toList(),
+          "no pending or replaced partition is left behind");
+    }
   }
 
   @Test

@@ -37,6 +37,7 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   public static final String SCHEME = "faulty";
   private static final AtomicLong FREE_BYTES = new AtomicLong(Long.MAX_VALUE);
   private static volatile String fullAt;
+  private static volatile String failRenameTo;
   /** Directory listings made through this file system, for tests that count them. */
   public static final AtomicLong LISTINGS = new AtomicLong();
 
@@ -54,6 +55,21 @@ public class FaultyFileSystem extends RawLocalFileSystem {
   /** The first write to a path containing {@code fragment} finds the disk full; {@code null} to stop. */
   public static void fillUpWhenWriting(String fragment) {
     fullAt = fragment;
+  }
+
+  /** The first rename whose destination contains {@code fragment} fails with an I/O error; {@code null} to stop. */
+  public static void failRenamesTo(String fragment) {
+    failRenameTo = fragment;
+  }
+
+  @Override
+  public boolean rename(Path src, Path dst) throws IOException {
+    String fragment = failRenameTo;
+    if (fragment != null && dst.toString().contains(fragment)) {
+      failRenameTo = null;
+      throw new IOException("Input/output error renaming " + src + " to " + dst);
+    }
+    return super.rename(src, dst);
   }
 
   /** {@code faulty://} + the absolute local path. */
