@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * <p>Compiling the vector code is not free: until C2 has compiled them, vector operations run as allocated
  * objects, hundreds of times slower, and getting there takes about a second of one core plus the compiler's
  * threads (measured on 2 cores: 0.95 s, with the epochs meanwhile 1.5 to 2 times slower). The twins are
- * slower only at large V (per epoch at V = 1,000: 0.025 s against 0.02 s; at 2,000: 0.05 against 0.035; at
- * 5,000: 0.13 against 0.07). So, like the JIT's own tiers, this JVM starts warming the vector code up, in a
+ * slower only at large V (per epoch without a validation split, median of 40: at V = 1,000 0.025 s against
+ * 0.02 s; at 2,000 0.05 against 0.035; at 5,000 0.13 against 0.07; at 10,000 0.45 against 0.19). So, like the JIT's own tiers, this JVM starts warming the vector code up, in a
  * background thread, only once the twins have worked for {@link #WARM_UP_AFTER_MS} ms, about what the warm-up
  * costs (the ski-rental rule: never pay more than twice the best choice in hindsight). A short run at small V
  * never pays for it; at V = 10,000 the twins' first two or three epochs reach it.
  * {@code -Dbigram.vector.warm-up-after-ms=0} starts it at once; {@code -Dbigram.vector.disable=true} never
- * uses the vector API.
+ * uses the vector API. Both are per JVM: on a cluster, executors need them too.
  */
 final class VectorSupport {
   private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
