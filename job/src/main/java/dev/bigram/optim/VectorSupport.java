@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The fast kernel runs on the scalar twins ({@link ScalarRowMath}, {@link ScalarAdamRows}) first, and on the
  * vector code once that is compiled. The twins compute the same bits as the vector code, on any CPU (checked
- * here before the vector API is trusted and again once it is compiled, and by ScalarTwinTest and
- * NoVectorModuleTest), so which of them computed an epoch, or whether a JVM has the vector API at all, never
+ * here, once the vector code is compiled, before it is used, and by ScalarTwinTest and NoVectorModuleTest), so which of them computed an epoch, or whether a JVM has the vector API at all, never
  * changes a run.
  *
  * <p>Compiling the vector code is not free: until C2 has compiled them, vector operations run as allocated
@@ -37,7 +36,7 @@ final class VectorSupport {
 
   /** Lanes of the preferred float vector (0: no vector API). */
   static final int FLOAT_LANES;
-  /** The vector API is on the module path, its vectors fit the sum order, and it computes the twins' bits. */
+  /** The vector API is on the module path and its vectors fit the sum order: it may be warmed up and used. */
   static final boolean AVAILABLE;
 
   /** Calls a warm-up round times, of the vector routines and then of the twins. */
@@ -58,11 +57,9 @@ final class VectorSupport {
 
   static {
     FLOAT_LANES = floatLanes();
-    boolean usable = FLOAT_LANES > 0 && !Boolean.getBoolean("bigram.vector.disable");
-    AVAILABLE = usable && agreesWithTwins();
-    if (usable && !AVAILABLE) {
-      LOG.warn("The vector API here does not compute the scalar kernels' bits; the fast kernel stays scalar");
-    }
+    // Whether the vector code computes the twins' bits is checked once it is compiled, in the warm-up thread:
+    // checked here, interpreted, it would cost the first epoch a tenth of a second.
+    AVAILABLE = FLOAT_LANES > 0 && !Boolean.getBoolean("bigram.vector.disable");
     if (TRIGGER.reached()) startWarmUp();
   }
 
