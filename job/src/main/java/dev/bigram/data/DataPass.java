@@ -133,10 +133,12 @@ public final class DataPass {
       readIssues.check();
     } catch (RuntimeException e) {
       blocks.unpersist(false);
-      throw e;
-    } finally {
       bcVocab.destroy();
+      throw e;
     }
+    // The executors' copies go, the driver's stays: the blocks' lineage reads the vocabulary, and a lost executor's
+    // blocks are recomputed from it (destroyed, the recomputation would fail the job).
+    bcVocab.unpersist(false);
     long[] stats = summary.stats;
     long[] vocabCounts = new long[v];
     for (int i = 0; i < v; i++) vocabCounts[i] = vocab.count(i);

@@ -38,6 +38,49 @@ class DataPassTest extends SparkTestBase {
     return List.of(dir.resolve("a.txt").toString(), dir.resolve("*.gz").toString());
   }
 
+  /**
+   * What an executor's death does to the row blocks: their cached copies and the map outputs of their shuffle
+   * are gone, and Spark recomputes them from lineage, which reads the vocabulary's broadcast again (a destroyed
+   * broadcast failed the job; StandaloneClusterIT kills a real executor). The recomputed blocks are the same.
+   */
+  @Test
+  void rowBlocksLostWithTheirShuffleOutputAreRecomputedTheSame() throws IOException {
+    TrainingData data = DataPass.run(jsc, writeCorpus(), TokenizerSettings.defaults(), 9, 1, 0.3, 3);
+    try {
+      List<String> before = data.blocks().map(DataPassTest::describe).collect();
+      org.apache.spark.rdd.RDD<?> rdd = data.blocks().rdd();
+      int shuffles = 0;
+      java.util.ArrayDeque<org.apache.spark.rdd.RDD<?>> todo = new java.util.ArrayDeque<>(List.of(rdd));
+      while (!todo.isEmpty()) {
+        for (org.apache.spark.Dependency<?> d : scala.jdk.javaapi.CollectionConverters.asJava(
+            todo.pop().dependencies())) {
+          if (d instanceof org.apache.spark.ShuffleDependency<?, ?, ?> shuffle) {
+            ((org.apache.spark.MapOutputTrackerMaster) org.apache.spark.SparkEnv.get().mapOutputTracker())
+                .unregisterAllMapAndMergeOutput(shuffle.shuffleId());
+            shuffles++;
+          }
+          todo.push(d.rdd());
+        }
+      }
+      assertEquals(1, shuffles, "the blocks come out of one shuffle");
+      data.blocks().unpersist(true);
+      assertEquals(before, data.blocks().map(DataPassTest::describe).collect());
+    } finally {
+      data.release();
+    }
+  }
+
+  private static String describe(RowBlock b) {
+    CountRows t = b.train();
+    StringBuilder sb = new StringBuilder(b.index() + ":");
+    for (int r = 0; r < t.numRows(); r++) {
+      for (int k = t.pairStart(r); k < t.pairEnd(r); k++) {
+        sb.append(' ').append(t.row(r)).append('>').append(t.nextId(k)).append('=').append(t.pairCount(k));
+      }
+    }
+    return sb.toString();
+  }
+
   @Test
   void countsEqualPlainLoopsOverTheLines() throws IOException {
     List<String> inputs = writeCorpus();
