@@ -59,56 +59,37 @@ public final class CumulativeHistory {
   /** A written partition, not yet in place. */
   public record Pending(FileSystem fs, Path table, Path pending, Path target, String runId) {
     /**
-     * Renames the partition into place. A partition of the same id is moved aside first, put back if the rename
-     * fails, and deleted after it succeeds (a failure to delete it is only logged: readers skip {@code _} names).
+     * Renames the partition into place, once the run is published. A partition of the same id describes the run
+     * that was just replaced, so it is moved aside and deleted whatever happens; if the rename fails, the error
+     * says where the new partition is, to be moved by hand (never the old one put back under the new run's id).
      */
     public void commit() throws IOException {
       Path old = null;
       if (fs.exists(target)) {
         old = new Path(table, "_replaced-" + runId + "-" + UUID.randomUUID());
         if (!fs.rename(target, old)) {
-          throw new OutputException("could not move " + target + " aside to replace it");
+          throw new OutputException("could not move " + target + " (the replaced run's history) aside; the new"
+              + " run's history is in " + pending + ": put it in its place by hand");
         }
       }
-      boolean renamed;
+      Exception failure = null;
+      boolean renamed = false;
       try {
         renamed = fs.rename(pending, target);
       } catch (IOException | RuntimeException e) {
-        if (old != null) putBack(old, e);
-        throw e;
-      }
-      if (!renamed) {
-        OutputException e = new OutputException("could not rename " + pending + " to " + target);
-        if (old != null) putBack(old, e);
-        throw e;
+        failure = e;
       }
       if (old != null) {
         try {
           fs.delete(old, true);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
           LoggerFactory.getLogger(CumulativeHistory.class).warn("Could not delete the replaced history {} ({});"
               + " it is not read (its name starts with '_') and can be deleted", old, e.toString());
         }
       }
-    }
-
-    /** {@link #commit}, or if that fails, {@link #discardAfter} and rethrow. */
-    public void commitOrDiscard() throws IOException {
-      try {
-        commit();
-      } catch (IOException | RuntimeException e) {
-        discardAfter(e);
-        throw e;
-      }
-    }
-
-    private void putBack(Path old, Exception cause) {
-      try {
-        if (!fs.rename(old, target)) {
-          cause.addSuppressed(new OutputException("the replaced history could not be moved back from " + old));
-        }
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
+      if (!renamed) {
+        throw new OutputException("could not rename " + pending + " to " + target + " (" + (failure == null
+            ? "the file system refused" : OutputFailure.rootMessage(failure)) + "): move it there by hand", failure);
       }
     }
 

@@ -198,19 +198,17 @@ public final class RunDirectory {
   }
 
   /**
-   * Drops the checkpoints, writes {@code _SUCCESS}, renames the staging directory to its final name, runs
-   * {@code whenNamed}, and points LATEST at it (unless {@code updateLatest} is false: a run that failed its
-   * quality gate is kept but not made LATEST; {@link #updateLatest()} can do it later). A complete run of the
-   * same id (--overwrite) is moved aside first and deleted after, so the id names the old run, then nothing for
-   * an instant, then the new run. Once the run has its name, {@code whenNamed} and the deletion of the replaced
-   * run are logged as warnings if they fail; a LATEST that cannot be moved is an {@link OutputException} that
-   * says the run was published.
+   * Writes {@code _SUCCESS} and LATEST's new content, drops the checkpoints, renames the staging directory to its
+   * final name, runs {@code whenNamed} and points LATEST at the run (unless {@code updateLatest} is false: a run
+   * that failed its quality gate is kept but not made LATEST; {@link #updateLatest()} can do it later). A
+   * complete run of the same id (--overwrite) is moved aside first and deleted after, so the id names the old
+   * run, then nothing for an instant, then the new run. Once the run has its name, {@code whenNamed} (described
+   * by {@code whenNamedWhat}) and the deletion of the replaced run are logged as warnings if they fail; a LATEST
+   * that cannot be moved is an {@link OutputException} that says the run was published.
    */
-  public Path publish(boolean updateLatest, Published whenNamed) throws IOException {
-    if (fs.exists(checkpoints())) {
-      fs.delete(checkpoints(), true);
-    }
-    // Every byte is written before the first rename: a disk that fills up fails the run with nothing published.
+  public Path publish(boolean updateLatest, Published whenNamed, String whenNamedWhat) throws IOException {
+    // Every byte is written before the first rename: a disk that fills up fails the run with nothing published,
+    // and with its checkpoints still there for --resume.
     writeText(new Path(staging(), SUCCESS), runId + "\n");
     Path latest = new Path(outputDir, LATEST);
     Path latestTmp = updateLatest ? AtomicFiles.stage(fs, latest, new Path(outputDir, STAGING),
@@ -218,6 +216,9 @@ public final class RunDirectory {
     Path target = published();
     Path replaced = null;
     try {
+      if (fs.exists(checkpoints())) {
+        fs.delete(checkpoints(), true);
+      }
       if (fs.exists(target)) {
         replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
         if (!fs.rename(target, replaced)) {
@@ -228,7 +229,6 @@ public final class RunDirectory {
       try {
         renamed = fs.rename(staging(), target);
       } catch (IOException | RuntimeException e) {
-        renamed = false;
         if (replaced != null) restore(replaced, target, e);
         throw e;
       }
@@ -238,10 +238,10 @@ public final class RunDirectory {
         throw e;
       }
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(latestTmp);
+      deleteQuietly(latestTmp, e);
       throw e;
     }
-    warnIfFails(whenNamed, "finishing run " + runId + " after it was published as " + target);
+    warnIfFails(whenNamed, whenNamedWhat);
     if (replaced != null) {
       Path old = replaced;
       warnIfFails(() -> fs.delete(old, true), "deleting the replaced run " + old);
@@ -250,7 +250,7 @@ public final class RunDirectory {
       try {
         AtomicFiles.commit(fs, hadoop, latestTmp, latest);
       } catch (IOException | RuntimeException e) {
-        deleteQuietly(latestTmp);
+        deleteQuietly(latestTmp, e);
         throw new OutputException("run " + runId + " was published as " + target + ", but " + latest
             + " could not be pointed at it (" + OutputFailure.rootMessage(e) + "): write the line '" + runId
             + "' into it, or train again with --overwrite", e);
@@ -259,14 +259,23 @@ public final class RunDirectory {
     return target;
   }
 
-  /** Puts the replaced run back after a failed rename; a failure to do so is added to {@code cause}. */
+  /**
+   * Puts the replaced run back after a failed rename. If that fails too, the previous run is only at
+   * {@code replaced}: an {@link OutputException} that says where, and how to put it back, replaces {@code cause}.
+   */
   private void restore(Path replaced, Path target, Exception cause) {
+    boolean back;
     try {
-      if (!fs.rename(replaced, target)) {
-        cause.addSuppressed(new OutputException("the previous run could not be moved back from " + replaced));
-      }
+      back = !fs.exists(target) && fs.rename(replaced, target);
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
+      back = false;
+    }
+    if (!back) {
+      OutputException stranded = new OutputException("publishing run " + runId + " failed ("
+          + OutputFailure.rootMessage(cause) + ") and the previous run could not be moved back: it is in "
+          + replaced + "; move it to " + target + " by hand", cause);
+      throw stranded;
     }
   }
 
@@ -279,12 +288,12 @@ public final class RunDirectory {
     }
   }
 
-  private void deleteQuietly(Path p) {
+  private void deleteQuietly(Path p, Exception cause) {
     if (p == null) return;
     try {
       fs.delete(p, false);
-    } catch (IOException e) {
-      // best effort: a stray LATEST.*.tmp in _staging is never read
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e); // a stray LATEST.*.tmp in _staging is never read
     }
   }
 

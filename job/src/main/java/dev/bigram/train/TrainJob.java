@@ -178,10 +178,14 @@ public final class TrainJob {
           CumulativeHistory.Pending history =
               CumulativeHistory.stage(spark, run.fs(), run.outputDir(), options.runId(), result.history());
           Path published;
+          java.util.concurrent.atomic.AtomicBoolean named = new java.util.concurrent.atomic.AtomicBoolean();
           try {
-            published = run.publish(!findings.gateFailed(), history::commitOrDiscard);
+            published = run.publish(!findings.gateFailed(), () -> {
+              named.set(true);
+              history.commit();
+            }, "adding its history to " + CumulativeHistory.partition(run.outputDir(), options.runId()));
           } catch (IOException | RuntimeException e) {
-            history.discardAfter(e); // a no-op once committed
+            if (!named.get()) history.discardAfter(e); // the run was not published: neither is its history
             throw e;
           }
           return new Outcome(published, result, summary, true, Optional.empty(), findings);

@@ -51,6 +51,7 @@ class NoVectorModuleTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     cmd.addAll(List.of(options));
+    cmd.add("-Dbigram.vector.warm-up-limit-seconds=" + VectorSupport.WARM_UP_LIMIT_SECONDS);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NoVectorModuleTest.class.getName()));
     if (List.of(options).contains("--add-modules=jdk.incubator.vector")) cmd.add("vectors");
     Processes.Result r = Processes.run(cmd, Path.of(".").toFile(), Map.of(), 300);
