@@ -4,6 +4,7 @@ import dev.bigram.train.EpochRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SaveMode;
@@ -54,6 +55,55 @@ public final class CumulativeHistory {
       throw e;
     }
     return staged;
+  }
+
+  /**
+   * Settles what a process killed while publishing {@code runId} left in the table. A partition moved aside
+   * ({@code _replaced-<id>-*}) described a replaced run: deleted. A partition written aside
+   * ({@code _pending-<id>-*}) belongs to the published run when it is not newer than that run's
+   * {@code _SUCCESS} (written after it): it is renamed into place; otherwise its run was never published and
+   * it is deleted.
+   */
+  static void recover(FileSystem fs, Path outputDir, String runId, long publishedSuccessTime) throws IOException {
+    Path table = new Path(outputDir, DIR);
+    if (!fs.exists(table)) return;
+    for (FileStatus s : fs.listStatus(table, p -> isAside(p.getName(), "_replaced-" + runId + "-"))) {
+      fs.delete(s.getPath(), true);
+    }
+    FileStatus[] pending = fs.listStatus(table, p -> isAside(p.getName(), "_pending-" + runId + "-"));
+    long[] written = new long[pending.length];
+    Integer[] order = new Integer[pending.length];
+    for (int i = 0; i < pending.length; i++) {
+      order[i] = i;
+      // When its files were written (a directory's own time is not kept by every store).
+      for (FileStatus f : fs.listStatus(pending[i].getPath())) {
+        written[i] = Math.max(written[i], f.getModificationTime());
+      }
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> written[i]));
+    for (int n = 0; n < order.length; n++) {
+      int i = order[n];
+      Path p = pending[i].getPath();
+      boolean newest = n == order.length - 1;
+      if (newest && written[i] <= publishedSuccessTime) {
+        new Pending(fs, table, p, partition(outputDir, runId), runId).commit();
+        LoggerFactory.getLogger(CumulativeHistory.class).warn("Run {}: a publish was interrupted; its history was"
+            + " put in {}", runId, partition(outputDir, runId));
+      } else {
+        fs.delete(p, true);
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern UUID_SHAPE =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  /**
+   * Whether {@code name} is {@code prefix} and a random UUID: what this code names a directory it puts aside (so
+   * that run {@code x} never takes {@code x-2}'s directories for its own).
+   */
+  static boolean isAside(String name, String prefix) {
+    return name.startsWith(prefix) && UUID_SHAPE.matcher(name.substring(prefix.length())).matches();
   }
 
   /** A written partition, not yet in place. */

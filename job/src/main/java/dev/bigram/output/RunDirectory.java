@@ -125,6 +125,31 @@ public final class RunDirectory {
   }
 
   /**
+   * Puts right what a process killed in the middle of publishing this run id left (this process holds the lock
+   * now): a previous run moved aside ({@code _staging/<id>.replaced-*}) goes back to its name if nothing has
+   * taken it, and is deleted otherwise; the run's history partitions left aside are settled by
+   * {@link CumulativeHistory#recover}.
+   */
+  void recoverInterruptedPublish() throws IOException {
+    Path stagingRoot = new Path(outputDir, STAGING);
+    FileStatus[] aside = fs.exists(stagingRoot)
+        ? fs.listStatus(stagingRoot, p -> CumulativeHistory.isAside(p.getName(), runId + ".replaced-"))
+        : new FileStatus[0];
+    for (FileStatus old : aside) {
+      Path target = published();
+      if (!fs.exists(target) && fs.rename(old.getPath(), target)) {
+        org.slf4j.LoggerFactory.getLogger(RunDirectory.class).warn("Run {}: a publish was interrupted; the previous"
+            + " run was moved back to {}", runId, target);
+      } else {
+        fs.delete(old.getPath(), true);
+      }
+    }
+    Path success = new Path(published(), SUCCESS);
+    CumulativeHistory.recover(fs, outputDir, runId,
+        fs.exists(success) ? fs.getFileStatus(success).getModificationTime() : Long.MIN_VALUE);
+  }
+
+  /**
    * Prepares the staging directory; refuses a run id that is already complete unless {@code overwrite}. A
    * leftover staging directory of the same id (a run that died) is emptied; with {@code keepCheckpoints}
    * (resume) its {@code _checkpoints/} stay.
@@ -132,6 +157,7 @@ public final class RunDirectory {
   public void prepare(boolean overwrite, boolean keepCheckpoints) {
     try {
       checkIsDirectory();
+      recoverInterruptedPublish();
       if (isPublished() && !overwrite) {
         throw new OutputException("run " + runId + " is already complete in " + outputDir
             + ": choose another --run-id or pass --overwrite");
