@@ -38,8 +38,6 @@ public final class BigramLossAggregator implements Serializable {
   /** Unnormalized {@code db}; null until a training row with a bias is added. */
   private double[] biasGradient;
   private final ArrayList<GradientRows> gradientRows = new ArrayList<>();
-  /** Tests only: the {@link Kernel#FAST} rows on the scalar twins even when the vector code is ready. */
-  private transient boolean scalarRows;
 
   /** An aggregator with the {@link Kernel#EXACT} reference math. */
   public BigramLossAggregator(int numClasses, boolean withGradient) {
@@ -50,12 +48,6 @@ public final class BigramLossAggregator implements Serializable {
     this.numClasses = numClasses;
     this.withGradient = withGradient;
     this.kernel = kernel;
-  }
-
-  /** Tests only: computes {@link Kernel#FAST} rows on {@link ScalarRowMath} (the same bits as on vectors). */
-  BigramLossAggregator onScalars() {
-    scalarRows = true;
-    return this;
   }
 
   /** Adds every training and validation row of one block, evaluated at the given weights. */
@@ -69,6 +61,11 @@ public final class BigramLossAggregator implements Serializable {
    * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
    */
   public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
+    return add(block, weights, sharedGradient, kernel.newRowMath(numClasses));
+  }
+
+  /** As above, with the given row math (tests pick the scalar twins or the vector code themselves). */
+  BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient, RowMath math) {
     if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
       throw new IllegalArgumentException(
           "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
@@ -76,9 +73,6 @@ public final class BigramLossAggregator implements Serializable {
               + block.endRow() + ") x " + numClasses);
     }
     long start = System.nanoTime();
-    RowMath math = scalarRows && kernel == Kernel.FAST
-        ? new ScalarRowMath(numClasses)
-        : kernel.newRowMath(numClasses);
     GradientRows grad = null;
     if (withGradient) {
       grad = sharedGradient != null && math.floatGradient()

@@ -34,10 +34,6 @@ final class VectorRowMath implements RowMath {
     return F.length();
   }
 
-  static int doubleLanes() {
-    return D.length();
-  }
-
   /** Whether this CPU's vectors can sum in the fixed order: 16 or 8 float lanes, and double lanes half as many. */
   static boolean fitsTheSumOrder() {
     return (F.length() == 16 || F.length() == 8) && D.length() * 2 == F.length();

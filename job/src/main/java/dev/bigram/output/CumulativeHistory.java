@@ -3,7 +3,6 @@ package dev.bigram.output;
 import dev.bigram.train.EpochRecord;
 import java.io.IOException;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -29,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class CumulativeHistory {
   public static final String DIR = "_history";
   public static final String PARTITION_COLUMN = "run_id";
+  /** Prefixes of partitions put aside: written before the publish, and replaced after it. */
+  private static final String PENDING = "_pending-";
+  private static final String REPLACED = "_replaced-";
 
   private CumulativeHistory() {}
 
@@ -45,7 +47,7 @@ public final class CumulativeHistory {
   public static Pending stage(SparkSession spark, FileSystem fs, Path outputDir, String runId,
       List<EpochRecord> history) {
     Path table = new Path(outputDir, DIR);
-    Path pending = new Path(table, "_pending-" + runId + "-" + UUID.randomUUID());
+    Path pending = new Path(table, AsideNames.of(PENDING + runId + "-"));
     Pending staged = new Pending(fs, table, pending, partition(outputDir, runId), runId);
     try {
       spark.createDataFrame(HistoryTable.rows(runId, history), HistoryTable.SCHEMA).drop(PARTITION_COLUMN)
@@ -67,10 +69,10 @@ public final class CumulativeHistory {
   static void recover(FileSystem fs, Path outputDir, String runId, long publishedSuccessTime) throws IOException {
     Path table = new Path(outputDir, DIR);
     if (!fs.exists(table)) return;
-    for (FileStatus s : fs.listStatus(table, p -> isAside(p.getName(), "_replaced-" + runId + "-"))) {
+    for (FileStatus s : fs.listStatus(table, p -> AsideNames.is(p.getName(), REPLACED + runId + "-"))) {
       fs.delete(s.getPath(), true);
     }
-    FileStatus[] pending = fs.listStatus(table, p -> isAside(p.getName(), "_pending-" + runId + "-"));
+    FileStatus[] pending = fs.listStatus(table, p -> AsideNames.is(p.getName(), PENDING + runId + "-"));
     long[] written = new long[pending.length];
     Integer[] order = new Integer[pending.length];
     for (int i = 0; i < pending.length; i++) {
@@ -95,17 +97,6 @@ public final class CumulativeHistory {
     }
   }
 
-  private static final java.util.regex.Pattern UUID_SHAPE =
-      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-  /**
-   * Whether {@code name} is {@code prefix} and a random UUID: what this code names a directory it puts aside (so
-   * that run {@code x} never takes {@code x-2}'s directories for its own).
-   */
-  static boolean isAside(String name, String prefix) {
-    return name.startsWith(prefix) && UUID_SHAPE.matcher(name.substring(prefix.length())).matches();
-  }
-
   /** A written partition, not yet in place. */
   public record Pending(FileSystem fs, Path table, Path pending, Path target, String runId) {
     /**
@@ -116,7 +107,7 @@ public final class CumulativeHistory {
     public void commit() throws IOException {
       Path old = null;
       if (fs.exists(target)) {
-        old = new Path(table, "_replaced-" + runId + "-" + UUID.randomUUID());
+        old = new Path(table, AsideNames.of(REPLACED + runId + "-"));
         if (!fs.rename(target, old)) {
           throw new OutputException("could not move " + target + " (the replaced run's history) aside; the new"
               + " run's history is in " + pending + ": put it in its place by hand");

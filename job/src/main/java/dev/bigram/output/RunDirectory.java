@@ -3,7 +3,6 @@ package dev.bigram.output;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -32,6 +31,8 @@ public final class RunDirectory {
   public static final String LATEST = "LATEST";
   public static final String STAGING = "_staging";
   public static final String CHECKPOINTS = "_checkpoints";
+  /** What follows the run id in the name of a previous run moved aside while this one is published. */
+  private static final String REPLACED = ".replaced-";
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private final FileSystem fs;
@@ -133,7 +134,7 @@ public final class RunDirectory {
   void recoverInterruptedPublish() throws IOException {
     Path stagingRoot = new Path(outputDir, STAGING);
     FileStatus[] aside = fs.exists(stagingRoot)
-        ? fs.listStatus(stagingRoot, p -> CumulativeHistory.isAside(p.getName(), runId + ".replaced-"))
+        ? fs.listStatus(stagingRoot, p -> AsideNames.is(p.getName(), runId + REPLACED))
         : new FileStatus[0];
     for (FileStatus old : aside) {
       Path target = published();
@@ -246,7 +247,7 @@ public final class RunDirectory {
         fs.delete(checkpoints(), true);
       }
       if (fs.exists(target)) {
-        replaced = new Path(new Path(outputDir, STAGING), runId + ".replaced-" + UUID.randomUUID());
+        replaced = new Path(new Path(outputDir, STAGING), AsideNames.of(runId + REPLACED));
         if (!fs.rename(target, replaced)) {
           throw new OutputException("could not move the previous run " + target + " aside to " + replaced);
         }

@@ -128,8 +128,8 @@ class ScalarTwinTest {
     int v = m.numClasses();
     BigramLossAggregator agg = new BigramLossAggregator(v, true, Kernel.FAST);
     for (RowBlock b : blocks) {
-      agg.merge(new BigramLossAggregator(v, true, Kernel.FAST).onScalars()
-          .add(b, WeightRows.view(m.weights(), m.bias(), v, b.firstRow(), b.endRow())));
+      agg.merge(new BigramLossAggregator(v, true, Kernel.FAST)
+          .add(b, WeightRows.view(m.weights(), m.bias(), v, b.firstRow(), b.endRow()), null, new ScalarRowMath(v)));
     }
     return agg;
   }
