@@ -1,14 +1,14 @@
 package dev.bigram.bench;
 
 import dev.bigram.data.DataPass;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
-import dev.bigram.optim.BigramLossAggregator;
-import dev.bigram.optim.Kernel;
+import dev.bigram.loss.BigramLossAggregator;
+import dev.bigram.loss.Kernel;
 import dev.bigram.optim.Optimizer;
-import dev.bigram.optim.RowBlock;
-import dev.bigram.optim.WeightRows;
+import dev.bigram.data.RowBlock;
+import dev.bigram.loss.WeightRows;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;

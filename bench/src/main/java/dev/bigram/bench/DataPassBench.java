@@ -1,7 +1,7 @@
 package dev.bigram.bench;
 
 import dev.bigram.data.DataPass;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.TrainingData;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;

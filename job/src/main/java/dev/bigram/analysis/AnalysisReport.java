@@ -1,5 +1,7 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.AnalysisSettings;
+import dev.bigram.config.WordPair;
 import dev.bigram.optim.Convergence;
 import dev.bigram.train.EpochRecord;
 import dev.bigram.train.TrainingResult;

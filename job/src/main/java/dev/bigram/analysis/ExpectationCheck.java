@@ -1,5 +1,6 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.ExpectedPattern;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;

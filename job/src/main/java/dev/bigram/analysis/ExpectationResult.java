@@ -1,5 +1,7 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.ExpectedPattern;
+import dev.bigram.config.WordPair;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.bigram.analysis;
 
 import dev.bigram.data.Vocabulary;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;
 
 /**

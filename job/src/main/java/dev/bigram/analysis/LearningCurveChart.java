@@ -25,8 +25,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LearningCurveChart {
   public static final int WIDTH = 800;
   public static final int HEIGHT = 500;
-  static final String PNG_NAME = "learning-curve.png";
-  static final String SVG_NAME = "learning-curve.svg";
+  public static final String PNG_NAME = "learning-curve.png";
+  public static final String SVG_NAME = "learning-curve.svg";
 
   static {
     // A Spark driver has no display: render in memory. Only set when the user has not chosen.

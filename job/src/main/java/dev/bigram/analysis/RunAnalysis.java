@@ -1,21 +1,15 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.AnalysisSettings;
 import dev.bigram.analysis.TopCounts.ContextCount;
 import dev.bigram.data.Tokenizer;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.TrainingData;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
-import dev.bigram.optim.Convergence;
-import dev.bigram.output.PairTraceTable;
-import dev.bigram.output.PatternTable;
-import dev.bigram.output.RunDirectory;
 import dev.bigram.train.EpochListener;
 import dev.bigram.train.TrainingResult;
-import java.io.IOException;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.XYChart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +21,7 @@ import org.slf4j.LoggerFactory;
  *       pairs and context words; the pair tracer is made from them (or from {@code analysis.trace-pairs});</li>
  *   <li>{@link #tracer()} listens to the epoch loop;</li>
  *   <li>{@link #analyze} after training, on the driver: patterns, association matrix, expected patterns;</li>
- *   <li>{@link #write} into the staging run: {@code pair_trace/}, {@code patterns/}, {@code report.md},
- *       {@code learning-curve.png} and {@code .svg}.</li>
+ *   <li>then {@code dev.bigram.output.AnalysisFiles} writes the findings into the staging run.</li>
  * </ol>
  */
 public final class RunAnalysis {
@@ -64,6 +57,10 @@ public final class RunAnalysis {
     return new RunAnalysis(settings, tokenizer, data.vocab(), counts.contexts(), new PairTracer(traced));
   }
 
+  public AnalysisSettings settings() {
+    return settings;
+  }
+
   public EpochListener tracer() {
     return tracer;
   }
@@ -87,33 +84,4 @@ public final class RunAnalysis {
         settings.failOnExpectations());
   }
 
-  /** Writes the tables, the chart and the report into the staging directory of {@code run}. */
-  public void write(SparkSession spark, RunDirectory run, TrainingResult result, double floor,
-      Convergence convergence, Findings findings) throws IOException {
-    long t0 = System.nanoTime();
-    PairTraceTable.write(spark, findings.trace(), run.staging());
-    PatternTable.write(spark, findings.patterns(), run.staging());
-    byte[] png;
-    byte[] svg;
-    try {
-      XYChart chart = LearningCurveChart.build(run.runId(), result.history(), floor, result.bestEpoch(),
-          result.stopReason());
-      png = LearningCurveChart.png(chart);
-      svg = LearningCurveChart.svg(chart);
-    } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
-      // A picture is not worth failing a nightly run for: the tables and the report are still written.
-      LOG.warn("Analysis: the learning-curve chart could not be drawn ({}); the run goes on without it. Java needs"
-          + " fontconfig and one font to draw text headless (Debian: fontconfig fonts-dejavu-core).", e.toString());
-      png = null;
-      svg = null;
-    }
-    if (png != null) {
-      run.writeBytes(LearningCurveChart.PNG_NAME, png);
-      run.writeBytes(LearningCurveChart.SVG_NAME, svg);
-    }
-    run.writeText(AnalysisReport.NAME, AnalysisReport.markdown(run.runId(), result, floor, convergence, findings,
-        settings));
-    LOG.info("Analysis: {} trace rows, {} patterns, chart and report written in {} s", findings.trace().size(),
-        findings.patterns().size(), String.format(java.util.Locale.ROOT, "%.3f", (System.nanoTime() - t0) / 1e9));
-  }
 }

@@ -1,7 +1,7 @@
 package dev.bigram.analysis;
 
-import dev.bigram.optim.CountRows;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;

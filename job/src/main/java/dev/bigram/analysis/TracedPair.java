@@ -1,5 +1,6 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.WordPair;
 import dev.bigram.analysis.TopCounts.PairCount;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.Vocabulary;

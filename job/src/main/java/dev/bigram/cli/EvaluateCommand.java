@@ -5,7 +5,7 @@ import dev.bigram.data.CorpusStats;
 import dev.bigram.data.DataPass;
 import dev.bigram.config.Redaction;
 import dev.bigram.data.CorpusCheck;
-import dev.bigram.data.ReadSettings;
+import dev.bigram.config.ReadSettings;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;

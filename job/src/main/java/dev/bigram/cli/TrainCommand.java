@@ -4,7 +4,7 @@ import dev.bigram.analysis.ExpectationResult;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.output.RunDirectory;
-import dev.bigram.train.TrainJob;
+import dev.bigram.job.TrainJob;
 import java.io.File;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

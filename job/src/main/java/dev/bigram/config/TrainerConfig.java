@@ -6,11 +6,11 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import dev.bigram.analysis.AnalysisSettings;
-import dev.bigram.analysis.ExpectedPattern;
-import dev.bigram.analysis.WordPair;
-import dev.bigram.data.ReadSettings;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.AnalysisSettings;
+import dev.bigram.config.ExpectedPattern;
+import dev.bigram.config.WordPair;
+import dev.bigram.config.ReadSettings;
+import dev.bigram.config.TokenizerSettings;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
@@ -324,7 +324,7 @@ public record TrainerConfig(
     return value == null || value.isNaN() ? 0.0 : value;
   }
 
-  /** {@code train.l2 = auto}: the L2 strength is chosen by validation loss ({@code dev.bigram.train.L2Search}). */
+  /** {@code train.l2 = auto}: the L2 strength is chosen by validation loss ({@code dev.bigram.job.L2Search}). */
   public boolean l2Auto() {
     return effective.getValue(TRAIN_L2.name()).valueType() == com.typesafe.config.ConfigValueType.STRING
         && effective.getString(TRAIN_L2.name()).equals("auto");

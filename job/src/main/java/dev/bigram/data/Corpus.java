@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
 import dev.bigram.data.CorpusRecord.ReadReport;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

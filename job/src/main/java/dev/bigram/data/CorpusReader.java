@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

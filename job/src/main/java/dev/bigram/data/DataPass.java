@@ -1,8 +1,10 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary.WordCount;
-import dev.bigram.optim.CountRows;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
 import dev.bigram.config.Redaction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.bigram.data;
 
+import dev.bigram.config.TokenizerSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.bigram.data;
 
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;
 
 /**

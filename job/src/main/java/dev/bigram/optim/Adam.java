@@ -1,5 +1,7 @@
 package dev.bigram.optim;
 
+import dev.bigram.loss.Gradient;
+import dev.bigram.math.VectorSupport;
 import dev.bigram.model.BigramModel;
 
 /**
@@ -7,6 +9,10 @@ import dev.bigram.model.BigramModel;
  * in tens of epochs where plain gradient descent needs thousands, because rows of rare words have gradients
  * orders of magnitude smaller than frequent ones and Adam scales each coordinate by its own history. Moments
  * are stored as float, like the weights.
+ *
+ * <p>A float gradient (the fast kernel) is applied a whole row at a time, by {@link AdamRows} on vectors or by
+ * its bit-identical scalar twin {@link ScalarAdamRows}, as {@link VectorSupport#useFor} chooses; a double
+ * gradient (the exact kernel) element by element in double.
  */
 public final class Adam implements Optimizer {
   static final double BETA1 = 0.9;
@@ -27,22 +33,7 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
-    if (gradient.kernel() == Kernel.EXACT) return step(model, gradient, learningRate, l2, Rows.ELEMENT);
-    if (VectorSupport.ready()) return step(model, gradient, learningRate, l2, Rows.VECTOR);
-    long start = System.nanoTime();
-    double norm = step(model, gradient, learningRate, l2, Rows.SCALAR);
-    VectorSupport.scalarWork(System.nanoTime() - start);
-    return norm;
-  }
-
-  /** One step with the double element rule only: the reference the float row updates are tested against. */
-  double stepWithElementRule(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2) {
-    return step(model, gradient, learningRate, l2, Rows.ELEMENT);
-  }
-
-  /** One step with the given row update, for tests. */
-  double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2, Rows rows) {
+  public double step(BigramModel model, Gradient gradient, double learningRate, L2 l2) {
     steps++;
     double c1 = 1.0 - Math.pow(BETA1, steps);
     double c2 = 1.0 - Math.pow(BETA2, steps);
@@ -50,25 +41,12 @@ public final class Adam implements Optimizer {
     double epsHat = EPSILON * Math.sqrt(c2);
     UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
     UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, epsHat);
-    return switch (rows) {
-      case ELEMENT -> UpdateLoop.apply(model, gradient, l2, weightRule, biasRule);
-      case SCALAR -> UpdateLoop.apply(model, gradient, l2,
-          (w, offset, v, data, dataOffset, scale, l2w) ->
-              ScalarAdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
-          weightRule, biasRule);
-      case VECTOR -> UpdateLoop.apply(model, gradient, l2,
-          (w, offset, v, data, dataOffset, scale, l2w) ->
-              AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat),
-          weightRule, biasRule);
-    };
-  }
-
-  /**
-   * How the rows of {@code W} are updated from a float gradient: the double element rule (the reference),
-   * {@link AdamRows} on vectors, or {@link ScalarAdamRows}, which gives the vector update's bits without them.
-   */
-  enum Rows {
-    ELEMENT, SCALAR, VECTOR
+    UpdateLoop.RowRule rowRule = VectorSupport.useFor(model.numClasses())
+        ? (w, offset, v, data, dataOffset, scale, l2w) ->
+            AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat)
+        : (w, offset, v, data, dataOffset, scale, l2w) ->
+            ScalarAdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat);
+    return UpdateLoop.apply(model, gradient, l2, rowRule, weightRule, biasRule);
   }
 
   static float update(float theta, float[] m, float[] v, int i, double g, double stepSize, double epsHat) {
@@ -78,7 +56,6 @@ public final class Adam implements Optimizer {
     v[i] = (float) vi;
     return (float) (theta - stepSize * mi / (Math.sqrt(vi) + epsHat));
   }
-
   @Override
   public String name() {
     return "adam";

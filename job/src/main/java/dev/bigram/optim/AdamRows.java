@@ -1,5 +1,7 @@
 package dev.bigram.optim;
 
+import dev.bigram.math.FloatExp;
+import dev.bigram.math.VectorExp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

@@ -1,16 +1,18 @@
 package dev.bigram.optim;
 
+import dev.bigram.loss.Gradient;
 import dev.bigram.model.BigramModel;
 
 /**
  * A central update rule: given the model, the merged gradient of one epoch and that epoch's learning rate,
  * updates the parameters in place. The full gradient of the objective is
- * {@code dW = gradientScale * rows + l2 * W} and {@code db = gradientScale * biasGradient} (no L2 on the bias).
+ * {@code dW = gradient.scale() * rows + l2.gradient(W)} and {@code db = gradient.scale() * gradient.bias()} (no L2
+ * on the bias).
  */
 public interface Optimizer {
 
   /** Applies one step; returns the L2 norm of the full gradient at the parameters before the step. */
-  double step(BigramModel model, BigramLossAggregator gradient, double learningRate, double l2);
+  double step(BigramModel model, Gradient gradient, double learningRate, L2 l2);
 
   /** The optimizer's name as in {@code train.optimizer}. */
   String name();

@@ -1,5 +1,7 @@
 package dev.bigram.optim;
 
+import dev.bigram.math.FloatExp;
+
 /**
  * {@link AdamRows} without vector instructions, bit for bit on any CPU: the same float arithmetic element by
  * element, the squared gradient norm in the same fixed order ({@link FloatExp#PARTIALS}), the tail past the last

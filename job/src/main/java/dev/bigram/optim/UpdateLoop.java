@@ -1,7 +1,8 @@
 package dev.bigram.optim;
 
+import dev.bigram.loss.Gradient;
 import dev.bigram.model.BigramModel;
-import java.util.List;
+import dev.bigram.loss.GradientRows;
 import java.util.stream.IntStream;
 
 /**
@@ -28,7 +29,7 @@ final class UpdateLoop {
     double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale, double l2);
   }
 
-  static double apply(BigramModel model, BigramLossAggregator gradient, double l2, Rule weightRule, Rule biasRule) {
+  static double apply(BigramModel model, Gradient gradient, L2 l2, Rule weightRule, Rule biasRule) {
     return apply(model, gradient, l2, (w, offset, v, data, dataOffset, scale, l2w) -> {
       double sq = 0.0;
       for (int j = 0; j < v; j++) {
@@ -41,21 +42,18 @@ final class UpdateLoop {
   }
 
   /**
-   * As above, with a whole-row rule for {@link Kernel#FAST} gradients (float); {@link Kernel#EXACT} always
-   * takes the element rule, in double.
+   * As above, with a whole-row rule for float gradients (the fast kernel); a double gradient (the exact kernel)
+   * always takes the element rule, in double.
    */
-  static double apply(BigramModel model, BigramLossAggregator gradient, double l2, RowRule floatRowRule,
-      Rule weightRule, Rule biasRule) {
+  static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
+      Rule biasRule) {
     int v = model.numClasses();
     float[] w = model.weights();
-    double scale = gradient.gradientScale();
-    List<GradientRows> blocks = gradient.gradientRows();
-    GradientRows[] ownerOf = new GradientRows[v];
-    for (GradientRows g : blocks) {
-      for (int i = g.firstRow(); i < g.endRow(); i++) ownerOf[i] = g;
-    }
+    double scale = gradient.scale();
+    double l2 = penalty.strength();
+    GradientRows[] ownerOf = gradient.ownersOf(v);
     double[] rowNormSq = new double[v];
-    boolean exact = gradient.kernel() == Kernel.EXACT;
+    boolean exact = gradient.rows().stream().anyMatch(g -> !g.isFloat());
     IntStream.range(0, v).parallel().forEach(i -> {
       GradientRows owner = ownerOf[i];
       int offset = i * v;
@@ -75,7 +73,7 @@ final class UpdateLoop {
     });
     double normSq = 0.0;
     for (double s : rowNormSq) normSq += s;
-    double[] db = gradient.biasGradient();
+    double[] db = gradient.bias();
     float[] b = model.bias();
     if (b != null) {
       for (int j = 0; j < v; j++) {

@@ -1,7 +1,7 @@
 package dev.bigram.output;
 
-import dev.bigram.optim.CountRows;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;

@@ -1,11 +1,11 @@
 package dev.bigram.output;
 
 import dev.bigram.data.InputException;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
-import dev.bigram.model.LocalExchange;
-import dev.bigram.optim.WeightRows;
+import dev.bigram.train.LocalExchange;
+import dev.bigram.loss.WeightRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package dev.bigram.output;
 
 import dev.bigram.data.InputException;
-import dev.bigram.data.TokenizerSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.bigram.train;
 
+import dev.bigram.train.CheckpointedState;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.OptimizerState;
 import java.util.List;
@@ -39,7 +40,7 @@ public record Checkpoint(
     Map<String, Object> listeners) {
 
   /** The loop's state now; the arrays are the loop's own (written out before the loop moves on). */
-  static Checkpoint of(EpochLoop loop, Map<String, String> settings, Map<String, Object> data,
+  public static Checkpoint of(EpochLoop loop, Map<String, String> settings, Map<String, Object> data,
       Map<String, Object> start, List<CheckpointedState> states) {
     Map<String, Object> listeners = new java.util.LinkedHashMap<>();
     for (CheckpointedState s : states) listeners.put(s.stateName(), s.saveState());

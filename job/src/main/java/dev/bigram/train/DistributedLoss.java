@@ -2,11 +2,11 @@ package dev.bigram.train;
 
 import dev.bigram.data.RowBlocks;
 import dev.bigram.model.BigramModel;
-import dev.bigram.model.LocalExchange;
-import dev.bigram.optim.BigramLossAggregator;
-import dev.bigram.optim.Kernel;
-import dev.bigram.optim.RowBlock;
-import dev.bigram.optim.WeightRows;
+import dev.bigram.train.LocalExchange;
+import dev.bigram.loss.BigramLossAggregator;
+import dev.bigram.loss.Kernel;
+import dev.bigram.data.RowBlock;
+import dev.bigram.loss.WeightRows;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;

@@ -4,6 +4,7 @@ import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Convergence;
 import dev.bigram.optim.EarlyStopping;
+import dev.bigram.optim.L2;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.optim.StopReason;
@@ -38,15 +39,8 @@ public final class EpochLoop {
    * @param convergence the convergence test on the training loss
    * @param stopOnConvergence stop (reason CONVERGED) as soon as the convergence test holds
    */
-  public record LoopSettings(LearningRateSchedule schedule, int maxEpochs, double l2, int patience,
-      double minDelta, double statusThreshold, Convergence convergence, boolean stopOnConvergence) {
-
-    /** Without stopping on convergence (the exercise's tolerance, reported only). */
-    public LoopSettings(LearningRateSchedule schedule, int maxEpochs, double l2, int patience, double minDelta,
-        double statusThreshold) {
-      this(schedule, maxEpochs, l2, patience, minDelta, statusThreshold, new Convergence(0.001), false);
-    }
-  }
+  public record LoopSettings(LearningRateSchedule schedule, int maxEpochs, L2 l2, int patience,
+      double minDelta, double statusThreshold, Convergence convergence, boolean stopOnConvergence) {}
 
   public EpochLoop(DistributedLoss loss, TrainingData data, LoopSettings settings, BigramModel initial,
       Optimizer optimizer, EpochListener listener) {
@@ -83,7 +77,7 @@ public final class EpochLoop {
       long t0 = System.nanoTime();
       double lr = settings.schedule().at(epoch);
       DistributedLoss.Evaluation eval = loss.evaluate(model, true);
-      double trainLoss = eval.aggregator().loss() + l2Penalty();
+      double trainLoss = eval.aggregator().loss() + settings.l2().penalty(model.weights(), model.numClasses());
       double validationLoss = eval.aggregator().validationLoss();
       double monitored = monitorValidation ? validationLoss : trainLoss;
       boolean diverged = !Double.isFinite(trainLoss) || (monitorValidation && !Double.isFinite(validationLoss));
@@ -93,7 +87,7 @@ public final class EpochLoop {
       }
       listener.beforeUpdate(epoch, model);
       long t1 = System.nanoTime();
-      double gradNorm = diverged ? Double.NaN : optimizer.step(model, eval.aggregator(), lr, settings.l2());
+      double gradNorm = diverged ? Double.NaN : optimizer.step(model, eval.aggregator().gradient(), lr, settings.l2());
       double updateSeconds = (System.nanoTime() - t1) / 1e9;
       diverged |= !Double.isFinite(gradNorm);
       EpochRecord record = new EpochRecord(epoch, trainLoss, validationLoss, lr, gradNorm,
@@ -118,18 +112,6 @@ public final class EpochLoop {
     }
     return new TrainingResult(best, List.copyOf(history), earlyStopping.bestEpoch(), reason,
         (System.nanoTime() - start) / 1e9);
-  }
-
-  private double l2Penalty() {
-    if (settings.l2() == 0.0) return 0.0;
-    int v = model.numClasses();
-    float[] w = model.weights();
-    double s = java.util.stream.IntStream.range(0, v).parallel().mapToDouble(i -> {
-      double row = 0.0;
-      for (int k = i * v; k < (i + 1) * v; k++) row += (double) w[k] * w[k];
-      return row;
-    }).sum();
-    return 0.5 * settings.l2() * s;
   }
 
   private double[] trainLosses() {

@@ -2,7 +2,7 @@ package dev.bigram.train;
 
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
-import dev.bigram.optim.CountRows;
+import dev.bigram.data.CountRows;
 
 /**
  * {@code model.init-bias = unigram}: sets {@code b} to the best bias-only model before the first epoch,

@@ -1,5 +1,7 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.ExpectedPattern;
+import dev.bigram.config.WordPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package dev.bigram.analysis;
 
+import dev.bigram.config.AnalysisSettings;
+import dev.bigram.config.ExpectedPattern;
+import dev.bigram.config.WordPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bigram.config.ConfigurationException;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.train.EpochLoop;
-import dev.bigram.train.TrainJob;
+import dev.bigram.job.TrainJob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -7,7 +7,7 @@ import dev.bigram.analysis.TopCounts.PairCount;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.data.Vocabulary;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

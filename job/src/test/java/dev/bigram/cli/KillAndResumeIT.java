@@ -10,7 +10,7 @@ import dev.bigram.config.TrainerConfig;
 import dev.bigram.testing.Processes;
 import dev.bigram.testing.SparkTestBase;
 import dev.bigram.train.EpochRecord;
-import dev.bigram.train.TrainJob;
+import dev.bigram.job.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

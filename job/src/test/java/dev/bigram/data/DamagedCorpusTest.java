@@ -1,5 +1,7 @@
 package dev.bigram.data;
 
+import dev.bigram.config.ReadSettings;
+import dev.bigram.config.TokenizerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

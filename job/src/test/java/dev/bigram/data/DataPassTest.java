@@ -1,11 +1,12 @@
 package dev.bigram.data;
 
+import dev.bigram.config.TokenizerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bigram.optim.CountRows;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
 import dev.bigram.testing.SparkTestBase;
 import java.io.IOException;
 import java.io.OutputStream;

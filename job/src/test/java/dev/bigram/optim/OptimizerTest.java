@@ -1,5 +1,10 @@
 package dev.bigram.optim;
 
+import dev.bigram.data.RowBlock;
+import dev.bigram.loss.Kernel;
+import dev.bigram.testing.Gradients;
+import dev.bigram.loss.BigramLossAggregator;
+import dev.bigram.loss.WeightRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,9 +22,9 @@ class OptimizerTest {
   private static BigramLossAggregator gradient(BigramModel m) {
     int v = m.numClasses();
     RowBlocks partitioner = new RowBlocks(v, 2);
-    BigramLossAggregator agg = new BigramLossAggregator(v, true);
+    BigramLossAggregator agg = new BigramLossAggregator(v, true, Kernel.EXACT);
     for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 11), partitioner)) {
-      agg.merge(new BigramLossAggregator(v, true).add(b, WeightRows.whole(m.weights(), m.bias(), v)));
+      agg.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b, WeightRows.whole(m.weights(), m.bias(), v)));
     }
     return agg;
   }
@@ -32,18 +37,18 @@ class OptimizerTest {
     BigramLossAggregator g = gradient(m);
     double lr = 0.3;
     double l2 = 0.01;
-    double norm = new Sgd().step(m, g, lr, l2);
+    double norm = new Sgd().step(m, g.gradient(), lr, new L2(l2));
     double normSq = 0;
     for (int i = 0; i < v; i++) {
-      double[] row = g.gradientRow(i);
+      double[] row = Gradients.row(g.gradient(), i, v);
       for (int j = 0; j < v; j++) {
-        double full = (row == null ? 0 : row[j] * g.gradientScale()) + l2 * before.weights()[i * v + j];
+        double full = (row == null ? 0 : row[j] * g.gradient().scale()) + l2 * before.weights()[i * v + j];
         normSq += full * full;
         assertEquals(before.weights()[i * v + j] - lr * full, m.weights()[i * v + j], TOLERANCE);
       }
     }
     for (int j = 0; j < v; j++) {
-      double full = g.biasGradient()[j] * g.gradientScale();
+      double full = g.gradient().bias()[j] * g.gradient().scale();
       normSq += full * full;
       assertEquals(before.bias()[j] - lr * full, m.bias()[j], TOLERANCE);
     }
@@ -64,10 +69,10 @@ class OptimizerTest {
       BigramLossAggregator g = gradient(m);
       double[] grad = new double[v * v];
       for (int i = 0; i < v; i++) {
-        double[] row = g.gradientRow(i);
-        for (int j = 0; j < v; j++) grad[i * v + j] = row == null ? 0 : row[j] * g.gradientScale();
+        double[] row = Gradients.row(g.gradient(), i, v);
+        for (int j = 0; j < v; j++) grad[i * v + j] = row == null ? 0 : row[j] * g.gradient().scale();
       }
-      adam.step(m, g, lr, 0.0);
+      adam.step(m, g.gradient(), lr, L2.NONE);
       for (int k = 0; k < w.length; k++) {
         mw[k] = 0.9 * mw[k] + 0.1 * grad[k];
         vw[k] = 0.999 * vw[k] + 0.001 * grad[k] * grad[k];

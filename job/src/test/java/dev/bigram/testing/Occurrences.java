@@ -2,7 +2,7 @@ package dev.bigram.testing;
 
 import dev.bigram.data.DataPass;
 import dev.bigram.data.RowBlocks;
-import dev.bigram.optim.RowBlock;
+import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

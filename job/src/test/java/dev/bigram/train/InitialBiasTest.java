@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bigram.optim.CountRows;
+import dev.bigram.data.CountRows;
 import org.junit.jupiter.api.Test;
 
 /** {@code model.init-bias = unigram}: the starting bias is the smoothed unigram of the next words. */

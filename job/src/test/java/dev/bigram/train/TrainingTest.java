@@ -1,5 +1,6 @@
 package dev.bigram.train;
 
+import dev.bigram.job.TrainJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

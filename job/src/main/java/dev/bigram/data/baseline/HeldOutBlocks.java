@@ -1,0 +1,49 @@
+package dev.bigram.data.baseline;
+
+import dev.bigram.data.DataPass;
+import dev.bigram.data.RowBlocks;
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Row blocks for scoring a count-based baseline on new text: the training side holds a run's training counts
+ * (its {@code counts/} table), the validation side the counts of the text to score, both partitioned by the
+ * row block of the previous word, as the data pass does. One shuffle.
+ */
+public final class HeldOutBlocks {
+  private HeldOutBlocks() {}
+
+  /**
+   * @param trainCounts rows {@code (prev int, next int, count long)}
+   * @param scored blocks whose training side holds the counts to score
+   */
+  public static JavaRDD<RowBlock> build(JavaRDD<Row> trainCounts, JavaRDD<RowBlock> scored, int numClasses,
+      int numBlocks) {
+    RowBlocks partitioner = new RowBlocks(numClasses, numBlocks);
+    JavaPairRDD<Long, Long> train = trainCounts.mapToPair(r ->
+        new Tuple2<>(RowBlocks.key(r.getInt(0), r.getInt(1), false, numClasses), r.getLong(2)));
+    JavaPairRDD<Long, Long> held = scored.flatMapToPair(b -> pairs(b.train(), numClasses).iterator());
+    return train.union(held)
+        .reduceByKey(partitioner, Long::sum)
+        .mapPartitionsWithIndex((index, it) -> List.of(DataPass.toBlock(index, it, partitioner)).iterator(), true)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /** The pairs of {@code rows} as held-out (validation) keys. */
+  static List<Tuple2<Long, Long>> pairs(CountRows rows, int numClasses) {
+    List<Tuple2<Long, Long>> out = new ArrayList<>(rows.numPairs());
+    for (int r = 0; r < rows.numRows(); r++) {
+      for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
+        out.add(new Tuple2<>(RowBlocks.key(rows.row(r), rows.nextId(k), true, numClasses), rows.pairCount(k)));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.bigram.job;
+
+import dev.bigram.train.TrainingResult;
+import dev.bigram.data.TrainingData;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.DoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code train.l2 = auto}: picks the L2 strength by the validation loss of whole training runs.
+ *
+ * <p>The scale of a useful L2 is set by the data: the loss is a mean over {@code N} training bigrams, so
+ * {@code l2 = 1/N} is a Gaussian prior of variance 1 on every weight. The search starts there and walks a
+ * ladder of factors of {@link #FACTOR}: up while the validation loss improves, else down while it improves,
+ * at most {@link #MAX_TRIALS} rungs; then it tries the geometric midpoint between the best rung and its
+ * better neighbour. Each trial is a full run of the epoch loop from the same initial weights, with early
+ * stopping on the validation loss; the published model and history are the best trial's. Epochs are cheap,
+ * so this costs a few runs (typically 4 to 6).
+ */
+public final class L2Search {
+  private static final Logger LOG = LoggerFactory.getLogger(L2Search.class);
+  static final double START_TIMES_N = 1.0;
+  static final double FACTOR = 4.0;
+  static final int MAX_TRIALS = 6;
+
+  /** One trial: its L2 and the best validation loss it reached. */
+  public record Trial(double l2, double validationLoss, int epochs, double seconds) {}
+
+  /** The chosen run and every trial, in the order run. */
+  public record Outcome(TrainingResult result, double l2, List<Trial> trials) {
+    public Map<String, Object> summaryFields() {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("l2", l2);
+      s.put("l2_auto", true);
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (Trial t : trials) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("l2", t.l2());
+        m.put("best_validation_loss", t.validationLoss());
+        m.put("epochs", t.epochs());
+        m.put("seconds", t.seconds());
+        list.add(m);
+      }
+      s.put("l2_trials", list);
+      return s;
+    }
+  }
+
+  private L2Search() {}
+
+  /**
+   * @param train runs the epoch loop with a given L2 from the initial weights
+   */
+  public static Outcome run(TrainingData data, DoubleFunction<TrainingResult> train) {
+    Search search = new Search(train);
+    double start = START_TIMES_N / data.trainBigrams();
+    double best = start;
+    double bestLoss = search.score(start);
+    double up = start * FACTOR;
+    double upLoss = search.score(up);
+    double direction = upLoss < bestLoss ? FACTOR : 1.0 / FACTOR;
+    if (upLoss < bestLoss) {
+      best = up;
+      bestLoss = upLoss;
+    }
+    double next = best * direction;
+    while (search.trials.size() < MAX_TRIALS) {
+      double loss = search.score(next);
+      if (loss >= bestLoss) break;
+      best = next;
+      bestLoss = loss;
+      next = best * direction;
+    }
+    // Refine between the best rung and its better neighbour.
+    Double below = search.losses.lowerKey(best);
+    Double above = search.losses.higherKey(best);
+    double neighbour;
+    if (below == null) {
+      neighbour = above;
+    } else if (above == null) {
+      neighbour = below;
+    } else {
+      neighbour = search.losses.get(below) <= search.losses.get(above) ? below : above;
+    }
+    search.score(Math.sqrt(best * neighbour));
+    LOG.info(String.format(Locale.ROOT, "L2 search: chose l2 = %.3g after %d trials", search.bestL2,
+        search.trials.size()));
+    return new Outcome(search.bestResult, search.bestL2, List.copyOf(search.trials));
+  }
+
+  /** The trials so far; keeps only the best trial's model (one V x V matrix), not every trial's. */
+  private static final class Search {
+    final DoubleFunction<TrainingResult> train;
+    final TreeMap<Double, Double> losses = new TreeMap<>();
+    final List<Trial> trials = new ArrayList<>();
+    TrainingResult bestResult;
+    double bestL2;
+    double bestLoss = Double.POSITIVE_INFINITY;
+
+    Search(DoubleFunction<TrainingResult> train) {
+      this.train = train;
+    }
+
+    double score(double l2) {
+      Double known = losses.get(l2);
+      if (known != null) return known;
+      TrainingResult r = train.apply(l2);
+      double val = r.bestRecord().validationLoss();
+      double loss = Double.isFinite(val) ? val : Double.POSITIVE_INFINITY;
+      losses.put(l2, loss);
+      trials.add(new Trial(l2, val, r.history().size(), r.seconds()));
+      LOG.info(String.format(Locale.ROOT, "L2 search: l2 = %.3g gives validation loss %.6f after %d epochs", l2,
+          val, r.history().size()));
+      if (bestResult == null || loss < bestLoss) {
+        bestResult = r;
+        bestL2 = l2;
+        bestLoss = loss;
+      }
+      return loss;
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.bigram.job;
+
+import dev.bigram.train.CheckpointedState;
+import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.EpochListener;
+import dev.bigram.train.EpochLoop;
+import dev.bigram.train.InitialBias;
+import dev.bigram.config.TrainerConfig;
+import dev.bigram.data.TrainingData;
+import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Optimizer;
+import dev.bigram.output.CheckpointStore;
+import dev.bigram.output.PublishedRun;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a run's epoch loop starts: the run's last checkpoint ({@code --resume}), a published model matched by
+ * word ({@code --init-from}), or random weights. It is chosen before the data pass, so that a changed
+ * configuration or a missing model fails at once, and built after it.
+ */
+final class StartingPoint {
+  private static final Logger LOG = LoggerFactory.getLogger(StartingPoint.class);
+
+  private final Resume.Point resumed;
+  private final PublishedRun initFrom;
+  private final String initFromArgument;
+  /** The starting bias of {@code model.init-bias}, computed by the first {@link #build} (L2 trials share it). */
+  private float[] initialBias;
+  private boolean initialBiasComputed;
+
+  /** The epoch loop, the listener writing its checkpoints, and the summary fields of how it started. */
+  record Start(EpochLoop loop, Checkpointing checkpointing, Map<String, Object> summary) {}
+
+  private StartingPoint(Resume.Point resumed, PublishedRun initFrom, String initFromArgument) {
+    this.resumed = resumed;
+    this.initFrom = initFrom;
+    this.initFromArgument = initFromArgument;
+  }
+
+  /**
+   * With {@code --resume}, the last checkpoint if there is one (refused when the settings changed); otherwise,
+   * with {@code --init-from}, the published run (none while {@code LATEST} does not exist yet).
+   */
+  static StartingPoint choose(SparkSession spark, TrainerConfig config, TrainJob.RunOptions options,
+      CheckpointStore checkpoints, Map<String, String> settings) {
+    Resume.Point resumed = options.resume()
+        ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
+    PublishedRun initFrom = resumed == null && options.initFrom() != null
+        ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
+    return new StartingPoint(resumed, initFrom, options.initFrom());
+  }
+
+  String describe() {
+    if (resumed != null) return "resuming after epoch " + resumed.checkpoint().epoch();
+    if (initFrom != null) return "warm start from " + initFrom.dir();
+    return "cold start";
+  }
+
+  /** A resumed run must find the data its checkpoint was trained on ({@link DataFingerprint}). */
+  void checkData(Map<String, Object> dataPrint, List<String> inputs) {
+    if (resumed != null) Resume.checkData(resumed.checkpoint(), dataPrint, inputs);
+  }
+
+  /**
+   * The loop; {@code also} listens to it beside the checkpoints (the analysis' pair tracer), and its state is
+   * checkpointed and restored with the loop's when it has some ({@link CheckpointedState}).
+   */
+  Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
+      CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
+      EpochListener also) {
+    int v = data.vocab().size();
+    List<CheckpointedState> states = also instanceof CheckpointedState s ? List.of(s) : List.of();
+    Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
+    if (resumed != null) {
+      Map<String, Object> summary = new LinkedHashMap<>(resumed.checkpoint().start());
+      summary.put("resumed_from_epoch", resumed.checkpoint().epoch());
+      Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
+          resumed.checkpoint().start(), states, resumed.saved());
+      return new Start(Resume.loop(resumed.checkpoint(), loss, data, loopSettings, optimizer,
+          EpochListener.all(checkpointing, also), states), checkpointing, summary);
+    }
+    BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    if (!initialBiasComputed) {
+      initialBias = InitialBias.compute(config.initBias(), data);
+      initialBiasComputed = true;
+    }
+    InitialBias.apply(initialBias, initial);
+    WarmStart.Result warm = null;
+    if (initFrom != null) {
+      warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
+      LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
+          warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
+    }
+    Map<String, Object> start = WarmStart.summary(initFromArgument, initFrom == null ? null : initFrom.dir(), warm);
+    Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
+        start, states, null);
+    Map<String, Object> summary = new LinkedHashMap<>(start);
+    summary.put("resumed_from_epoch", null);
+    return new Start(new EpochLoop(loss, data, loopSettings, initial, optimizer,
+        EpochListener.all(checkpointing, also)), checkpointing, summary);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.bigram.loss;
+
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Exact full-batch cross-entropy and gradient of the bigram softmax model, computed from counts.
+ *
+ * <p>For a context row {@code i} with counts {@code c[i][j]}, total {@code n[i]} and logits
+ * {@code z = W[i] + b}:
+ *
+ * <pre>
+ *   loss_i   = n[i] * logsumexp(z) - sum_j c[i][j] * z[j]
+ *   dW[i][j] = n[i] * p(j|i) - c[i][j]
+ *   db[j]    = sum_i dW[i][j]
+ * </pre>
+ *
+ * Sums are kept unnormalized; {@link #loss()} and {@link #gradient()} divide by {@code N}, the number of
+ * training occurrences. Gradient rows are kept per block ({@link GradientRows}); blocks own disjoint rows, so
+ * {@link #merge} concatenates them and sums the scalars and {@code db}. Validation counts are evaluated with the
+ * same log-sum-exp but contribute no gradient.
+ *
+ * <p>Plain and serializable: the Spark side ({@code dev.bigram.train.DistributedLoss}) only ships it.
+ */
+public final class BigramLossAggregator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final int numClasses;
+  private final boolean withGradient;
+  private final Kernel kernel;
+  private double lossSum;
+  private long count;
+  private double validationLossSum;
+  private long validationCount;
+  /** Unnormalized {@code db}; null until a training row with a bias is added. */
+  private double[] biasGradient;
+  private final ArrayList<GradientRows> gradientRows = new ArrayList<>();
+
+  public BigramLossAggregator(int numClasses, boolean withGradient, Kernel kernel) {
+    this.numClasses = numClasses;
+    this.withGradient = withGradient;
+    this.kernel = kernel;
+  }
+
+  /** Adds every training and validation row of one block, evaluated at the given weights. */
+  public BigramLossAggregator add(RowBlock block, WeightRows weights) {
+    return add(block, weights, null);
+  }
+
+  /**
+   * As {@link #add(RowBlock, WeightRows)}; with a {@link Kernel#FAST} kernel and a non-null
+   * {@code sharedGradient} (a full {@code V x V} buffer of the driver, local mode), the block's gradient rows
+   * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
+   */
+  public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
+    RowMath math = kernel.newRowMath(numClasses);
+    if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
+      throw new IllegalArgumentException(
+          "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
+              + ") x " + weights.numClasses() + " do not cover block rows [" + block.firstRow() + ", "
+              + block.endRow() + ") x " + numClasses);
+    }
+    GradientRows grad = null;
+    if (withGradient) {
+      grad = sharedGradient != null && math.floatGradient()
+          ? GradientRows.sharedView(sharedGradient, block.firstRow(), block.numRows(), numClasses)
+          : new GradientRows(block.firstRow(), block.numRows(), numClasses, math.floatGradient());
+    }
+    int zeroFrom = block.firstRow();
+    float[] w = weights.weights();
+    float[] b = weights.bias();
+    CountRows train = block.train();
+    CountRows val = block.validation();
+    int t = 0;
+    int v = 0;
+    // Walk the union of training and validation rows in order; one softmax per row serves both.
+    while (t < train.numRows() || v < val.numRows()) {
+      int tr = t < train.numRows() ? train.row(t) : Integer.MAX_VALUE;
+      int vr = v < val.numRows() ? val.row(v) : Integer.MAX_VALUE;
+      int row = Math.min(tr, vr);
+      int wOff = weights.offsetOf(row);
+      double lse = math.prepare(w, wOff, b);
+      if (vr == row) {
+        validationLossSum += rowLoss(val, v, w, wOff, b, lse);
+        validationCount += val.rowTotal(v);
+        v++;
+      }
+      if (tr == row) {
+        lossSum += rowLoss(train, t, w, wOff, b, lse);
+        count += train.rowTotal(t);
+        if (grad != null) {
+          if (grad.isShared()) grad.zeroRows(zeroFrom, row);
+          zeroFrom = row + 1;
+          if (b != null && biasGradient == null) biasGradient = new double[numClasses];
+          math.writeGradient(train, t, grad, grad.offsetOf(row), b == null ? null : biasGradient);
+        }
+        t++;
+      }
+    }
+    if (grad != null) {
+      if (grad.isShared()) grad.zeroRows(zeroFrom, block.endRow());
+      gradientRows.add(grad);
+    }
+    return this;
+  }
+
+  /** {@code n * lse - sum_k c_k z_k}, with the observed logits {@code z_k = W[i][k] + b[k]} in double. */
+  private static double rowLoss(CountRows rows, int r, float[] w, int wOff, float[] b, double lse) {
+    double dot = 0.0;
+    for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
+      int j = rows.nextId(k);
+      double z = b == null ? w[wOff + j] : (double) w[wOff + j] + b[j];
+      dot += rows.pairCount(k) * z;
+    }
+    return rows.rowTotal(r) * lse - dot;
+  }
+
+  /** Re-attaches shared gradient rows (see {@link GradientRows#sharedView}) to the driver's buffer. */
+  public BigramLossAggregator attachShared(float[] buffer) {
+    for (GradientRows g : gradientRows) g.attach(buffer);
+    return this;
+  }
+
+  /** Sums losses and {@code db}; concatenates gradient rows, which must not overlap. */
+  public BigramLossAggregator merge(BigramLossAggregator other) {
+    if (other.numClasses != numClasses || other.withGradient != withGradient || other.kernel != kernel) {
+      throw new IllegalArgumentException(
+          "cannot merge V=" + other.numClasses + " (gradient " + other.withGradient + ", " + other.kernel
+              + ") into V=" + numClasses + " (gradient " + withGradient + ", " + kernel + ")");
+    }
+    lossSum += other.lossSum;
+    count += other.count;
+    validationLossSum += other.validationLossSum;
+    validationCount += other.validationCount;
+    if (other.biasGradient != null) {
+      if (biasGradient == null) {
+        biasGradient = other.biasGradient.clone();
+      } else {
+        for (int j = 0; j < numClasses; j++) biasGradient[j] += other.biasGradient[j];
+      }
+    }
+    for (GradientRows g : other.gradientRows) {
+      for (GradientRows mine : gradientRows) {
+        if (g.overlaps(mine)) {
+          throw new IllegalStateException("gradient rows " + g + " and " + mine + " overlap: a row has two owners");
+        }
+      }
+      gradientRows.add(g);
+    }
+    return this;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** Training occurrences {@code N} seen so far. */
+  public long count() {
+    return count;
+  }
+
+  public long validationCount() {
+    return validationCount;
+  }
+
+  /** Mean training cross-entropy in nats, {@code NaN} when no training row was added. */
+  public double loss() {
+    return count == 0 ? Double.NaN : lossSum / count;
+  }
+
+  /** Mean validation cross-entropy in nats, {@code NaN} without validation data. */
+  public double validationLoss() {
+    return validationCount == 0 ? Double.NaN : validationLossSum / validationCount;
+  }
+
+  public double lossSum() {
+    return lossSum;
+  }
+
+  public double validationLossSum() {
+    return validationLossSum;
+  }
+
+  /** The merged gradient of the mean training loss: rows sorted by first row, {@code db}, and {@code 1 / N}. */
+  public Gradient gradient() {
+    List<GradientRows> sorted = new ArrayList<>(gradientRows);
+    sorted.sort(Comparator.comparingInt(GradientRows::firstRow));
+    return new Gradient(sorted, biasGradient, count == 0 ? 0.0 : 1.0 / count);
+  }
+
+  /** Bytes of gradient payload this aggregator carries. */
+  public long payloadBytes() {
+    long bytes = biasGradient == null ? 0 : 8L * numClasses;
+    for (GradientRows g : gradientRows) bytes += g.payloadBytes();
+    return bytes;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.bigram.loss;
+
+import dev.bigram.math.FloatArrays;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+
+/**
+ * Unnormalized gradient of a contiguous row range {@code [firstRow, firstRow + numRows)} of {@code W}, stored
+ * row-major as {@code float} ({@link Kernel#FAST}) or {@code double} ({@link Kernel#EXACT}). Serialized in bulk
+ * ({@link FloatArrays}): this is what every task returns to the driver each epoch.
+ *
+ * <p>A <em>shared</em> block ({@link #sharedView}) is a view of rows of a full {@code V x V} float buffer that
+ * the driver owns, written in place by a task running in the driver's JVM (local mode). Serialized, it carries
+ * only its row range; the driver re-attaches the buffer with {@link #attach}.
+ */
+public final class GradientRows implements Serializable {
+  private static final long serialVersionUID = 2L;
+
+  private int firstRow;
+  private int numRows;
+  private int numClasses;
+  /** Exactly one of the two is non-null. */
+  private float[] floats;
+  private double[] doubles;
+  /** Row {@code firstRow} starts at {@code baseOffset} (non-zero only for shared views). */
+  private int baseOffset;
+  private boolean shared;
+
+  public GradientRows(int firstRow, int numRows, int numClasses, boolean floatStorage) {
+    this.firstRow = firstRow;
+    this.numRows = numRows;
+    this.numClasses = numClasses;
+    if (floatStorage) {
+      this.floats = new float[numRows * numClasses];
+    } else {
+      this.doubles = new double[numRows * numClasses];
+    }
+  }
+
+  /** Rows {@code [firstRow, firstRow + numRows)} of a full row-major {@code V x V} buffer; nothing is copied. */
+  public static GradientRows sharedView(float[] buffer, int firstRow, int numRows, int numClasses) {
+    if ((long) (firstRow + numRows) * numClasses > buffer.length) {
+      throw new IllegalArgumentException("rows [" + firstRow + ", " + (firstRow + numRows) + ") outside a buffer of "
+          + buffer.length + " entries");
+    }
+    GradientRows g = new GradientRows(firstRow, 0, numClasses, true);
+    g.numRows = numRows;
+    g.floats = buffer;
+    g.baseOffset = firstRow * numClasses;
+    g.shared = true;
+    return g;
+  }
+
+  /** Points a shared block that crossed a serializer back at the driver's buffer. */
+  void attach(float[] buffer) {
+    if (shared) {
+      floats = buffer;
+      baseOffset = firstRow * numClasses;
+    }
+  }
+
+  public boolean isShared() {
+    return shared;
+  }
+
+  /** Zeroes rows {@code [from, to)} (global ids): a reused shared buffer must not keep old values. */
+  void zeroRows(int from, int to) {
+    if (to > from) java.util.Arrays.fill(floats, offsetOf(from), offsetOf(to), 0f);
+  }
+
+  public int firstRow() {
+    return firstRow;
+  }
+
+  public int endRow() {
+    return firstRow + numRows;
+  }
+
+  public int numRows() {
+    return numRows;
+  }
+
+  public boolean isFloat() {
+    return floats != null;
+  }
+
+  /** Float values (null when stored as double); row {@code i} starts at {@link #offsetOf(int)}. */
+  public float[] floats() {
+    return floats;
+  }
+
+  /** Double values (null when stored as float). */
+  public double[] doubles() {
+    return doubles;
+  }
+
+  /** Entry {@code index} of the backing array, as double. */
+  public double value(int index) {
+    return floats != null ? floats[index] : doubles[index];
+  }
+
+  public int offsetOf(int row) {
+    return baseOffset + (row - firstRow) * numClasses;
+  }
+
+  public boolean contains(int row) {
+    return row >= firstRow && row < firstRow + numRows;
+  }
+
+  /** Bytes of values that cross the serializer: none for a shared view. */
+  public long payloadBytes() {
+    if (shared) return 0;
+    return floats != null ? 4L * floats.length : 8L * doubles.length;
+  }
+
+  boolean overlaps(GradientRows other) {
+    return firstRow < other.endRow() && other.firstRow < endRow() && numRows > 0 && other.numRows > 0;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.writeInt(firstRow);
+    out.writeInt(numRows);
+    out.writeInt(numClasses);
+    out.writeBoolean(shared);
+    if (shared) return;
+    out.writeBoolean(floats != null);
+    if (floats != null) {
+      FloatArrays.write(out, floats, 0, floats.length);
+    } else {
+      FloatArrays.write(out, doubles);
+    }
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException {
+    firstRow = in.readInt();
+    numRows = in.readInt();
+    numClasses = in.readInt();
+    baseOffset = 0;
+    shared = in.readBoolean();
+    if (shared) return;
+    if (in.readBoolean()) {
+      floats = FloatArrays.readFloats(in, numRows * numClasses);
+    } else {
+      doubles = FloatArrays.readDoubles(in, numRows * numClasses);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "[" + firstRow + ", " + endRow() + ")";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.bigram.train;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Local mode only ({@code local} or {@code local[n]}: the tasks run in the driver's JVM): hands the driver's
+ * weight arrays to the tasks, and their gradient rows back, through memory instead of serializing them.
+ *
+ * <p>Spark serializes a broadcast into pieces even when its only reader is the driver's own JVM, and every
+ * task result crosses the block manager; at {@code V = 10,000} that is 400 MB each way per epoch, several
+ * times the cost of the arithmetic (BENCHMARKS.md). Here a task captures only a key, looks the epoch's arrays
+ * up in this JVM-wide table, reads its rows of {@code W} in place and writes its gradient rows into the
+ * driver's buffer (rows are owned by exactly one block, so writes never overlap). The table entry lives from
+ * {@link #open} to {@link #close}, one evaluation.
+ */
+public final class LocalExchange {
+  private static final ConcurrentHashMap<Long, Slot> SLOTS = new ConcurrentHashMap<>();
+  private static final AtomicLong NEXT = new AtomicLong();
+
+  /**
+   * One evaluation's arrays.
+   *
+   * @param weights row-major {@code W}
+   * @param bias {@code b}, or null
+   * @param gradient a {@code V x V} float buffer for the gradient rows, or null (no gradient, or the exact
+   *     kernel, whose double rows travel as task results)
+   */
+  public record Slot(float[] weights, float[] bias, float[] gradient) {}
+
+  private LocalExchange() {}
+
+  public static long open(Slot slot) {
+    long key = NEXT.incrementAndGet();
+    SLOTS.put(key, slot);
+    return key;
+  }
+
+  /** The slot of {@code key}; fails when called from another JVM (not local mode) or after {@link #close}. */
+  public static Slot get(long key) {
+    Slot slot = SLOTS.get(key);
+    if (slot == null) {
+      throw new IllegalStateException("local exchange " + key + " is not open in this JVM: it works only when"
+          + " tasks run in the driver (master local or local[n]); set train.local-exchange=false");
+    }
+    return slot;
+  }
+
+  public static void close(long key) {
+    SLOTS.remove(key);
+  }
+}
