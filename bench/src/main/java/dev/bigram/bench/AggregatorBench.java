@@ -6,6 +6,7 @@ import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.loss.BigramLossAggregator;
 import dev.bigram.loss.Kernel;
+import dev.bigram.optim.L2;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.data.RowBlock;
 import dev.bigram.loss.WeightRows;
@@ -48,7 +49,7 @@ public final class AggregatorBench {
         out.writeObject(all);
       }
       long t2 = System.nanoTime();
-      adam.step(model, all, 0.1, 0.0);
+      adam.step(model, all.gradient(), 0.1, L2.NONE);
       long t3 = System.nanoTime();
       System.out.printf(Locale.ROOT, "rep %d: add %.3f s (%.1f ns/entry, one thread), serialize %.3f s (%.0f MB),"
               + " update %.3f s, loss %.6f%n", r, (t1 - t0) / 1e9, (t1 - t0) / ((double) v * v),

@@ -7,6 +7,7 @@ import dev.bigram.model.BigramModel;
 import dev.bigram.loss.Kernel;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.WeightShipping;
 import dev.bigram.train.EpochListener;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.EpochRecord;
@@ -42,7 +43,7 @@ public final class ConvergeBench {
     double dataPass = (System.nanoTime() - t0) / 1e9;
     int v = data.vocab().size();
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-        DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange());
+        WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange(), null);
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());

@@ -12,6 +12,7 @@ import dev.bigram.model.BigramModel;
 import dev.bigram.output.Json;
 import dev.bigram.output.PublishedRun;
 import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.WeightShipping;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
     try {
       CorpusCheck.requireBigrams(data, inputs);
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-          DistributedLoss.BroadcastMode.SHARDED);
+          WeightShipping.Mode.SHARDED);
       double crossEntropy = loss.evaluate(m, false).aggregator().loss();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("cross_entropy", crossEntropy);

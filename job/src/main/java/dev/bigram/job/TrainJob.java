@@ -1,6 +1,7 @@
 package dev.bigram.job;
 
 import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.WeightShipping;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.MemoryCheck;
 import dev.bigram.train.ShippingMeter;
@@ -130,7 +131,7 @@ public final class TrainJob {
             config.broadcast());
         Baselines baselines = Baselines.fit(data);
         DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-            DistributedLoss.BroadcastMode.of(config.broadcast()), Kernel.of(config.kernel()),
+            WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()),
             config.localExchange(), meter);
         // One training run at a given L2; train.l2 = auto runs several (L2Search) and keeps the best one's.
         Map<Double, Trial> trials = new HashMap<>();

@@ -4,7 +4,7 @@ import dev.bigram.data.InputException;
 import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
-import dev.bigram.train.LocalExchange;
+import dev.bigram.train.WeightShipping;
 import dev.bigram.loss.WeightRows;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,14 +126,12 @@ public final class ModelStore {
     Broadcast<Vocabulary> bcVocab = jsc.broadcast(vocab);
     // In local mode the tasks read W in the driver's memory (as training does): a broadcast would first
     // serialize all of it into pieces for readers in this very JVM.
-    boolean local = jsc.isLocal();
-    Broadcast<WeightRows> bcWeights = local ? null
-        : jsc.broadcast(WeightRows.whole(model.weights(), model.bias(), v));
-    long exchange = local ? LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), null)) : -1;
-    try {
+    try (WeightShipping shipping = jsc.isLocal() ? WeightShipping.local(model, null)
+        : WeightShipping.broadcast(jsc, model, WeightShipping.Mode.WHOLE, null, null)) {
+      WeightShipping.Tasks weights = shipping.tasks();
       List<Integer> ids = IntStream.range(0, v).boxed().toList();
       JavaRDD<ModelRow> rows = jsc.parallelize(ids, files).map(i -> {
-        WeightRows w = bcWeights != null ? bcWeights.value() : localWeights(exchange, v);
+        WeightRows w = weights.rows(0, 0, v);
         float[] row = Arrays.copyOfRange(w.weights(), w.offsetOf(i), w.offsetOf(i) + v);
         return new ModelRow(i, bcVocab.value().word(i), w.bias() == null ? 0f : w.bias()[i], row);
       });
@@ -142,16 +140,8 @@ public final class ModelStore {
           .mode(SaveMode.ErrorIfExists).option("parquet.enable.dictionary", "false")
           .parquet(new Path(dir, "model").toString());
     } finally {
-      if (bcWeights != null) bcWeights.destroy();
-      if (local) LocalExchange.close(exchange);
       bcVocab.destroy();
     }
-  }
-
-  /** In a local-mode task: the driver's W and b, as one view. */
-  private static WeightRows localWeights(long exchange, int v) {
-    LocalExchange.Slot slot = LocalExchange.get(exchange);
-    return WeightRows.whole(slot.weights(), slot.bias(), v);
   }
 
   public static Vocabulary readVocabulary(SparkSession spark, Path runDir, TokenizerSettings tokenizer) {

@@ -124,7 +124,7 @@ class TrainingTest extends SparkTestBase {
     TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
         config.vocabMinCount(), config.validationFraction(), 2);
     try {
-      double val = new DistributedLoss(jsc, data.blocks(), data.partitioner(), DistributedLoss.BroadcastMode.SHARDED)
+      double val = new DistributedLoss(jsc, data.blocks(), data.partitioner(), WeightShipping.Mode.SHARDED)
           .evaluate(published, false).aggregator().validationLoss();
       assertEquals(bestVal, val, 1e-9 * bestVal);
     } finally {
