@@ -1,6 +1,9 @@
 package dev.bigram.config;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +21,15 @@ import java.util.TreeSet;
  * resume; leaving it out also keeps secrets out of checkpoints).
  */
 public final class ConfigFingerprint {
-  static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(TrainerConfig.TRAIN_MAX_EPOCHS.name(),
-      TrainerConfig.OUTPUT_DIR.name(), TrainerConfig.HADOOP.name());
+  static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(Keys.TRAIN_MAX_EPOCHS.name(),
+      Keys.OUTPUT_DIR.name(), Keys.HADOOP.name());
 
   private ConfigFingerprint() {}
 
   /** Every declared key but those a resume may change, with its effective value rendered as HOCON. */
   public static Map<String, String> of(TrainerConfig config) {
     Map<String, String> out = new TreeMap<>();
-    for (Param<?> p : TrainerConfig.ALL) {
+    for (Param<?> p : Keys.ALL) {
       if (MAY_CHANGE_ON_RESUME.contains(p.name())) continue;
       String value = config.effective().hasPath(p.name())
           ? config.effective().getValue(p.name()).render(ConfigRenderOptions.concise())
@@ -49,11 +52,29 @@ public final class ConfigFingerprint {
     for (String key : keys) {
       String before = saved.get(key);
       String after = now.get(key);
-      if (before == null || !before.equals(after)) {
+      if (before == null || after == null || !sameValue(before, after)) {
         out.add(key + " (checkpoint " + (before == null ? "not set" : before) + ", now "
             + (after == null ? "not set" : after) + ")");
       }
     }
     return out;
+  }
+
+  /**
+   * Whether two rendered HOCON values mean the same: {@code 1.0E-4} and {@code 0.0001} do (a checkpoint written
+   * by an earlier version of the job renders some numbers differently).
+   */
+  private static boolean sameValue(String a, String b) {
+    if (a.equals(b)) return true;
+    try {
+      ConfigValue x = ConfigFactory.parseString("v = " + a).getValue("v");
+      ConfigValue y = ConfigFactory.parseString("v = " + b).getValue("v");
+      if (x.unwrapped() instanceof Number n && y.unwrapped() instanceof Number m) {
+        return n.doubleValue() == m.doubleValue();
+      }
+      return x.unwrapped().equals(y.unwrapped());
+    } catch (ConfigException e) {
+      return false;
+    }
   }
 }

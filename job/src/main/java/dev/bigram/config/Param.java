@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * One configuration key, declared once with its name, description, reader and validator side by side. The
- * default lives in {@code reference.conf}; {@code TrainerConfig.ALL} lists every key.
+ * One configuration key, declared once with its name, default, description, reader and validator side by side
+ * ({@link Keys} declares them all).
  *
  * @param <T> the value type
  */
@@ -21,57 +21,73 @@ public final class Param<T> {
   private final Reader<T> reader;
   private final Predicate<T> valid;
   private final String expected;
+  /** The default as HOCON reads it: a number, boolean, string, list or map. */
+  private final Object defaultValue;
+  /** An environment variable that, when set, replaces the default; null: none. */
+  private final String env;
 
   @FunctionalInterface
   interface Reader<T> {
     T read(Config config, String path);
   }
 
-  private Param(String name, String description, Reader<T> reader, Predicate<T> valid, String expected) {
+  private Param(String name, Object defaultValue, String description, Reader<T> reader, Predicate<T> valid,
+      String expected, String env) {
     this.name = name;
+    this.defaultValue = defaultValue;
     this.description = description;
     this.reader = reader;
     this.valid = valid;
     this.expected = expected;
+    this.env = env;
   }
 
-  static Param<Double> dbl(String name, String description, Predicate<Double> valid, String expected) {
-    return new Param<>(name, description, Config::getDouble, valid, expected);
+  /** The same key, whose default is replaced by environment variable {@code variable} when that is set. */
+  Param<T> fromEnv(String variable) {
+    return new Param<>(name, defaultValue, description, reader, valid, expected, variable);
+  }
+
+  static Param<Double> dbl(String name, double defaultValue, String description, Predicate<Double> valid,
+      String expected) {
+    return new Param<>(name, defaultValue, description, Config::getDouble, valid, expected, null);
   }
 
   /**
    * A number, or the word {@code auto}, read as {@link Double#NaN} (only the owner of the key sees that
    * sentinel; see {@code TrainerConfig.l2Auto()}).
    */
-  static Param<Double> dblOrAuto(String name, String description, Predicate<Double> valid, String expected) {
-    return new Param<>(name, description, (config, path) -> {
+  static Param<Double> dblOrAuto(String name, Object defaultValue, String description, Predicate<Double> valid,
+      String expected) {
+    return new Param<>(name, defaultValue, description, (config, path) -> {
       if (config.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING
           && config.getString(path).equals("auto")) {
         return Double.NaN;
       }
       return config.getDouble(path);
-    }, v -> v.isNaN() || valid.test(v), expected);
+    }, v -> v.isNaN() || valid.test(v), expected, null);
   }
 
-  static Param<Integer> integer(String name, String description, Predicate<Integer> valid, String expected) {
-    return new Param<>(name, description, Config::getInt, valid, expected);
-  }
-
-  static Param<Long> lng(String name, String description) {
-    return new Param<>(name, description, Config::getLong, v -> true, "an integer");
-  }
-
-  static Param<Boolean> bool(String name, String description) {
-    return new Param<>(name, description, Config::getBoolean, v -> true, "true or false");
-  }
-
-  static Param<String> string(String name, String description, Predicate<String> valid, String expected) {
-    return new Param<>(name, description, Config::getString, valid, expected);
-  }
-
-  static Param<List<String>> strings(String name, String description, Predicate<List<String>> valid,
+  static Param<Integer> integer(String name, int defaultValue, String description, Predicate<Integer> valid,
       String expected) {
-    return new Param<>(name, description, Param::readStringList, valid, expected);
+    return new Param<>(name, defaultValue, description, Config::getInt, valid, expected, null);
+  }
+
+  static Param<Long> lng(String name, long defaultValue, String description) {
+    return new Param<>(name, defaultValue, description, Config::getLong, v -> true, "an integer", null);
+  }
+
+  static Param<Boolean> bool(String name, boolean defaultValue, String description) {
+    return new Param<>(name, defaultValue, description, Config::getBoolean, v -> true, "true or false", null);
+  }
+
+  static Param<String> string(String name, String defaultValue, String description, Predicate<String> valid,
+      String expected) {
+    return new Param<>(name, defaultValue, description, Config::getString, valid, expected, null);
+  }
+
+  static Param<List<String>> strings(String name, List<String> defaultValue, String description,
+      Predicate<List<String>> valid, String expected) {
+    return new Param<>(name, defaultValue, description, Param::readStringList, valid, expected, null);
   }
 
   /**
@@ -80,7 +96,8 @@ public final class Param<T> {
    * comma-separated string).
    */
   static Param<Map<String, String>> section(String name, String description) {
-    return new Param<>(name, description, Param::readSection, v -> true, "an object of key = value settings");
+    return new Param<>(name, Map.of(), description, Param::readSection, v -> true,
+        "an object of key = value settings", null);
   }
 
   private static Map<String, String> readSection(Config config, String path) {
@@ -110,6 +127,16 @@ public final class Param<T> {
 
   public String description() {
     return description;
+  }
+
+  /** The default as HOCON reads it (a number, boolean, string, list or map). */
+  public Object defaultValue() {
+    return defaultValue;
+  }
+
+  /** The environment variable that replaces the default when set, or null. */
+  public String env() {
+    return env;
   }
 
   /** Reads and validates the key; problems go to {@code errors} and the result is then {@code null}. */

@@ -25,7 +25,7 @@ class ReadmeTest {
     Matcher m = ROW.matcher(readme);
     while (m.find()) documented.put(m.group(1), m.group(2));
     Config reference = TrainerConfig.reference().resolve();
-    for (Param<?> p : TrainerConfig.ALL) {
+    for (Param<?> p : Keys.ALL) {
       assertTrue(documented.containsKey(p.name()), "README.md does not document " + p.name());
       String expected = reference.getValue(p.name()).render(ConfigRenderOptions.concise());
       String actual = documented.get(p.name());
