@@ -149,15 +149,19 @@ public record TrainerConfig(
       Object value = p.read(c, errors);
       if (value != null) v.put(p, value);
     }
-    if (!errors.isEmpty()) return null;
-    double lr = get(v, Keys.TRAIN_LR);
-    double minLr = get(v, Keys.TRAIN_MIN_LR);
-    if (minLr > lr) {
+    // Checks across keys and of list entries, where the keys themselves are valid: every problem is reported.
+    Double lr = get(v, Keys.TRAIN_LR);
+    Double minLr = get(v, Keys.TRAIN_MIN_LR);
+    if (lr != null && minLr != null && minLr > lr) {
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
           + ": lower the minimum or raise the rate");
     }
-    AnalysisSettings analysis = analysis(v, errors);
+    List<WordPair> trace = tracePairs(v, errors);
+    List<ExpectedPattern> expect = expectations(v, errors);
     if (!errors.isEmpty()) return null;
+    AnalysisSettings analysis = new AnalysisSettings(get(v, Keys.AN_STATUS_THRESHOLD),
+        get(v, Keys.AN_CONVERGENCE_TOLERANCE), trace, get(v, Keys.AN_TRACE_TOP), get(v, Keys.AN_WORDS),
+        get(v, Keys.AN_TOP_K), get(v, Keys.AN_MIN_PROBABILITY), expect, get(v, Keys.AN_FAIL_ON_EXPECTATIONS));
     return new TrainerConfig(
         get(v, Keys.INPUT_PATHS),
         get(v, Keys.OUTPUT_DIR),
@@ -196,18 +200,26 @@ public record TrainerConfig(
     return (T) values.get(key);
   }
 
-  private static AnalysisSettings analysis(Map<Param<?>, Object> v, List<String> errors) {
+  private static List<WordPair> tracePairs(Map<Param<?>, Object> v, List<String> errors) {
     List<WordPair> trace = new ArrayList<>();
-    for (String text : get(v, Keys.AN_TRACE_PAIRS)) {
+    List<String> texts = get(v, Keys.AN_TRACE_PAIRS);
+    for (String text : texts == null ? List.<String>of() : texts) {
       try {
         trace.add(WordPair.parse(text));
       } catch (IllegalArgumentException e) {
         errors.add(Keys.AN_TRACE_PAIRS.name() + ": " + e.getMessage() + ", e.g. \"the>cat\"");
       }
     }
-    double defaultMinimum = get(v, Keys.AN_EXPECT_MIN);
+    return trace;
+  }
+
+  /** The expected patterns; checked only once their default minimum is valid. */
+  private static List<ExpectedPattern> expectations(Map<Param<?>, Object> v, List<String> errors) {
     List<ExpectedPattern> expect = new ArrayList<>();
-    for (String text : get(v, Keys.AN_EXPECT)) {
+    List<String> texts = get(v, Keys.AN_EXPECT);
+    Double defaultMinimum = get(v, Keys.AN_EXPECT_MIN);
+    if (texts == null || defaultMinimum == null) return expect;
+    for (String text : texts) {
       try {
         expect.add(ExpectedPattern.parse(text, defaultMinimum));
       } catch (IllegalArgumentException e) {
@@ -215,9 +227,7 @@ public record TrainerConfig(
             + " \"cat>sat>=0.2\"");
       }
     }
-    return new AnalysisSettings(get(v, Keys.AN_STATUS_THRESHOLD), get(v, Keys.AN_CONVERGENCE_TOLERANCE), trace,
-        get(v, Keys.AN_TRACE_TOP), get(v, Keys.AN_WORDS), get(v, Keys.AN_TOP_K), get(v, Keys.AN_MIN_PROBABILITY),
-        expect, get(v, Keys.AN_FAIL_ON_EXPECTATIONS));
+    return expect;
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

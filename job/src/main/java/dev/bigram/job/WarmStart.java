@@ -4,7 +4,7 @@ import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import dev.bigram.output.PublishedRun;
-import dev.bigram.output.RunDirectory;
+import dev.bigram.output.RunFiles;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,8 +42,8 @@ public final class WarmStart {
    * complete run ({@link InputException} otherwise).
    */
   public static Optional<PublishedRun> open(SparkSession spark, String initFrom, String outputDir) {
-    if (RunDirectory.LATEST.equals(initFrom)) {
-      Path latest = new Path(outputDir, RunDirectory.LATEST);
+    if (RunFiles.LATEST.equals(initFrom)) {
+      Path latest = new Path(outputDir, RunFiles.LATEST);
       try {
         if (!latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
           LOG.warn("--init-from LATEST: {} does not exist yet (no run published there); starting from random"

@@ -5,7 +5,11 @@ import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -40,9 +44,9 @@ public final class PublishedRun {
   public static PublishedRun open(SparkSession spark, String location) {
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try {
-      Path dir = RunDirectory.resolveRun(hadoop, location);
+      Path dir = resolve(hadoop, location);
       FileSystem fs = dir.getFileSystem(hadoop);
-      Path summaryPath = new Path(dir, "summary.json");
+      Path summaryPath = new Path(dir, RunFiles.SUMMARY);
       if (!fs.exists(summaryPath)) {
         throw new InputException("model " + dir + " has no summary.json: the run is corrupt");
       }
@@ -53,9 +57,47 @@ public final class PublishedRun {
         throw new InputException("summary.json of " + dir + " is not valid JSON (" + ModelStore.firstLine(e)
             + "): the run is corrupt", e);
       }
+      Object version = summary.getOrDefault("format_version", 1);
+      if (!(version instanceof Number n) || n.intValue() > RunFiles.FORMAT_VERSION) {
+        throw new InputException("model " + dir + " has format_version " + version + ", newer than this job's "
+            + RunFiles.FORMAT_VERSION + ": read it with the version of the job that wrote it, or a newer one");
+      }
       return new PublishedRun(spark, dir, summary);
     } catch (IOException e) {
       throw new InputException("model " + location + " cannot be read (" + ModelStore.firstLine(e) + ")", e);
+    }
+  }
+
+  /**
+   * Resolves a model argument: a run directory, or an output directory's {@code RunFiles.LATEST}. The result must hold
+   * {@code _RunFiles.SUCCESS}.
+   */
+  public static Path resolve(Configuration hadoop, String location) throws IOException {
+    Path path = new Path(location);
+    FileSystem fs = path.getFileSystem(hadoop);
+    path = fs.makeQualified(path);
+    if (fs.isFile(path) && RunFiles.LATEST.equals(path.getName())) {
+      path = new Path(path.getParent(), readFirstLine(fs, path));
+    } else if (!fs.exists(new Path(path, RunFiles.SUCCESS)) && fs.isFile(new Path(path, RunFiles.LATEST))) {
+      path = new Path(path, readFirstLine(fs, new Path(path, RunFiles.LATEST)));
+    }
+    if (!fs.exists(path)) {
+      throw new InputException("model " + location + " does not exist: pass a run directory"
+          + " (or an output directory with RunFiles.LATEST)");
+    }
+    FileStatus success = fs.exists(new Path(path, RunFiles.SUCCESS)) ? fs.getFileStatus(new Path(path, RunFiles.SUCCESS)) : null;
+    if (success == null) {
+      throw new InputException("model " + path + " has no " + RunFiles.SUCCESS
+          + ": the run is incomplete and is never read as a model; pass a complete run");
+    }
+    return path;
+  }
+
+  private static String readFirstLine(FileSystem fs, Path p) throws IOException {
+    try (InputStream in = fs.open(p)) {
+      String s = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      int nl = s.indexOf('\n');
+      return nl < 0 ? s : s.substring(0, nl);
     }
   }
 

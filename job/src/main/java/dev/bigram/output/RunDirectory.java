@@ -1,7 +1,6 @@
 package dev.bigram.output;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -27,10 +26,10 @@ import org.apache.hadoop.fs.Path;
  * {@code _staging} and {@code _history} never clash with a run, and {@code LATEST} is reserved.
  */
 public final class RunDirectory {
-  public static final String SUCCESS = "_SUCCESS";
-  public static final String LATEST = "LATEST";
-  public static final String STAGING = "_staging";
-  public static final String CHECKPOINTS = "_checkpoints";
+  private static final String SUCCESS = RunFiles.SUCCESS;
+  private static final String LATEST = RunFiles.LATEST;
+  private static final String STAGING = RunFiles.STAGING;
+  private static final String CHECKPOINTS = RunFiles.CHECKPOINTS;
   /** What follows the run id in the name of a previous run moved aside while this one is published. */
   private static final String REPLACED = ".replaced-";
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -329,39 +328,4 @@ public final class RunDirectory {
     AtomicFiles.replace(fs, hadoop, new Path(outputDir, LATEST), new Path(outputDir, STAGING),
         (runId + "\n").getBytes(StandardCharsets.UTF_8));
   }
-
-  /**
-   * Resolves a model argument: a run directory, or an output directory's {@code LATEST}. The result must hold
-   * {@code _SUCCESS}.
-   */
-  public static Path resolveRun(Configuration hadoop, String location) throws IOException {
-    Path path = new Path(location);
-    FileSystem fs = path.getFileSystem(hadoop);
-    path = fs.makeQualified(path);
-    if (fs.isFile(path) && LATEST.equals(path.getName())) {
-      path = new Path(path.getParent(), readFirstLine(fs, path));
-    } else if (!fs.exists(new Path(path, SUCCESS)) && fs.isFile(new Path(path, LATEST))) {
-      path = new Path(path, readFirstLine(fs, new Path(path, LATEST)));
-    }
-    if (!fs.exists(path)) {
-      throw new dev.bigram.data.InputException("model " + location + " does not exist: pass a run directory"
-          + " (or an output directory with LATEST)");
-    }
-    FileStatus success = fs.exists(new Path(path, SUCCESS)) ? fs.getFileStatus(new Path(path, SUCCESS)) : null;
-    if (success == null) {
-      throw new dev.bigram.data.InputException("model " + path + " has no " + SUCCESS
-          + ": the run is incomplete and is never read as a model; pass a complete run");
-    }
-    return path;
-  }
-
-  private static String readFirstLine(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p)) {
-      String s = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      int nl = s.indexOf('\n');
-      return nl < 0 ? s : s.substring(0, nl);
-    }
-  }
-
-
 }

@@ -22,6 +22,7 @@ public final class RunSummary {
     EpochRecord best = result.bestRecord();
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("run_id", runId);
+    s.put("format_version", RunFiles.FORMAT_VERSION);
     s.put("epochs_run", h.size());
     s.put("best_epoch", result.bestEpoch());
     s.put("stop_reason", result.stopReason().label());
