@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs and checkpoints written by the job before its packages were reorganized (and before summary.json had a
- * {@code format_version}) still load: {@code src/test/resources/compat/runs} holds a published run
+ * {@code format_version}) still load: {@code src/test/resources/compat/output} holds a published run
  * ({@code old-run}, V = 60, 4 epochs) and a run killed at epoch 25 with its checkpoint ({@code old-ckpt}), both
  * written by that version from {@code job/} with {@code --input ../sample-data/kjv-excerpt.txt}. The expected
  * numbers are what that version printed.
@@ -26,7 +26,7 @@ class PublishedBeforeTheRedesignTest extends SparkTestBase {
 
   @BeforeAll
   static void copyTheOldRuns(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    Path from = Path.of("src/test/resources/compat/runs").toAbsolutePath();
+    Path from = Path.of("src/test/resources/compat/output").toAbsolutePath();
     runs = tmp.resolve("runs");
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : files.toList()) {
