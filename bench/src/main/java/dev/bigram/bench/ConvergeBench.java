@@ -12,6 +12,7 @@ import dev.bigram.train.EpochListener;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.EpochRecord;
 import dev.bigram.train.InitialBias;
+import dev.bigram.job.Fit;
 import dev.bigram.job.TrainJob;
 import dev.bigram.train.TrainingResult;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class ConvergeBench {
     BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
-    TrainingResult result = new EpochLoop(loss, data, TrainJob.loopSettings(config), initial, optimizer,
+    TrainingResult result = new EpochLoop(loss, data, Fit.loopSettings(config), initial, optimizer,
         EpochListener.NONE).run();
     double floor = data.trainLossFloor();
     List<EpochRecord> h = result.history();

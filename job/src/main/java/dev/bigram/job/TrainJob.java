@@ -2,12 +2,10 @@ package dev.bigram.job;
 
 import dev.bigram.train.DistributedLoss;
 import dev.bigram.train.WeightShipping;
-import dev.bigram.train.EpochLoop;
 import dev.bigram.train.MemoryCheck;
 import dev.bigram.train.ShippingMeter;
 import dev.bigram.train.TrainingResult;
 import dev.bigram.analysis.Findings;
-import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.data.baseline.Baselines;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
@@ -18,10 +16,7 @@ import dev.bigram.data.DataPass;
 import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
-import dev.bigram.optim.Convergence;
 import dev.bigram.loss.Kernel;
-import dev.bigram.optim.L2;
-import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.AnalysisFiles;
 import dev.bigram.output.CheckpointStore;
@@ -31,14 +26,15 @@ import dev.bigram.output.HistoryTable;
 import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
+import dev.bigram.output.Json;
 import dev.bigram.output.RunDirectory;
+import dev.bigram.output.RunFiles;
 import dev.bigram.output.RunLock;
 import dev.bigram.output.RunSummary;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.DoubleFunction;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -46,13 +42,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code train} command as a story: lock the run id, prepare the staging directory, pick the starting point
- * (random, a warm start from a published run, or the last checkpoint on resume), read the corpus into cached
- * row blocks, run the epoch loop (checkpointing as it goes), write every table into the staging directory and
- * its history beside the cumulative table, publish the run whole, then put its history in the cumulative table
- * and point LATEST at it. Every byte is written
- * before the run is renamed into place, so a failure (a full disk) publishes nothing; the staging directory of
- * a failed run is removed, but for its checkpoints (kept for --resume).
+ * The {@code train} command as a story, one call a step:
+ *
+ * <ol>
+ *   <li>lock the run id and prepare its staging directory;</li>
+ *   <li>choose where training starts: random weights, a warm start from a published run, or the last
+ *       checkpoint on resume ({@link StartingPoint});</li>
+ *   <li>{@link #count}: the data pass reads the corpus into cached bigram counts;</li>
+ *   <li>fit the baselines (add-k, Kneser-Ney) on the same counts;</li>
+ *   <li>{@link Fit}: the epoch loop, once or once per trial of the L2 search, checkpointing as it goes;</li>
+ *   <li>{@link #writeTables} and the summary into the staging run;</li>
+ *   <li>{@link #publish} the run whole and move LATEST (docs/operations.md, "Publishing").</li>
+ * </ol>
+ *
+ * A failure before the publish (a full disk, say) publishes nothing: the staging directory is removed, but for
+ * its checkpoints, kept for {@code --resume}.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -110,115 +114,96 @@ public final class TrainJob {
 
   private static Outcome train(SparkSession spark, JavaSparkContext jsc, TrainerConfig config, RunOptions options,
       RunDirectory run, RunLock lock, CheckpointStore checkpoints, long t0) throws IOException {
-    {
-      Map<String, String> settings = ConfigFingerprint.of(config);
-      StartingPoint from = StartingPoint.choose(spark, config, options, checkpoints, settings);
-      LOG.info("Run {}: input {}, staging {}, {}", options.runId(),
-          Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
-          from.describe());
-
-      int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
-      TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
-          config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
-      ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
-      try {
-        CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
-        Map<String, Object> dataPrint = DataFingerprint.of(data);
-        from.checkData(dataPrint, config.inputPaths());
-        int v = data.vocab().size();
-        LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
-            (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(),
-            config.broadcast());
-        Baselines baselines = Baselines.fit(data);
-        DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-            WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()),
-            config.localExchange(), meter);
-        // One training run at a given L2; train.l2 = auto runs several (L2Search) and keeps the best one's.
-        Map<Double, Trial> trials = new HashMap<>();
-        DoubleFunction<TrainingResult> trainWithL2 = l2 -> {
-          RunAnalysis trialAnalysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
-          StartingPoint.Start trialStart = from.build(config, data, loss, loopSettings(config, l2), checkpoints,
-              settings, dataPrint, trialAnalysis.tracer());
-          TrainingResult r = trialStart.loop().run();
-          // Keep what the job needs of the trial, not its loop (the loop holds V x V matrices).
-          StartingPoint.Start kept = new StartingPoint.Start(null, trialStart.checkpointing(), trialStart.summary());
-          trials.put(l2, new Trial(trialAnalysis, kept, loopSettings(config, l2)));
-          return r;
-        };
-        boolean searchL2 = config.l2Auto() && data.validationBigrams() > 0 && !options.resume();
-        if (config.l2Auto() && !searchL2) {
-          LOG.warn("train.l2 = auto needs validation data to choose by and a fresh run (no --resume); training"
-              + " without L2");
+    Map<String, String> settings = ConfigFingerprint.of(config);
+    StartingPoint from = StartingPoint.choose(spark, config, options, checkpoints, settings);
+    LOG.info("Run {}: input {}, staging {}, {}", options.runId(),
+        Redaction.redactText(config.inputPaths().toString()), Redaction.redactText(run.staging().toString()),
+        from.describe());
+    TrainingData data = count(jsc, config);
+    ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
+    try {
+      CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
+      Map<String, Object> dataPrint = DataFingerprint.of(data);
+      from.checkData(dataPrint, config.inputPaths());
+      Baselines baselines = Baselines.fit(data);
+      Fit fit = Fit.run(config, options, data, distributedLoss(jsc, config, data, meter), from, checkpoints,
+          settings, dataPrint);
+      return OutputFailure.guard(run, () -> {
+        Findings findings = writeTables(spark, run, options, data, fit);
+        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, fit.result(),
+            (System.nanoTime() - t0) / 1e9);
+        summary.putAll(findings.summaryFields());
+        summary.putAll(fit.start().summary());
+        summary.putAll(meter.summary());
+        summary.putAll(baselines.summaryFields());
+        if (fit.search() != null) summary.putAll(fit.search().summaryFields());
+        run.writeText(RunFiles.SUMMARY, Json.pretty(summary));
+        run.writeText("config.conf", config.render());
+        if (fit.result().stopReason() == StopReason.DIVERGED) {
+          // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
+          return new Outcome(run.staging(), fit.result(), summary, false, fit.start().checkpointing().last(),
+              findings);
         }
-        L2Search.Outcome search = searchL2 ? L2Search.run(data, trainWithL2) : null;
-        double l2 = search != null ? search.l2() : config.l2();
-        TrainingResult result = search != null ? search.result() : trainWithL2.apply(l2);
-        Trial chosen = trials.get(l2);
-        RunAnalysis analysis = chosen.analysis();
-        StartingPoint.Start start = chosen.start();
-        EpochLoop.LoopSettings settingsOfLoop = chosen.settings();
-
-        return OutputFailure.guard(run, () -> {
-          Path staging = run.staging();
-          ModelStore.writeVocabulary(spark, data.vocab(), staging);
-          CountsTable.write(spark, data.blocks(), staging);
-          ModelStore.writeModel(spark, result.bestModel(), data.vocab(), staging);
-          HistoryTable.write(spark, options.runId(), result.history(), staging);
-          double total = (System.nanoTime() - t0) / 1e9;
-          Findings findings = analysis.analyze(result);
-          AnalysisFiles.write(spark, run, result, data.trainLossFloor(), settingsOfLoop.convergence(), findings,
-              analysis.settings());
-          Map<String, Object> summary = RunSummary.build(options.runId(), config, data, result, total);
-          summary.putAll(findings.summaryFields());
-          summary.putAll(start.summary());
-          summary.putAll(meter.summary());
-          summary.putAll(baselines.summaryFields());
-          if (search != null) summary.putAll(search.summaryFields());
-          run.writeText("summary.json", dev.bigram.output.Json.pretty(summary));
-          run.writeText("config.conf", config.render());
-          if (result.stopReason() == StopReason.DIVERGED) {
-            // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-            return new Outcome(staging, result, summary, false, start.checkpointing().last(), findings);
-          }
-          lock.verify();
-          // The cumulative history is written before the run is renamed into place, so a disk that fills up
-          // anywhere publishes nothing (publish writes LATEST's new content before its first rename too); it
-          // takes its place, replacing a republished run's, as soon as the run has its name, before LATEST.
-          CumulativeHistory.Pending history =
-              CumulativeHistory.stage(spark, run.fs(), run.outputDir(), options.runId(), result.history());
-          Path published;
-          java.util.concurrent.atomic.AtomicBoolean named = new java.util.concurrent.atomic.AtomicBoolean();
-          try {
-            published = run.publish(!findings.gateFailed(), () -> {
-              named.set(true);
-              history.commit();
-            }, "adding its history to " + CumulativeHistory.partition(run.outputDir(), options.runId()));
-          } catch (IOException | RuntimeException e) {
-            if (!named.get()) history.discardAfter(e); // the run was not published: neither is its history
-            throw e;
-          }
-          return new Outcome(published, result, summary, true, Optional.empty(), findings);
-        });
-      } finally {
-        meter.close();
-        data.release();
-      }
+        lock.verify();
+        Path published = publish(spark, run, options.runId(), fit.result(), !findings.gateFailed());
+        return new Outcome(published, fit.result(), summary, true, Optional.empty(), findings);
+      });
+    } finally {
+      meter.close();
+      data.release();
     }
   }
 
-  /** One training run of the L2 search: what the rest of the job needs from the chosen one. */
-  private record Trial(RunAnalysis analysis, StartingPoint.Start start, EpochLoop.LoopSettings settings) {}
-
-  public static EpochLoop.LoopSettings loopSettings(TrainerConfig config) {
-    return loopSettings(config, config.l2());
+  /** The data pass: the vocabulary and the bigram counts of the corpus, cached in row blocks. */
+  private static TrainingData count(JavaSparkContext jsc, TrainerConfig config) {
+    int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
+    TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
+        config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
+    int v = data.vocab().size();
+    LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
+        (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(), config.broadcast());
+    return data;
   }
 
-  /** The loop settings of {@code config} with the given L2 strength ({@code train.l2 = auto} tries several). */
-  public static EpochLoop.LoopSettings loopSettings(TrainerConfig config, double l2) {
-    return new EpochLoop.LoopSettings(
-        new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), new L2(l2), config.patience(), config.minDelta(),
-        config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
-        config.stopOnConvergence());
+  private static DistributedLoss distributedLoss(JavaSparkContext jsc, TrainerConfig config, TrainingData data,
+      ShippingMeter meter) {
+    return new DistributedLoss(jsc, data.blocks(), data.partitioner(), WeightShipping.Mode.of(config.broadcast()),
+        Kernel.of(config.kernel()), config.localExchange(), meter);
+  }
+
+  /** Every table, the analysis' files and the chart into the staging run; returns the analysis' findings. */
+  private static Findings writeTables(SparkSession spark, RunDirectory run, RunOptions options, TrainingData data,
+      Fit fit) throws IOException {
+    Path staging = run.staging();
+    ModelStore.writeVocabulary(spark, data.vocab(), staging);
+    CountsTable.write(spark, data.blocks(), staging);
+    ModelStore.writeModel(spark, fit.result().bestModel(), data.vocab(), staging);
+    HistoryTable.write(spark, options.runId(), fit.result().history(), staging);
+    Findings findings = fit.analysis().analyze(fit.result());
+    AnalysisFiles.write(spark, run, fit.result(), data.trainLossFloor(), fit.settings().convergence(), findings,
+        fit.analysis().settings());
+    return findings;
+  }
+
+  /**
+   * Publishes the staging run whole (docs/operations.md, "Publishing"), with its history in the cumulative
+   * table; moves LATEST unless {@code updateLatest} is false (a failed expectation gate).
+   */
+  private static Path publish(SparkSession spark, RunDirectory run, String runId, TrainingResult result,
+      boolean updateLatest) throws IOException {
+    // The cumulative history is staged before the run is renamed into place, so a disk that fills up anywhere
+    // publishes nothing; it takes its place, replacing a republished run's, as soon as the run has its name.
+    CumulativeHistory.Pending history =
+        CumulativeHistory.stage(spark, run.fs(), run.outputDir(), runId, result.history());
+    AtomicBoolean named = new AtomicBoolean();
+    try {
+      return run.publish(updateLatest, () -> {
+        named.set(true);
+        history.commit();
+      }, "adding its history to " + CumulativeHistory.partition(run.outputDir(), runId));
+    } catch (IOException | RuntimeException e) {
+      if (!named.get()) history.discardAfter(e); // the run was not published: neither is its history
+      throw e;
+    }
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bigram.config.ConfigurationException;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.train.EpochLoop;
+import dev.bigram.job.Fit;
 import dev.bigram.job.TrainJob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class AnalysisSettingsTest {
 
   @Test
   void theLoopGetsTheStatusThresholdAndTheConvergenceRule() {
-    EpochLoop.LoopSettings s = TrainJob.loopSettings(TrainerConfig.load(null, List.of(
+    EpochLoop.LoopSettings s = Fit.loopSettings(TrainerConfig.load(null, List.of(
         "analysis.status-threshold=0.05", "analysis.convergence-tolerance=0.01",
         "early-stopping.stop-on-convergence=true")));
     assertEquals(0.05, s.statusThreshold());
