@@ -241,21 +241,6 @@ public record TrainerConfig(
         && effective.getString(Keys.TRAIN_L2.name()).equals("auto");
   }
 
-  /** The same settings with single keys replaced (tests, and commands that fix some keys). */
-  public TrainerConfig with(String... keyValues) {
-    List<String> sets = new ArrayList<>(List.of(keyValues));
-    Config c = effective;
-    for (String kv : sets) {
-      int eq = kv.indexOf('=');
-      c = ConfigFactory.parseString(kv.substring(0, eq) + " = " + quoteIfNeeded(kv.substring(eq + 1)))
-          .withFallback(c);
-    }
-    List<String> errors = new ArrayList<>();
-    TrainerConfig out = fromResolved(c.resolve(), errors);
-    if (!errors.isEmpty()) throw new ConfigurationException(errors);
-    return out;
-  }
-
   /** The effective configuration as HOCON with secrets masked ({@link Redaction}), for the run directory. */
   public String render() {
     return Redaction.render(effective);

@@ -1,7 +1,6 @@
 package dev.bigram.data;
 
 import dev.bigram.config.ReadSettings;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -10,24 +9,18 @@ import org.apache.spark.api.java.JavaSparkContext;
  * split), and the driver's side of the reports, {@link ReadIssues}, which each pass checks after its action.
  */
 public final class Corpus {
-  private final List<String> paths;
   private final JavaRDD<CorpusRecord> records;
   private final ReadIssues issues;
 
-  Corpus(List<String> paths, JavaRDD<CorpusRecord> records, ReadIssues issues) {
-    this.paths = List.copyOf(paths);
+  Corpus(JavaRDD<CorpusRecord> records, ReadIssues issues) {
     this.records = records;
     this.issues = issues;
   }
 
   /** Lines that did not come through {@link CorpusReader}: no read reports, nothing to check. */
   static Corpus ofLines(JavaSparkContext jsc, JavaRDD<String> lines) {
-    return new Corpus(List.of("(lines)"), lines.map(CorpusRecord::ofLine), new ReadIssues(jsc,
+    return new Corpus(lines.map(CorpusRecord::ofLine), new ReadIssues(jsc,
         ReadSettings.defaults()));
-  }
-
-  public List<String> paths() {
-    return paths;
   }
 
   public JavaRDD<CorpusRecord> records() {
@@ -41,10 +34,5 @@ public final class Corpus {
 
   ReadIssues issues() {
     return issues;
-  }
-
-  /** The paths as one string for messages. */
-  public String describePaths() {
-    return String.join(",", paths);
   }
 }

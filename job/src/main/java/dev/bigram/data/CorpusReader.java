@@ -121,7 +121,7 @@ public final class CorpusReader {
       LOG.info("Input: {} files in {} splits, coalesced to {} partitions", listing.files(), splits, target);
       records = records.coalesce(target);
     }
-    return new Corpus(paths, records, new ReadIssues(jsc, settings));
+    return new Corpus(records, new ReadIssues(jsc, settings));
   }
 
   /**

@@ -72,13 +72,6 @@ public final class CountRows implements Serializable {
     return count[k];
   }
 
-  /** Sum of all counts: the number of bigram occurrences. */
-  public long totalCount() {
-    long n = 0;
-    for (long t : total) n += t;
-    return n;
-  }
-
   /**
    * {@code sum_ij c[i][j] * log(c[i][j] / n[i])}: minus the unnormalized empirical conditional entropy, the
    * lowest reachable (unnormalized) cross-entropy of any model on these counts.

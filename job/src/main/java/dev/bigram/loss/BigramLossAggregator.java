@@ -167,10 +167,6 @@ public final class BigramLossAggregator implements Serializable {
     return count;
   }
 
-  public long validationCount() {
-    return validationCount;
-  }
-
   /** Mean training cross-entropy in nats, {@code NaN} when no training row was added. */
   public double loss() {
     return count == 0 ? Double.NaN : lossSum / count;
@@ -179,14 +175,6 @@ public final class BigramLossAggregator implements Serializable {
   /** Mean validation cross-entropy in nats, {@code NaN} without validation data. */
   public double validationLoss() {
     return validationCount == 0 ? Double.NaN : validationLossSum / validationCount;
-  }
-
-  public double lossSum() {
-    return lossSum;
-  }
-
-  public double validationLossSum() {
-    return validationLossSum;
   }
 
   /** The merged gradient of the mean training loss: rows sorted by first row, {@code db}, and {@code 1 / N}. */

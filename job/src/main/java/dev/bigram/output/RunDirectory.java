@@ -226,7 +226,7 @@ public final class RunDirectory {
   /**
    * Writes {@code _SUCCESS} and LATEST's new content, drops the checkpoints, renames the staging directory to its
    * final name, runs {@code whenNamed} and points LATEST at the run (unless {@code updateLatest} is false: a run
-   * that failed its quality gate is kept but not made LATEST; {@link #updateLatest()} can do it later). A
+   * that failed its quality gate is kept but not made LATEST). A
    * complete run of the same id (--overwrite) is moved aside first and deleted after, so the id names the old
    * run, then nothing for an instant, then the new run. Once the run has its name, {@code whenNamed} (described
    * by {@code whenNamedWhat}) and the deletion of the replaced run are logged as warnings if they fail; a LATEST
@@ -321,11 +321,5 @@ public final class RunDirectory {
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e); // a stray LATEST.*.tmp in _staging is never read
     }
-  }
-
-  /** Points LATEST at this run, atomically ({@link AtomicFiles#replace}). */
-  public void updateLatest() throws IOException {
-    AtomicFiles.replace(fs, hadoop, new Path(outputDir, LATEST), new Path(outputDir, STAGING),
-        (runId + "\n").getBytes(StandardCharsets.UTF_8));
   }
 }
