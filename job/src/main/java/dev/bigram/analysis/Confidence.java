@@ -1,9 +1,7 @@
 package dev.bigram.analysis;
 
-import java.util.Locale;
-
-/** How confident one prediction is, on the exercise's prediction scale ({@code test_predictions}). */
-public enum Confidence {
+/** How confident one prediction is, on the exercise's prediction scale: what {@code predict} prints. */
+public enum Confidence implements ProbabilityLevel {
   /** {@code p > 0.3}. */
   HIGH(0.3),
   /** {@code 0.15 < p <= 0.3}. */
@@ -17,15 +15,12 @@ public enum Confidence {
     this.above = above;
   }
 
-  public static Confidence of(double probability) {
-    for (Confidence c : values()) {
-      if (probability > c.above) return c;
-    }
-    return LOW;
+  @Override
+  public double above() {
+    return above;
   }
 
-  /** The label printed by {@code predict}: high, medium, low. */
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
+  public static Confidence of(double probability) {
+    return ProbabilityLevel.of(values(), probability);
   }
 }

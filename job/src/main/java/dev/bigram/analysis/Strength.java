@@ -1,9 +1,7 @@
 package dev.bigram.analysis;
 
-import java.util.Locale;
-
 /** How strong a learned relationship {@code p(next | prev)} is, on the exercise's pattern scale. */
-public enum Strength {
+public enum Strength implements ProbabilityLevel {
   /** {@code p > 0.4}. */
   STRONG(0.4),
   /** {@code 0.25 < p <= 0.4}. */
@@ -17,15 +15,12 @@ public enum Strength {
     this.above = above;
   }
 
-  public static Strength of(double probability) {
-    for (Strength s : values()) {
-      if (probability > s.above) return s;
-    }
-    return WEAK;
+  @Override
+  public double above() {
+    return above;
   }
 
-  /** The label written to tables and reports: strong, clear, weak. */
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
+  public static Strength of(double probability) {
+    return ProbabilityLevel.of(values(), probability);
   }
 }

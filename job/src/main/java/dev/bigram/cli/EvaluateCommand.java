@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -31,9 +32,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR",
-      description = "A published run directory, or an output directory (its LATEST run is used).")
-  String model;
+  @Mixin
+  ModelOption model;
 
   @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH", description = "Corpus paths or globs.")
   List<String> inputs;
@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = main.spark();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    PublishedRun run = PublishedRun.open(spark, model);
+    PublishedRun run = PublishedRun.open(spark, model.model);
     BigramModel m = run.model();
     Tokenizer tokenizer = new Tokenizer(run.tokenizer());
     TrainingData data = DataPass.countBigrams(jsc, CorpusReader.open(jsc, inputs, ReadSettings.defaults()),

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -34,9 +35,8 @@ final class PredictCommand implements Callable<Integer> {
   @ParentCommand
   Main main;
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR",
-      description = "A published run directory, or an output directory (its LATEST run is used).")
-  String model;
+  @Mixin
+  ModelOption model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
@@ -68,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
             + "': separate words with single commas");
       }
     }
-    PublishedRun run = PublishedRun.open(main.spark(), model);
+    PublishedRun run = PublishedRun.open(main.spark(), model.model);
     Vocabulary vocab = run.vocabulary();
     Tokenizer tokenizer = new Tokenizer(run.tokenizer());
     List<Query> queries = new ArrayList<>();

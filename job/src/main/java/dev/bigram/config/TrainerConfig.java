@@ -201,33 +201,30 @@ public record TrainerConfig(
   }
 
   private static List<WordPair> tracePairs(Map<Param<?>, Object> v, List<String> errors) {
-    List<WordPair> trace = new ArrayList<>();
-    List<String> texts = get(v, Keys.AN_TRACE_PAIRS);
-    for (String text : texts == null ? List.<String>of() : texts) {
-      try {
-        trace.add(WordPair.parse(text));
-      } catch (IllegalArgumentException e) {
-        errors.add(Keys.AN_TRACE_PAIRS.name() + ": " + e.getMessage() + ", e.g. \"the>cat\"");
-      }
-    }
-    return trace;
+    return parseEach(get(v, Keys.AN_TRACE_PAIRS), WordPair::parse, Keys.AN_TRACE_PAIRS, ", e.g. \"the>cat\"",
+        errors);
   }
 
   /** The expected patterns; checked only once their default minimum is valid. */
   private static List<ExpectedPattern> expectations(Map<Param<?>, Object> v, List<String> errors) {
-    List<ExpectedPattern> expect = new ArrayList<>();
-    List<String> texts = get(v, Keys.AN_EXPECT);
     Double defaultMinimum = get(v, Keys.AN_EXPECT_MIN);
-    if (texts == null || defaultMinimum == null) return expect;
-    for (String text : texts) {
+    if (defaultMinimum == null) return List.of();
+    return parseEach(get(v, Keys.AN_EXPECT), text -> ExpectedPattern.parse(text, defaultMinimum), Keys.AN_EXPECT,
+        "; write prev>next or prev>next>=p, e.g. \"cat>sat>=0.2\"", errors);
+  }
+
+  /** Parses every entry of a list key; an entry that does not parse is an error naming the key and a hint. */
+  private static <T> List<T> parseEach(List<String> texts, java.util.function.Function<String, T> parser,
+      Param<List<String>> key, String hint, List<String> errors) {
+    List<T> out = new ArrayList<>();
+    for (String text : texts == null ? List.<String>of() : texts) {
       try {
-        expect.add(ExpectedPattern.parse(text, defaultMinimum));
+        out.add(parser.apply(text));
       } catch (IllegalArgumentException e) {
-        errors.add(Keys.AN_EXPECT.name() + ": " + e.getMessage() + "; write prev>next or prev>next>=p, e.g."
-            + " \"cat>sat>=0.2\"");
+        errors.add(key.name() + ": " + e.getMessage() + hint);
       }
     }
-    return expect;
+    return out;
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

@@ -1,6 +1,5 @@
 package dev.bigram.data.baseline;
 
-import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;
 
@@ -20,29 +19,12 @@ public final class AddK {
 
   static double[] heldOutSums(RowBlock block, int numClasses, double[] ks) {
     double[] sums = new double[ks.length + 1];
-    CountRows train = block.train();
-    CountRows held = block.validation();
-    int t = 0;
-    for (int r = 0; r < held.numRows(); r++) {
-      int row = held.row(r);
-      while (t < train.numRows() && train.row(t) < row) t++;
-      boolean seen = t < train.numRows() && train.row(t) == row;
-      double total = seen ? train.rowTotal(t) : 0;
-      int cursor = seen ? train.pairStart(t) : 0;
-      for (int q = held.pairStart(r); q < held.pairEnd(r); q++) {
-        int next = held.nextId(q);
-        long c = 0;
-        if (seen) {
-          while (cursor < train.pairEnd(t) && train.nextId(cursor) < next) cursor++;
-          if (cursor < train.pairEnd(t) && train.nextId(cursor) == next) c = train.pairCount(cursor);
-        }
-        long weight = held.pairCount(q);
-        for (int i = 0; i < ks.length; i++) {
-          sums[i] -= weight * Math.log((c + ks[i]) / (total + ks[i] * numClasses));
-        }
-        sums[ks.length] += weight;
+    HeldOutBlocks.join(block, (seen, total, types, next, c, weight) -> {
+      for (int i = 0; i < ks.length; i++) {
+        sums[i] -= weight * Math.log((c + ks[i]) / (total + ks[i] * numClasses));
       }
-    }
+      sums[ks.length] += weight;
+    });
     return sums;
   }
 

@@ -46,4 +46,45 @@ public final class HeldOutBlocks {
     }
     return out;
   }
+
+  /** One held-out pair with what the training counts of its block say about it. */
+  @FunctionalInterface
+  interface PairVisitor {
+    /**
+     * @param seen whether the previous word occurs in training
+     * @param total its training occurrences {@code n[prev]} (0 when unseen)
+     * @param types the distinct next words it has in training (0 when unseen)
+     * @param next the held-out next word
+     * @param trainCount the training count of the pair (0 when unseen)
+     * @param heldCount the held-out count of the pair
+     */
+    void visit(boolean seen, double total, int types, int next, long trainCount, long heldCount);
+  }
+
+  /**
+   * Walks every held-out (validation) pair of {@code block} beside its training counts: one merge of the two
+   * sorted sides, the join that every count-based baseline scores with.
+   */
+  static void join(RowBlock block, PairVisitor visitor) {
+    CountRows train = block.train();
+    CountRows held = block.validation();
+    int t = 0;
+    for (int r = 0; r < held.numRows(); r++) {
+      int row = held.row(r);
+      while (t < train.numRows() && train.row(t) < row) t++;
+      boolean seen = t < train.numRows() && train.row(t) == row;
+      double total = seen ? train.rowTotal(t) : 0;
+      int types = seen ? train.pairEnd(t) - train.pairStart(t) : 0;
+      int cursor = seen ? train.pairStart(t) : 0;
+      for (int q = held.pairStart(r); q < held.pairEnd(r); q++) {
+        int next = held.nextId(q);
+        long c = 0;
+        if (seen) {
+          while (cursor < train.pairEnd(t) && train.nextId(cursor) < next) cursor++;
+          if (cursor < train.pairEnd(t) && train.nextId(cursor) == next) c = train.pairCount(cursor);
+        }
+        visitor.visit(seen, total, types, next, c, held.pairCount(q));
+      }
+    }
+  }
 }

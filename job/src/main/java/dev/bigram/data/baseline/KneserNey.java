@@ -1,6 +1,5 @@
 package dev.bigram.data.baseline;
 
-import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -43,34 +42,16 @@ public final class KneserNey {
   static double[] heldOutSums(RowBlock block, double[][] continuation, double[] discounts) {
     int k = discounts.length;
     double[] sums = new double[k + 1];
-    CountRows train = block.train();
-    CountRows held = block.validation();
-    int t = 0;
-    for (int r = 0; r < held.numRows(); r++) {
-      int row = held.row(r);
-      while (t < train.numRows() && train.row(t) < row) t++;
-      boolean seen = t < train.numRows() && train.row(t) == row;
-      double total = seen ? train.rowTotal(t) : 0;
-      int types = seen ? train.pairEnd(t) - train.pairStart(t) : 0;
-      int cursor = seen ? train.pairStart(t) : 0;
-      for (int q = held.pairStart(r); q < held.pairEnd(r); q++) {
-        int next = held.nextId(q);
-        long c = 0;
-        if (seen) {
-          while (cursor < train.pairEnd(t) && train.nextId(cursor) < next) cursor++;
-          if (cursor < train.pairEnd(t) && train.nextId(cursor) == next) c = train.pairCount(cursor);
-        }
-        long weight = held.pairCount(q);
-        for (int i = 0; i < k; i++) {
-          double d = discounts[i];
-          double p = seen
-              ? (Math.max(c - d, 0.0) + d * types * continuation[i][next]) / total
-              : continuation[i][next];
-          sums[i] -= weight * Math.log(p);
-        }
-        sums[k] += weight;
+    HeldOutBlocks.join(block, (seen, total, types, next, c, weight) -> {
+      for (int i = 0; i < k; i++) {
+        double d = discounts[i];
+        double p = seen
+            ? (Math.max(c - d, 0.0) + d * types * continuation[i][next]) / total
+            : continuation[i][next];
+        sums[i] -= weight * Math.log(p);
       }
-    }
+      sums[k] += weight;
+    });
     return sums;
   }
 
