@@ -129,7 +129,7 @@ class DocsTest {
     assertEquals("held-out-perplexity-the-jobs-defaults-vs-kneser-ney-and-add-k",
         slug("Held-out perplexity: the job's defaults vs Kneser-Ney and add-k"));
     assertEquals("sizes-what-the-driver-and-the-executors-hold", slug("Sizes: what the driver and the executors hold"));
-    assertEquals("trainkernel-fast", slug("`train.kernel` = fast"));
+    assertEquals("trainkernel--fast", slug("`train.kernel` = fast"));
     assertEquals("a--b", slug("A & B"));
   }
 
