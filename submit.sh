@@ -14,7 +14,7 @@
 #
 # Defaults: --master local[*] when no --master is given; Spark settings from conf/spark-defaults.conf and
 # logging from conf/log4j2.properties (SPARK_CONF_DIR=conf/ unless you set SPARK_CONF_DIR); train reads
-# conf/trainer.conf unless --conf is given. The job's exit codes are listed in README.md.
+# conf/trainer.conf unless --conf is given. The job's exit codes are listed in docs/operations.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

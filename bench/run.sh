@@ -18,7 +18,7 @@
 #   render    BENCHMARKS.md from $BENCH_DIR/results.jsonl
 #
 # bench/kernel-policy.sh (not a step here) compares when the fast kernel moves from its scalar twins to the
-# vector code; its table is in BENCHMARKS.md, "Scalar twins and the vector warm-up".
+# vector code; its table is in BENCHMARKS.md, "Kernel policy: scalar twins and the vector warm-up".
 #
 # Takes about 20 minutes on 2 cores (19 min for every step, corpora included, on 2026-11-26; MLlib 7 of
 # them); 1 GB of synthetic text takes ~3.5 min of Python. Needs 20 GB of RAM for V = 20,000.

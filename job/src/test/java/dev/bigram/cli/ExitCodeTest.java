@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 
 class ExitCodeTest {
   @Test
-  void codesAreDistinctAndTheReadmeTableIsGeneratedFromThem() throws Exception {
+  void codesAreDistinctAndTheOperationsPageTableIsGeneratedFromThem() throws Exception {
     assertEquals(ExitCode.values().length,
         Arrays.stream(ExitCode.values()).mapToInt(ExitCode::code).distinct().count());
-    String readme = Files.readString(SparkTestBase.projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
-    assertTrue(readme.contains(ExitCode.markdownTable()),
-        "README.md's exit-code table must be exactly:\n" + ExitCode.markdownTable());
+    String page =
+        Files.readString(SparkTestBase.projectRoot().resolve("docs/operations.md"), StandardCharsets.UTF_8);
+    assertTrue(page.contains(ExitCode.markdownTable()),
+        "docs/operations.md's exit-code table must be exactly:\n" + ExitCode.markdownTable());
   }
 }

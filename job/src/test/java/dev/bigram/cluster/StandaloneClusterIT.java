@@ -50,7 +50,8 @@ class StandaloneClusterIT extends SparkTestBase {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    // Authentication on: the daemons require the secret; the job presents it (README, "Running on a cluster").
+    // Authentication on: the daemons require the secret; the job presents it
+    // (docs/cluster.md, "Authentication and encryption").
     cluster = StandaloneCluster.start(dir.resolve("cluster"), StandaloneCluster.Settings.small().withAuth());
     authConf = cluster.appProperties();
     String conf = Files.readString(authConf, StandardCharsets.UTF_8);

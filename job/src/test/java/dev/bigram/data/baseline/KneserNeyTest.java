@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class KneserNeyTest {
   static final double TOLERANCE = 1e-12;
 
-  /** The interpolated Kneser-Ney table of DESIGN.md's anchor, written as directly as possible. */
+  /** The interpolated Kneser-Ney anchor of docs/design.md, written as directly as possible. */
   static double[][] knTable(int v, List<Pair> pairs, double d) {
     long[][] c = new long[v][v];
     for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;

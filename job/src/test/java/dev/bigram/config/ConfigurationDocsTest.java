@@ -14,22 +14,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README.md is the front door: its configuration table must list every key with the jar's default. */
-class ReadmeTest {
+/** docs/configuration.md is where users look up a key: its table must list every key with the jar's default. */
+class ConfigurationDocsTest {
+  static final String PAGE = "docs/configuration.md";
   private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `(.*?)` \\|", Pattern.MULTILINE);
 
   @Test
   void theConfigurationTableListsEveryKeyWithItsDefault() throws Exception {
-    String readme = Files.readString(SparkTestBase.projectRoot().resolve("README.md"), StandardCharsets.UTF_8);
+    String page = Files.readString(SparkTestBase.projectRoot().resolve(PAGE), StandardCharsets.UTF_8);
     Map<String, String> documented = new HashMap<>();
-    Matcher m = ROW.matcher(readme);
+    Matcher m = ROW.matcher(page);
     while (m.find()) documented.put(m.group(1), m.group(2));
     Config reference = TrainerConfig.reference().resolve();
     for (Param<?> p : Keys.ALL) {
-      assertTrue(documented.containsKey(p.name()), "README.md does not document " + p.name());
+      assertTrue(documented.containsKey(p.name()), PAGE + " does not document " + p.name());
       String expected = reference.getValue(p.name()).render(ConfigRenderOptions.concise());
       String actual = documented.get(p.name());
-      assertEquals(normalize(expected), normalize(actual), "README default of " + p.name());
+      assertEquals(normalize(expected), normalize(actual), PAGE + " default of " + p.name());
     }
   }
 
