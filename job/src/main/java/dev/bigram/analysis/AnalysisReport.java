@@ -12,7 +12,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 
 /**
- * {@code report.md}: a short Markdown report of a run for people, in the exercise's order: the learning journey
+ * {@code report.md}: a short Markdown report of a run for people, in the classroom exercise's order (docs/design.md): the learning journey
  * and convergence insights, the learning curve, the top predictions of frequent words, the association
  * matrix, how traced relationships strengthened epoch by epoch, and the expected-pattern checks.
  */

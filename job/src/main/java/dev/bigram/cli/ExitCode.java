@@ -1,6 +1,7 @@
 package dev.bigram.cli;
 
-/** Exit codes of every command; the README's table is generated from the same list. */
+/** Exit codes of every command; the table in docs/operations.md is generated from the same
+ * list. */
 public enum ExitCode {
   SUCCESS(0, "success"),
   INTERNAL_ERROR(1, "internal error (a bug or an unexpected Spark failure; rerun with --verbose)"),
@@ -28,7 +29,7 @@ public enum ExitCode {
     return meaning;
   }
 
-  /** The README's table of exit codes (a test keeps README.md equal to it). */
+  /** The table of exit codes in docs/operations.md (a test keeps the page equal to it). */
   public static String markdownTable() {
     StringBuilder sb = new StringBuilder("| code | name | meaning |\n| --- | --- | --- |\n");
     for (ExitCode c : values()) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code predict}: the most likely next words after one word ({@code --word}) or several ({@code --words a,b,c}),
- * with probabilities and the exercise's confidence label (high > 0.3, medium > 0.15, else low). A word outside
+ * with probabilities and the classroom exercise's confidence label (docs/design.md) (high > 0.3, medium > 0.15, else low). A word outside
  * the vocabulary is answered for {@code <unk>}, and says so.
  *
  * <p>{@code --json} prints one line. For {@code --word}: an array, best first, of

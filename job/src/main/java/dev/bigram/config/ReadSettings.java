@@ -30,7 +30,7 @@ public record ReadSettings(int maxLineBytes, double binaryThreshold, boolean fai
     }
   }
 
-  /** The defaults of reference.conf: lines cut at 1 MiB, files over 30% damaged skipped with a warning. */
+  /** The keys' defaults ({@link Keys}): lines cut at 1 MiB, files over 30% damaged skipped with a warning. */
   public static ReadSettings defaults() {
     return new ReadSettings(DEFAULT_MAX_LINE_BYTES, DEFAULT_BINARY_THRESHOLD, false);
   }

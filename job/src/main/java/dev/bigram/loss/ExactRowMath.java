@@ -3,7 +3,8 @@ package dev.bigram.loss;
 import dev.bigram.data.CountRows;
 import dev.bigram.model.Softmax;
 
-/** The reference: logits, {@code exp} and the gradient in double, exactly as DESIGN.md writes them. */
+/** The reference: logits, {@code exp} and the gradient in double, exactly as docs/design.md writes them
+ * ("Loss and gradient from counts"). */
 final class ExactRowMath implements RowMath {
   private final int numClasses;
   private final double[] z;

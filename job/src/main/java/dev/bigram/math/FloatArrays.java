@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
 /**
  * Bulk serialization of primitive arrays for what crosses the network every epoch (weight blocks out,
  * gradient blocks back) and for checkpoints. Java serialization writes arrays element by element; converting
- * 64 KB chunks through a {@link ByteBuffer} view is several times faster (BENCHMARKS.md) and gives the same
- * bytes on every JVM.
+ * 64 KB chunks through a {@link ByteBuffer} view is faster (docs/benchmark-history.md, "Writing and reading the
+ * model: before") and gives the same bytes on every JVM.
  */
 public final class FloatArrays {
   private static final int CHUNK_BYTES = 1 << 16;

@@ -11,10 +11,10 @@ import java.util.stream.IntStream;
  * <p><b>Why float storage.</b> The driver holds {@code W}, the optimizer's two moment matrices and the best
  * epoch's copy, and ships {@code W} to the executors every epoch. At {@code V = 10,000} one matrix is 400 MB in
  * float and 800 MB in double; in double the driver alone would need over 3 GB before Spark's own copies of
- * the broadcast and the task results, and {@code V = 20,000} would not fit at all. Measured (BENCHMARKS.md),
- * float halves the broadcast and update time. Precision is not lost where it matters: every loss, softmax and
- * gradient is computed and accumulated in double; only the stored weights are rounded, to 7 significant
- * digits, which is far below the noise of any learning rate.
+ * the broadcast and the task results, and {@code V = 20,000} would not fit at all. Precision is not lost where
+ * it matters: sums (log-sum-exp, losses, the bias gradient) are accumulated in double, and the exact kernel
+ * computes everything in double; the stored weights are rounded to 7 significant digits, far below the noise
+ * of any learning rate (docs/design.md, "The kernel").
  */
 public final class BigramModel {
   private final int numClasses;

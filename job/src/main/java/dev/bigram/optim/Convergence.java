@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * rate near zero) "converges" at once. Read it beside the total improvement and the floor gap.
  */
 public record Convergence(double tolerance) {
-  /** Steps averaged, as in the exercise. */
+  /** Steps averaged, as in the classroom exercise (docs/design.md, "Where this came from"). */
   public static final int WINDOW = 3;
 
   public Convergence {

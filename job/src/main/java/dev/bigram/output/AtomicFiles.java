@@ -28,7 +28,7 @@ import org.apache.hadoop.fs.Path;
  * a checksum error). So on {@code file:} these go through {@code java.nio} ({@code O_EXCL} create, one
  * {@code rename(2)}) and write no {@code .crc}; elsewhere through the Hadoop calls that are atomic on HDFS
  * ({@code create} without overwrite, {@code FileContext.rename} with {@code OVERWRITE}). On object stores
- * (S3A and the like) neither is atomic: see README.md, "Runs, checkpoints and resume".
+ * (S3A and the like) neither is atomic: see docs/operations.md, "What is atomic where".
  */
 public final class AtomicFiles {
   private AtomicFiles() {}

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The per-epoch history as Parquet: one row per epoch, the columns of DESIGN.md first. */
+/** The per-epoch history as Parquet: one row per epoch, the documented columns first (docs/operations.md,
+ * "Outputs of a run"). */
 public final class HistoryTable {
   public static final StructType SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false)

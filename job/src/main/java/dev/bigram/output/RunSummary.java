@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-/** {@code summary.json}: the fields of DESIGN.md first, then more. */
+/** {@code summary.json}: the documented fields first, then more (docs/operations.md,
+ * "Outputs of a run"). */
 public final class RunSummary {
   private RunSummary() {}
 
@@ -39,7 +40,7 @@ public final class RunSummary {
     Convergence convergence = new Convergence(config.analysis().convergenceTolerance());
     double[] losses = h.stream().mapToDouble(EpochRecord::trainLoss).toArray();
     s.put("converged", convergence.converged(losses));
-    // ---- beyond DESIGN.md
+    // ---- beyond the first design's fields
     s.put("mean_recent_loss_change", Convergence.meanRecentChange(losses));
     s.put("convergence_tolerance", convergence.tolerance());
     OptionalInt convergedEpoch = convergence.firstConvergedEpoch(losses);

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The training loop of DESIGN.md, one epoch at a time: evaluate the current parameters on every block (one
+ * The training loop (docs/design.md, "The epoch loop"), one epoch at a time: evaluate the current parameters on every block (one
  * broadcast, one treeAggregate giving training loss, gradient and validation loss), keep them if they are the
  * best so far, update centrally, record the epoch, and stop on patience, divergence or the epoch limit.
  */

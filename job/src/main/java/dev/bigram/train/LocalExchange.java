@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Spark serializes a broadcast into pieces even when its only reader is the driver's own JVM, and every
  * task result crosses the block manager; at {@code V = 10,000} that is 400 MB each way per epoch, several
- * times the cost of the arithmetic (BENCHMARKS.md). Here a task captures only a key, looks the epoch's arrays
+ * times the cost of the arithmetic (docs/benchmark-history.md, "Where an epoch's time went"). Here a task captures only a key, looks the epoch's arrays
  * up in this JVM-wide table, reads its rows of {@code W} in place and writes its gradient rows into the
  * driver's buffer (rows are owned by exactly one block, so writes never overlap). The table entry lives from
  * {@link #open} to {@link #close}, one evaluation.

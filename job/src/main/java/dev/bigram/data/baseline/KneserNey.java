@@ -5,7 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The count-based anchor of DESIGN.md: an interpolated Kneser-Ney bigram with one absolute discount
+ * The count-based anchor (docs/design.md, "The Kneser-Ney anchor"): an interpolated Kneser-Ney bigram with one absolute discount
  * {@code D}, built from the training counts and vocabulary of a run:
  *
  * <pre>
