@@ -5,7 +5,7 @@
 #   bench/cluster-broadcast.sh [--sizes "2000 10000"] [--epochs 3] [--worker-memory 3g] [--executor-memory 3g]
 #                              [--driver-memory 6g] [--dir DIR]
 #
-# Starts a cluster with ./cluster-demo.sh start (a master and two one-core workers on 127.0.0.1), generates a
+# Starts a cluster with bench/cluster-demo.sh start (a master and two one-core workers on 127.0.0.1), generates a
 # corpus with more than max(--sizes) words (bench/gen_corpus.py, 10 MB, cached in DIR), then trains each
 # (V, broadcast) pair for --epochs epochs with SGD on 2 row blocks, one per executor, and prints a Markdown table.
 # Every number comes from the job itself: the shipped bytes are Spark's own block reports and task metrics,
@@ -50,10 +50,10 @@ if [[ ! -s "$CORPUS" ]]; then
 fi
 
 CLUSTER="$DIR/cluster"
-"$ROOT/cluster-demo.sh" stop "$CLUSTER" 2>/dev/null || true
+"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" 2>/dev/null || true
 rm -rf "$CLUSTER"
-trap '"$ROOT/cluster-demo.sh" stop "$CLUSTER" >/dev/null 2>&1 || true' EXIT
-URL="$("$ROOT/cluster-demo.sh" start "$CLUSTER" --worker-memory "$WORKER_MEMORY")"
+trap '"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" >/dev/null 2>&1 || true' EXIT
+URL="$("$ROOT/bench/cluster-demo.sh" start "$CLUSTER" --worker-memory "$WORKER_MEMORY")"
 echo "Cluster at $URL" >&2
 
 results="$DIR/results.tsv"

@@ -13,13 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1, started by the project's own {@code ./cluster-demo.sh start DIR}
+ * A real Spark standalone cluster on 127.0.0.1, started by the project's own {@code bench/cluster-demo.sh start DIR}
  * from the Spark jars Maven resolved ({@code job/target/spark-home}, used as {@code SPARK_HOME}): one
  * {@code Master} and {@link Settings#workers()} {@code Worker} JVMs, whose process ids the script writes to
  * {@code DIR/pids}. Executors are JVMs the workers spawn: {@link #executors()} finds them among the workers'
  * descendants.
  *
- * <p>{@link #close()} runs {@code ./cluster-demo.sh stop DIR}, then makes sure by process id that nothing it
+ * <p>{@link #close()} runs {@code bench/cluster-demo.sh stop DIR}, then makes sure by process id that nothing it
  * started is left (SIGKILL to the workers' descendants, the workers and the master), even when a test failed.
  *
  * <pre>
@@ -87,7 +87,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   static Path script() {
-    return SparkTestBase.projectRoot().resolve("cluster-demo.sh");
+    return SparkTestBase.projectRoot().resolve("bench/cluster-demo.sh");
   }
 
   public String masterUrl() {
@@ -165,7 +165,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * {@code ./cluster-demo.sh stop DIR}, then, by process id, SIGKILL to whatever of it is still alive: the
+   * {@code bench/cluster-demo.sh stop DIR}, then, by process id, SIGKILL to whatever of it is still alive: the
    * workers' descendants (executors), the workers, the master.
    */
   @Override

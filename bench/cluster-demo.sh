@@ -2,10 +2,10 @@
 # The bigram trainer on a real Spark standalone cluster, on this machine: a master and two workers started from
 # the Spark jars Maven resolved (job/target/spark-home), all on 127.0.0.1, one core and 1 GB per worker.
 #
-#   ./cluster-demo.sh [--auth] [train options]   start a cluster, train on sample-data/ on it through ./submit.sh,
+#   bench/cluster-demo.sh [--auth] [train options]   start a cluster, train on sample-data/ on it through ./submit.sh,
 #                                                ask the model a question, stop the cluster
-#   ./cluster-demo.sh start DIR [cluster options]  start a cluster that lives in DIR; prints its master URL
-#   ./cluster-demo.sh stop DIR                     stop it: executors, workers, master, by process id
+#   bench/cluster-demo.sh start DIR [cluster options]  start a cluster that lives in DIR; prints its master URL
+#   bench/cluster-demo.sh stop DIR                     stop it: executors, workers, master, by process id
 #
 # Cluster options: --workers N (default 2), --cores N per worker (1), --worker-memory SIZE per worker (1g),
 # --auth: the daemons and the job require spark.authenticate with a fresh secret, and the job encrypts its RPC
@@ -17,7 +17,7 @@
 # this script started (their ids are in DIR/pids) and the executor JVMs their workers spawned.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SPARK_DIST="$ROOT/job/target/spark-home"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 START_TIMEOUT=180
@@ -84,12 +84,12 @@ cmd_start() {
       --cores) cores="$2"; shift 2 ;;
       --worker-memory) memory="$2"; shift 2 ;;
       --auth) auth=true; shift ;;
-      -*) die "unknown cluster option $1 (./cluster-demo.sh --help)" ;;
+      -*) die "unknown cluster option $1 (bench/cluster-demo.sh --help)" ;;
       *) [[ -z "$dir" ]] || die "start takes one directory"; dir="$1"; shift ;;
     esac
   done
-  [[ -n "$dir" ]] || die "start needs a directory: ./cluster-demo.sh start DIR"
-  [[ ! -e "$dir/pids" ]] || die "$dir/pids exists: a cluster may be running there (./cluster-demo.sh stop $dir)"
+  [[ -n "$dir" ]] || die "start needs a directory: bench/cluster-demo.sh start DIR"
+  [[ ! -e "$dir/pids" ]] || die "$dir/pids exists: a cluster may be running there (bench/cluster-demo.sh stop $dir)"
   ensure_built
   mkdir -p "$dir/conf" "$dir/local"
   dir="$(cd "$dir" && pwd)"
