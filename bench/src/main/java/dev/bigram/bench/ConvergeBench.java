@@ -13,7 +13,6 @@ import dev.bigram.train.EpochLoop;
 import dev.bigram.train.EpochRecord;
 import dev.bigram.train.InitialBias;
 import dev.bigram.job.Fit;
-import dev.bigram.job.TrainJob;
 import dev.bigram.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;

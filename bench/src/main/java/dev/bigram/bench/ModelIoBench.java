@@ -2,6 +2,7 @@ package dev.bigram.bench;
 
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.output.ModelReader;
 import dev.bigram.output.ModelStore;
 import java.nio.file.Files;
 import java.util.Random;
@@ -41,7 +42,7 @@ public final class ModelIoBench {
       spark.read().parquet(new Path(run, "model").toString()).write().format("noop").mode("overwrite").save();
       double scan = (System.nanoTime() - ts) / 1e9;
       long t1 = System.nanoTime();
-      BigramModel back = ModelStore.readModel(spark, run, v, true);
+      BigramModel back = ModelReader.readModel(spark, run, v, true);
       double read = (System.nanoTime() - t1) / 1e9;
       if (back.weights()[v * v - 1] != w[v * v - 1] || back.bias()[v - 1] != b[v - 1]) {
         throw new IllegalStateException("the model read back differs from the one written");

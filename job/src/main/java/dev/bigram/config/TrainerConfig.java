@@ -6,19 +6,12 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import dev.bigram.config.AnalysisSettings;
-import dev.bigram.config.ExpectedPattern;
-import dev.bigram.config.WordPair;
-import dev.bigram.config.ReadSettings;
-import dev.bigram.config.TokenizerSettings;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The validated, immutable settings of a run. Built once at start-up from the defaults of {@link Keys}, an

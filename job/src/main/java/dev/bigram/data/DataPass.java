@@ -3,8 +3,6 @@ package dev.bigram.data;
 import dev.bigram.config.ReadSettings;
 import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary.WordCount;
-import dev.bigram.data.CountRows;
-import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -1,6 +1,5 @@
 package dev.bigram.data;
 
-import dev.bigram.data.RowBlock;
 import org.apache.spark.api.java.JavaRDD;
 
 /**

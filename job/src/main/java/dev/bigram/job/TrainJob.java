@@ -13,7 +13,6 @@ import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.DataPass;
-import dev.bigram.data.InputException;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.loss.Kernel;

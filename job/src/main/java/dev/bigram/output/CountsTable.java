@@ -44,6 +44,6 @@ public final class CountsTable {
   }
 
   public static Dataset<Row> read(SparkSession spark, Path runDir) {
-    return ModelStore.readTable(spark, runDir, "counts", SCHEMA, ds -> ds.select("prev", "next", "count"));
+    return ModelReader.readTable(spark, runDir, "counts", SCHEMA, ds -> ds.select("prev", "next", "count"));
   }
 }

@@ -54,7 +54,7 @@ public final class PublishedRun {
       try {
         summary = Json.read(fs, summaryPath);
       } catch (IOException e) {
-        throw new InputException("summary.json of " + dir + " is not valid JSON (" + ModelStore.firstLine(e)
+        throw new InputException("summary.json of " + dir + " is not valid JSON (" + ModelReader.firstLine(e)
             + "): the run is corrupt", e);
       }
       Object version = summary.getOrDefault("format_version", 1);
@@ -64,7 +64,7 @@ public final class PublishedRun {
       }
       return new PublishedRun(spark, dir, summary);
     } catch (IOException e) {
-      throw new InputException("model " + location + " cannot be read (" + ModelStore.firstLine(e) + ")", e);
+      throw new InputException("model " + location + " cannot be read (" + ModelReader.firstLine(e) + ")", e);
     }
   }
 
@@ -119,7 +119,7 @@ public final class PublishedRun {
 
   public Vocabulary vocabulary() {
     if (vocab == null) {
-      vocab = ModelStore.readVocabulary(spark, dir, tokenizer);
+      vocab = ModelReader.readVocabulary(spark, dir, tokenizer);
       Object v = summary.get("vocab_size");
       if (v instanceof Number n && n.intValue() != vocab.size()) {
         throw new InputException("vocab of " + dir + " has " + vocab.size() + " words but summary.json says "
@@ -130,14 +130,14 @@ public final class PublishedRun {
   }
 
   public BigramModel model() {
-    return ModelStore.readModel(spark, dir, vocabulary().size(), bias);
+    return ModelReader.readModel(spark, dir, vocabulary().size(), bias);
   }
 
   /** {@code p(. | id)} for several ids, from their rows of W and the bias, in one read. */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
     int v = vocabulary().size();
-    Map<Integer, float[]> rows = ModelStore.readRows(spark, dir, new java.util.TreeSet<>(ids), v);
-    float[] b = bias ? ModelStore.readBias(spark, dir, v) : null;
+    Map<Integer, float[]> rows = ModelReader.readRows(spark, dir, new java.util.TreeSet<>(ids), v);
+    float[] b = bias ? ModelReader.readBias(spark, dir, v) : null;
     Map<Integer, double[]> out = new java.util.HashMap<>();
     rows.forEach((id, w) -> out.put(id, dev.bigram.model.Softmax.probabilities(w, 0, b, v)));
     return out;
@@ -146,7 +146,7 @@ public final class PublishedRun {
   /** {@code p(. | id)} from one row of W and the bias, without loading the rest of the model. */
   public double[] probabilities(int id) {
     int v = vocabulary().size();
-    float[][] rowAndBias = ModelStore.readRowAndBias(spark, dir, id, v);
+    float[][] rowAndBias = ModelReader.readRowAndBias(spark, dir, id, v);
     return dev.bigram.model.Softmax.probabilities(rowAndBias[0], 0, bias ? rowAndBias[1] : null, v);
   }
 }

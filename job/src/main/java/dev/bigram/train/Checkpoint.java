@@ -1,6 +1,5 @@
 package dev.bigram.train;
 
-import dev.bigram.train.CheckpointedState;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.OptimizerState;
 import java.util.List;

@@ -12,7 +12,6 @@ import dev.bigram.config.ConfigurationException;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.job.Fit;
-import dev.bigram.job.TrainJob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bigram.data.CountRows;
-import dev.bigram.data.RowBlock;
 import dev.bigram.testing.SparkTestBase;
 import java.io.IOException;
 import java.io.OutputStream;
