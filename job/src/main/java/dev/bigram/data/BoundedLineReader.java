@@ -43,10 +43,6 @@ final class BoundedLineReader {
     return consumed;
   }
 
-  /** The capacity of the line buffer: never more than {@code maxLineBytes + 1}, whatever the input. */
-  int bufferCapacity() {
-    return line.length;
-  }
 
   /** The next line, repaired and cut to the limit; {@code null} at the end of the stream. */
   String readLine() throws IOException {
