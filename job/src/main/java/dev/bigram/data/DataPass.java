@@ -4,7 +4,6 @@ import dev.bigram.config.ReadSettings;
 import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.Vocabulary.WordCount;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -123,7 +122,7 @@ public final class DataPass {
           LongCountMap pairs = new LongCountMap(1 << 12);
           long[] stats = CorpusStats.empty();
           while (it.hasNext()) it.next()._2().addTo(pairs, stats);
-          return List.of(toBlock(index, pairs, stats, partitioner)).iterator();
+          return List.of(RowBlockBuilder.toBlock(index, pairs, stats, partitioner)).iterator();
         }, true)
         .persist(StorageLevel.MEMORY_AND_DISK());
     blocks.setName("bigram row blocks (V=" + v + ", " + numBlocks + " blocks)");
@@ -244,149 +243,6 @@ public final class DataPass {
       }
     });
     return counter.byBlock(blocks);
-  }
-
-  /**
-   * One partition's bigram counts, keyed as in {@link RowBlocks}, and its corpus counters: lines are fed as
-   * {@link #startLine}, {@link #token} per vocabulary id, {@link #endLine}.
-   */
-  private static final class PairCounter {
-    final long[] stats = CorpusStats.empty();
-    private final LongCountMap counts = new LongCountMap(1 << 16);
-    private final Vocabulary vocab;
-    private final int v;
-    private final boolean markers;
-    private int[] ids = new int[64];
-    private int n;
-
-    PairCounter(Vocabulary vocab) {
-      this.vocab = vocab;
-      this.v = vocab.size();
-      this.markers = vocab.sentenceMarkers();
-    }
-
-    void addStats(long[] more) {
-      for (int s = 0; s < more.length; s++) stats[s] += more[s];
-    }
-
-    void startLine() {
-      n = 0;
-      if (markers) push(vocab.bosId());
-    }
-
-    void token(int id) {
-      stats[CorpusStats.TOKENS.ordinal()]++;
-      if (id == Vocabulary.UNK_ID) stats[CorpusStats.OOV_TOKENS.ordinal()]++;
-      push(id);
-    }
-
-    /** Ends a line; a line without tokens is no sentence and counts in neither split. */
-    void endLine(boolean validation) {
-      int words = markers ? n - 1 : n;
-      if (words == 0) return;
-      if (markers) push(vocab.eosId());
-      stats[(validation ? CorpusStats.VALIDATION_LINES : CorpusStats.TRAIN_LINES).ordinal()]++;
-      stats[(validation ? CorpusStats.VALIDATION_BIGRAMS : CorpusStats.TRAIN_BIGRAMS).ordinal()] += n - 1;
-      for (int k = 1; k < n; k++) {
-        counts.add(RowBlocks.key(ids[k - 1], ids[k], validation, v), 1L);
-      }
-    }
-
-    private void push(int id) {
-      if (n == ids.length) ids = Arrays.copyOf(ids, n * 2);
-      ids[n++] = id;
-    }
-
-    /** The counts split by row block, one record per block that has any; the counters go to block 0. */
-    Iterator<Tuple2<Integer, BlockCounts>> byBlock(RowBlocks blocks) {
-      int numBlocks = blocks.numPartitions();
-      int[] sizes = new int[numBlocks];
-      counts.forEach((key, value) -> sizes[blocks.getPartition(key)]++);
-      long[][] keys = new long[numBlocks][];
-      long[][] values = new long[numBlocks][];
-      for (int b = 0; b < numBlocks; b++) {
-        keys[b] = new long[sizes[b]];
-        values[b] = new long[sizes[b]];
-      }
-      int[] fill = new int[numBlocks];
-      counts.forEach((key, value) -> {
-        int b = blocks.getPartition(key);
-        keys[b][fill[b]] = key;
-        values[b][fill[b]++] = value;
-      });
-      List<Tuple2<Integer, BlockCounts>> out = new ArrayList<>(numBlocks);
-      for (int b = 0; b < numBlocks; b++) {
-        if (b == 0 || sizes[b] > 0) {
-          out.add(new Tuple2<>(b, new BlockCounts(keys[b], values[b], b == 0 ? stats : null)));
-        }
-      }
-      return out.iterator();
-    }
-  }
-
-  /** Builds block {@code index} from its {@code (key, count)} pairs, in any order, keys as in {@link RowBlocks}. */
-  public static RowBlock toBlock(int index, Iterator<Tuple2<Long, Long>> it, RowBlocks partitioner) {
-    long[] stats = CorpusStats.empty();
-    LongCountMap pairs = new LongCountMap(1 << 12);
-    while (it.hasNext()) {
-      Tuple2<Long, Long> kv = it.next();
-      long key = kv._1();
-      if (key < 0) {
-        stats[CorpusStats.ofKey(key).ordinal()] += kv._2();
-      } else {
-        pairs.add(key, kv._2());
-      }
-    }
-    return toBlock(index, pairs, stats, partitioner);
-  }
-
-  /** Builds block {@code index} from its summed bigram counts and corpus counters. */
-  static RowBlock toBlock(int index, LongCountMap pairs, long[] stats, RowBlocks partitioner) {
-    int v = partitioner.numClasses();
-    long[] keys = new long[pairs.size()];
-    int[] fill = {0};
-    pairs.forEach((key, value) -> keys[fill[0]++] = key);
-    Arrays.sort(keys);
-    CsrBuilder train = new CsrBuilder(keys.length);
-    CsrBuilder validation = new CsrBuilder(keys.length);
-    for (long key : keys) {
-      CsrBuilder b = RowBlocks.isValidation(key) ? validation : train;
-      b.add(RowBlocks.prevOf(key, v), RowBlocks.nextOf(key, v), pairs.get(key));
-    }
-    return new RowBlock(index, partitioner.firstRow(index), partitioner.endRow(index), train.build(),
-        validation.build(), stats);
-  }
-
-  /** Builds a {@link CountRows} from {@code (row, next, count)} triples added in sorted order. */
-  private static final class CsrBuilder {
-    private final int[] next;
-    private final long[] count;
-    private int size;
-    private final List<Integer> rows = new ArrayList<>();
-    private final List<Integer> starts = new ArrayList<>();
-
-    CsrBuilder(int capacity) {
-      next = new int[capacity];
-      count = new long[capacity];
-    }
-
-    void add(int row, int nextId, long c) {
-      if (rows.isEmpty() || rows.get(rows.size() - 1) != row) {
-        rows.add(row);
-        starts.add(size);
-      }
-      next[size] = nextId;
-      count[size] = c;
-      size++;
-    }
-
-    CountRows build() {
-      int[] r = rows.stream().mapToInt(Integer::intValue).toArray();
-      int[] s = new int[r.length + 1];
-      for (int i = 0; i < r.length; i++) s[i] = starts.get(i);
-      s[r.length] = size;
-      return new CountRows(r, s, Arrays.copyOf(next, size), Arrays.copyOf(count, size));
-    }
   }
 
   /** What the driver learns from the cached blocks in one small job. */

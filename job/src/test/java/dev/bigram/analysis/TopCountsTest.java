@@ -2,9 +2,9 @@ package dev.bigram.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.analysis.TopCounts.ContextCount;
 import dev.bigram.analysis.TopCounts.PairCount;
-import dev.bigram.data.DataPass;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.data.RowBlock;
@@ -40,7 +40,7 @@ class TopCountsTest {
     for (int p = 0; p < numBlocks; p++) parts.add(new ArrayList<>());
     counts.forEach((k, c) -> parts.get(partitioner.getPartition(k)).add(new Tuple2<>(k, c)));
     List<RowBlock> out = new ArrayList<>();
-    for (int p = 0; p < numBlocks; p++) out.add(DataPass.toBlock(p, parts.get(p).iterator(), partitioner));
+    for (int p = 0; p < numBlocks; p++) out.add(RowBlockBuilder.toBlock(p, parts.get(p).iterator(), partitioner));
     return out;
   }
 

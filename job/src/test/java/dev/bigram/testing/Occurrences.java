@@ -1,6 +1,6 @@
 package dev.bigram.testing;
 
-import dev.bigram.data.DataPass;
+import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class Occurrences {
     }
     List<RowBlock> blocks = new ArrayList<>();
     for (int b = 0; b < partitioner.numPartitions(); b++) {
-      blocks.add(DataPass.toBlock(b, byBlock.getOrDefault(b, List.of()).iterator(), partitioner));
+      blocks.add(RowBlockBuilder.toBlock(b, byBlock.getOrDefault(b, List.of()).iterator(), partitioner));
     }
     return blocks;
   }

@@ -1,6 +1,6 @@
 package dev.bigram.data.baseline;
 
-import dev.bigram.data.DataPass;
+import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
@@ -32,7 +32,7 @@ public final class HeldOutBlocks {
     JavaPairRDD<Long, Long> held = scored.flatMapToPair(b -> pairs(b.train(), numClasses).iterator());
     return train.union(held)
         .reduceByKey(partitioner, Long::sum)
-        .mapPartitionsWithIndex((index, it) -> List.of(DataPass.toBlock(index, it, partitioner)).iterator(), true)
+        .mapPartitionsWithIndex((index, it) -> List.of(RowBlockBuilder.toBlock(index, it, partitioner)).iterator(), true)
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
