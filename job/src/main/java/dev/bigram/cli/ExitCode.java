@@ -9,9 +9,12 @@ public enum ExitCode {
   BAD_INPUT(3, "bad or missing input: corpus paths, or a model directory given to predict/evaluate"),
   OUTPUT_ERROR(4, "the output cannot be written: not writable, a file, disk full, the run id is complete, or"
       + " another process is writing the same run id"),
-  DIVERGED(5, "training diverged (NaN or infinite loss): stopped at once, nothing published, the last good"
-      + " checkpoint kept in staging"),
-  QUALITY_GATE_FAILED(6, "an expected pattern failed its check: the run is kept but not made LATEST");
+  DIVERGED(5, "training diverged (a loss not finite, or above ten times epoch 1's): stopped at once, nothing"
+      + " published, the last good checkpoint kept in staging"),
+  QUALITY_GATE_FAILED(6, "an expected pattern failed its check: the run is kept but not made LATEST"),
+  NOT_TRAINED(7, "a cold run did not learn (its best epoch is the untrained start, or it is no better than the"
+      + " unigram model): nothing published, LATEST not moved, the run kept in staging; the message names the"
+      + " likely cause");
 
   private final int code;
   private final String meaning;

@@ -80,17 +80,22 @@ final class TrainCommand implements Callable<Integer> {
     TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite, initFrom, resume));
     var result = outcome.result();
     var best = result.bestRecord();
-    if (!outcome.published()) {
-      String kept = outcome.lastCheckpoint()
-          .map(c -> "the last good checkpoint (epoch " + c.epoch() + ") is kept in " + c.dir())
-          .orElse("no checkpoint was written (train.checkpoint-every = " + config.checkpointEvery()
-              + "); the staging files are in " + outcome.runDir());
-      throw new Main.CommandFailure(ExitCode.DIVERGED, String.format(Locale.ROOT,
-          "Failed: run %s diverged at epoch %d (loss not finite) and stopped at once; nothing was published; %s."
-              + " Lower train.learning-rate and start a new run.", id, result.last().epoch(), kept));
-    }
-    if (outcome.findings().gateFailed()) {
-      throw new Main.CommandFailure(ExitCode.QUALITY_GATE_FAILED, qualityGateMessage(id, outcome));
+    switch (outcome.verdict()) {
+      case DIVERGED -> {
+        String kept = outcome.lastCheckpoint()
+            .map(c -> "the last good checkpoint (epoch " + c.epoch() + ") is kept in " + c.dir())
+            .orElse("no checkpoint was written (train.checkpoint-every = " + config.checkpointEvery()
+                + "); the staging files are in " + outcome.runDir());
+        throw new Main.CommandFailure(ExitCode.DIVERGED, String.format(Locale.ROOT,
+            "Failed: run %s diverged at epoch %d (loss not finite, or ten times epoch 1's) and stopped at once;"
+                + " nothing was published; %s. Lower train.learning-rate and start a new run.", id,
+            result.last().epoch(), kept));
+      }
+      case NOT_TRAINED -> throw new Main.CommandFailure(ExitCode.NOT_TRAINED, String.format(Locale.ROOT,
+          "Failed: run %s did not learn: %s. Nothing was published and LATEST was not moved; the run is kept in"
+              + " %s for inspection.", id, outcome.reason(), Redaction.redactText(String.valueOf(outcome.runDir()))));
+      case GATE_FAILED -> throw new Main.CommandFailure(ExitCode.QUALITY_GATE_FAILED, qualityGateMessage(id, outcome));
+      case PUBLISHED -> { }
     }
     main.out.println(String.format(Locale.ROOT,
         "Published run %s to %s: %d epochs (%s), best epoch %d with train loss %.4f, validation loss %.4f,"

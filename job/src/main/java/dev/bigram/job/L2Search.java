@@ -1,5 +1,6 @@
 package dev.bigram.job;
 
+import dev.bigram.optim.StopReason;
 import dev.bigram.train.TrainingResult;
 import dev.bigram.data.TrainingData;
 import java.util.ArrayList;
@@ -59,6 +60,16 @@ public final class L2Search {
    */
   public static Outcome run(TrainingData data, DoubleFunction<TrainingResult> train) {
     Search search = new Search(train);
+    try {
+      return search(data, search);
+    } catch (Diverged d) {
+      // A diverging training is the learning rate's fault, not the L2's: no other strength is tried.
+      LOG.warn(String.format(Locale.ROOT, "L2 search: stopped, training with l2 = %.3g diverged", d.l2));
+      return new Outcome(d.result, d.l2, List.copyOf(search.trials));
+    }
+  }
+
+  private static Outcome search(TrainingData data, Search search) {
     double start = START_TIMES_N / data.trainBigrams();
     double best = start;
     double bestLoss = search.score(start);
@@ -115,6 +126,7 @@ public final class L2Search {
       double loss = Double.isFinite(val) ? val : Double.POSITIVE_INFINITY;
       losses.put(l2, loss);
       trials.add(new Trial(l2, val, r.history().size(), r.seconds()));
+      if (r.stopReason() == StopReason.DIVERGED) throw new Diverged(l2, r);
       LOG.info(String.format(Locale.ROOT, "L2 search: l2 = %.3g gives validation loss %.6f after %d epochs", l2,
           val, r.history().size()));
       if (bestResult == null || loss < bestLoss) {
@@ -123,6 +135,18 @@ public final class L2Search {
         bestLoss = loss;
       }
       return loss;
+    }
+  }
+
+  /** Ends the search at the first diverging training. */
+  private static final class Diverged extends RuntimeException {
+    final transient TrainingResult result;
+    final double l2;
+
+    Diverged(double l2, TrainingResult result) {
+      super(null, null, false, false);
+      this.l2 = l2;
+      this.result = result;
     }
   }
 }

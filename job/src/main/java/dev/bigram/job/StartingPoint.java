@@ -55,6 +55,12 @@ final class StartingPoint {
     return new StartingPoint(resumed, initFrom, options.initFrom());
   }
 
+  /** Whether training starts from a trained model: a warm start, or the resume of one. */
+  boolean isWarm() {
+    if (resumed != null) return resumed.checkpoint().start().get("init_from") != null;
+    return initFrom != null;
+  }
+
   String describe() {
     if (resumed != null) return "resuming after epoch " + resumed.checkpoint().epoch();
     if (initFrom != null) return "warm start from " + initFrom.dir();

@@ -74,15 +74,34 @@ public final class TrainJob {
     }
   }
 
+  /** How a run ended, as far as publishing goes. */
+  public enum Verdict {
+    /** Published, and LATEST names it. */
+    PUBLISHED,
+    /** Published under its id, but LATEST not moved: an expected pattern failed its check. */
+    GATE_FAILED,
+    /** Not published: training diverged; the staging run keeps its last good checkpoint. */
+    DIVERGED,
+    /** Not published: a cold run that did not learn ({@link Progress}); kept in staging for inspection. */
+    NOT_TRAINED
+  }
+
   /**
    * What a finished run reports back to the command line.
    *
-   * @param published false when training diverged: the run stays in staging
+   * @param runDir the published run, or the staging directory of a run that was not published
+   * @param verdict how it ended
+   * @param reason why it was not published or not made LATEST, in words; null when published
    * @param lastCheckpoint the newest checkpoint of the run, kept in staging when it was not published
-   * @param findings the analysis; {@code findings.gateFailed()} means published but not made LATEST
+   * @param findings the analysis
    */
-  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, boolean published,
-      Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {}
+  public record Outcome(Path runDir, TrainingResult result, Map<String, Object> summary, Verdict verdict,
+      String reason, Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {
+    /** Whether the run was published under its id (LATEST may still name another run). */
+    public boolean published() {
+      return verdict == Verdict.PUBLISHED || verdict == Verdict.GATE_FAILED;
+    }
+  }
 
   public static Outcome run(SparkSession spark, TrainerConfig config, RunOptions options) {
     long t0 = System.nanoTime();
@@ -138,14 +157,23 @@ public final class TrainJob {
         if (fit.search() != null) summary.putAll(fit.search().summaryFields());
         run.writeText(RunFiles.SUMMARY, Json.pretty(summary));
         run.writeText("config.conf", config.render());
-        if (fit.result().stopReason() == StopReason.DIVERGED) {
-          // Stop at once: nothing is published; the staging run keeps the last good checkpoint.
-          return new Outcome(run.staging(), fit.result(), summary, false, fit.start().checkpointing().last(),
-              findings);
+        Verdict stopped = fit.result().stopReason() == StopReason.DIVERGED ? Verdict.DIVERGED : null;
+        Optional<String> notLearned = stopped != null || from.isWarm() ? Optional.empty()
+            : Progress.notLearned(config, data, fit.result());
+        if (notLearned.isPresent()) {
+          stopped = Verdict.NOT_TRAINED;
+          LOG.warn("Run {} did not learn: {}", options.runId(), notLearned.get());
+        }
+        if (stopped != null) {
+          // Nothing is published; the staging run keeps its files and its last good checkpoint.
+          return new Outcome(run.staging(), fit.result(), summary, stopped, notLearned.orElse(null),
+              fit.start().checkpointing().last(), findings);
         }
         lock.verify();
-        Path published = publish(spark, run, options.runId(), fit.result(), !findings.gateFailed());
-        return new Outcome(published, fit.result(), summary, true, Optional.empty(), findings);
+        boolean gate = findings.gateFailed();
+        Path published = publish(spark, run, options.runId(), fit.result(), !gate);
+        return new Outcome(published, fit.result(), summary, gate ? Verdict.GATE_FAILED : Verdict.PUBLISHED, null,
+            Optional.empty(), findings);
       });
     } finally {
       meter.close();

@@ -8,7 +8,7 @@ public enum StopReason {
   EARLY_STOPPING("early_stopping"),
   /** The mean absolute loss change over the last epochs fell below the convergence tolerance. */
   CONVERGED("converged"),
-  /** A loss or gradient became NaN or infinite. */
+  /** A loss or gradient became NaN or infinite, or the training loss ran away (ten times epoch 1's). */
   DIVERGED("diverged");
 
   private final String label;

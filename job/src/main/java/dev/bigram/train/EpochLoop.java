@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EpochLoop {
   private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
+  /**
+   * A training loss above this many times epoch 1's is divergence, even while it is still finite: the loss
+   * starts near the unigram entropy, and no learning rate that trains ever multiplies it tenfold.
+   */
+  public static final double RUNAWAY_FACTOR = 10.0;
 
   private final DistributedLoss loss;
   private final TrainingData data;
@@ -80,7 +85,9 @@ public final class EpochLoop {
       double trainLoss = eval.aggregator().loss() + settings.l2().penalty(model.weights(), model.numClasses());
       double validationLoss = eval.aggregator().validationLoss();
       double monitored = monitorValidation ? validationLoss : trainLoss;
-      boolean diverged = !Double.isFinite(trainLoss) || (monitorValidation && !Double.isFinite(validationLoss));
+      boolean runaway = !history.isEmpty() && trainLoss > RUNAWAY_FACTOR * history.get(0).trainLoss();
+      boolean diverged = runaway || !Double.isFinite(trainLoss)
+          || (monitorValidation && !Double.isFinite(validationLoss));
       boolean improved = !diverged && earlyStopping.record(epoch, monitored);
       if (improved) {
         best.copyFrom(model);
@@ -97,7 +104,11 @@ public final class EpochLoop {
       log(record, eval);
       if (diverged) {
         reason = StopReason.DIVERGED;
-        LOG.warn("Epoch {}: loss or gradient is not finite; training diverged. Lower train.learning-rate.", epoch);
+        LOG.warn(runaway
+            ? String.format(java.util.Locale.ROOT, "Epoch %d: the training loss %.4g is more than %.0f times epoch"
+                + " 1's (%.4g); training diverged. Lower train.learning-rate.", epoch, trainLoss, RUNAWAY_FACTOR,
+                history.get(0).trainLoss())
+            : "Epoch " + epoch + ": loss or gradient is not finite; training diverged. Lower train.learning-rate.");
         break;
       }
       listener.afterEpoch(record, this);

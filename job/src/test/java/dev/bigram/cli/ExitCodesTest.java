@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigram.output.RunLock;
+import dev.bigram.testing.LogCapture;
 import dev.bigram.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -153,6 +154,41 @@ class ExitCodesTest extends SparkTestBase {
    * few epochs: the loss turns infinite or NaN and the run must stop at once, publish nothing and keep the last
    * checkpoint whose weights were finite.
    */
+  @Test
+  @Order(4)
+  void aRunawayLossIsDivergence5WhileStillFiniteAndLatestStays() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      Run r = train("runaway", "--set", "train.learning-rate=1e6", "--set", "train.max-epochs=30");
+      assertEquals(ExitCode.DIVERGED.code(), r.code(), r.stderr());
+      assertTrue(log.text().contains("more than 10 times epoch 1's"), "the loss ran away while finite:\n" + log.text());
+    }
+    assertFalse(Files.exists(out.resolve("runaway")), "nothing published");
+    assertEquals("ok", latest());
+  }
+
+  @Test
+  @Order(4)
+  void notTrained7WhenTheBestEpochIsTheUntrainedStartKeepsTheRunAndLatest() throws Exception {
+    Run r = train("still", "--set", "train.learning-rate=1e-9", "--set", "train.min-learning-rate=0",
+        "--set", "train.max-epochs=20");
+    assertEquals(ExitCode.NOT_TRAINED.code(), r.code(), r.stderr());
+    assertTrue(r.lastErr().startsWith("Failed: run still did not learn: its best epoch is epoch 1"), r.stderr());
+    assertTrue(r.lastErr().contains("train.learning-rate (1.0E-9)"), "names the likely cause: " + r.lastErr());
+    assertFalse(Files.exists(out.resolve("still")), "nothing published");
+    assertTrue(Files.exists(out.resolve("_staging/still/history")), "kept in staging for inspection");
+    assertEquals("ok", latest());
+  }
+
+  @Test
+  @Order(9)
+  void aWarmStartWhoseBestEpochIsTheFirstIsStillPublished() throws Exception {
+    // Warm from "ok" on the same data with a learning rate too small to move: epoch 1 is already a trained model.
+    Run r = train("warm-still", "--init-from", out.resolve("ok").toString(), "--set", "train.learning-rate=1e-9",
+        "--set", "train.min-learning-rate=0", "--set", "train.max-epochs=8");
+    assertEquals(ExitCode.SUCCESS.code(), r.code(), r.stderr());
+    assertEquals("warm-still", latest());
+  }
+
   @Test
   @Order(5)
   void diverged5StopsAtOnceKeepsTheLastGoodCheckpointAndThatCanBePublishedWithResume() throws Exception {
