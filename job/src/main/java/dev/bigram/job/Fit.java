@@ -7,12 +7,15 @@ import dev.bigram.optim.Convergence;
 import dev.bigram.optim.L2;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.output.CheckpointStore;
+import dev.bigram.train.Checkpoint;
+import dev.bigram.train.CheckpointedState;
 import dev.bigram.train.DistributedLoss;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.TrainingResult;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
-import java.util.function.DoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,32 +34,124 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     StartingPoint.Start start, EpochLoop.LoopSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(Fit.class);
 
-  /** What the rest of the job needs of one training, without its loop (the loop holds V x V matrices). */
-  private record Trial(RunAnalysis analysis, StartingPoint.Start start, EpochLoop.LoopSettings settings) {}
+  /** Everything a fit needs besides the configuration: the data, the loss, where to start and to checkpoint. */
+  record Context(TrainerConfig config, TrainJob.RunOptions options, TrainingData data, DistributedLoss loss,
+      StartingPoint from, CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint) {}
 
-  static Fit run(TrainerConfig config, TrainJob.RunOptions options, TrainingData data, DistributedLoss loss,
-      StartingPoint from, CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint) {
-    Map<Double, Trial> trials = new HashMap<>();
-    DoubleFunction<TrainingResult> trainWithL2 = l2 -> {
-      RunAnalysis analysis = RunAnalysis.prepare(config.analysis(), config.tokenizer(), data);
-      EpochLoop.LoopSettings loopSettings = loopSettings(config, l2);
-      StartingPoint.Start start = from.build(config, data, loss, loopSettings, checkpoints, settings, dataPrint,
-          analysis.tracer());
-      TrainingResult r = start.loop().run();
-      trials.put(l2, new Trial(analysis, new StartingPoint.Start(null, start.checkpointing(), start.summary()),
-          loopSettings));
-      return r;
-    };
-    boolean searchL2 = config.l2Auto() && data.validationBigrams() > 0 && !options.resume();
-    if (config.l2Auto() && !searchL2) {
-      LOG.warn("train.l2 = auto needs validation data to choose by and a fresh run (no --resume); training"
-          + " without L2");
+  static Fit run(Context cx) {
+    TrainerConfig config = cx.config();
+    boolean search = config.l2Auto() && cx.data().validationBigrams() > 0 && !cx.from().isResumed();
+    if (config.l2Auto() && !search) {
+      LOG.warn(cx.from().isResumed()
+          ? "train.l2 = auto: this checkpoint was written before the L2 search kept its state; it continues"
+              + " without L2"
+          : "train.l2 = auto needs validation data to choose by; training without L2");
     }
-    L2Search.Outcome search = searchL2 ? L2Search.run(data, trainWithL2) : null;
-    double l2 = search != null ? search.l2() : config.l2();
-    TrainingResult result = search != null ? search.result() : trainWithL2.apply(l2);
-    Trial chosen = trials.get(l2);
-    return new Fit(result, l2, search, chosen.analysis(), chosen.start(), chosen.settings());
+    if (!search) {
+      double l2 = config.l2Auto() ? 0.0 : config.l2();
+      Trained t = train(cx, l2, cx.checkpoints(), null);
+      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings());
+    }
+    return new Search(cx).run();
+  }
+
+  /** One training at an L2: its result, the analysis that listened to it, how it started, and its loop. */
+  private record Trained(TrainingResult result, RunAnalysis analysis, StartingPoint.Start start,
+      EpochLoop.LoopSettings settings, EpochLoop loop) {}
+
+  private static Trained train(Context cx, double l2, CheckpointStore store, Resume.Point resumed) {
+    RunAnalysis analysis = RunAnalysis.prepare(cx.config().analysis(), cx.config().tokenizer(), cx.data());
+    EpochLoop.LoopSettings loopSettings = loopSettings(cx.config(), l2);
+    StartingPoint.Start start = resumed == null
+        ? cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
+            analysis.tracer())
+        : cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
+            analysis.tracer(), resumed);
+    TrainingResult r = start.loop().run();
+    return new Trained(r, analysis, new StartingPoint.Start(null, start.checkpointing(), start.summary()),
+        loopSettings, start.loop());
+  }
+
+  /**
+   * {@code train.l2 = auto}, resumable: each trial checkpoints into its own directory ({@link SearchCheckpoints}),
+   * a trial that ended before a resume is recalled instead of trained again, and only the best trial so far is
+   * kept, in memory (the loop of any other is dropped: it holds V x V matrices) and on disk.
+   */
+  private static final class Search {
+    private final Context cx;
+    private final SearchCheckpoints saved;
+    private int trials;
+    private int bestIndex;
+    private double bestScore = Double.POSITIVE_INFINITY;
+    private Trained best;
+    /** The trial that diverged, which ends the search and the run. */
+    private Trained diverged;
+
+    Search(Context cx) {
+      this.cx = cx;
+      this.saved = new SearchCheckpoints(cx.checkpoints().fileSystem(), cx.checkpoints().dir(),
+          cx.config().checkpointEvery() > 0);
+    }
+
+    Fit run() {
+      L2Search.Outcome outcome = L2Search.run(cx.data(), this::trial);
+      if (diverged != null) {
+        return new Fit(diverged.result(), outcome.l2(), outcome, diverged.analysis(), diverged.start(),
+            diverged.settings());
+      }
+      if (best != null && best.settings().l2().strength() == outcome.l2()) {
+        return new Fit(best.result(), outcome.l2(), outcome, best.analysis(), best.start(), best.settings());
+      }
+      // The chosen trial ended before this attempt: its model, history and pair trace come from its checkpoint.
+      SearchCheckpoints.Recalled r = saved.best(bestIndex);
+      RunAnalysis analysis = RunAnalysis.prepare(cx.config().analysis(), cx.config().tokenizer(), cx.data());
+      if (analysis.tracer() instanceof CheckpointedState s && r.state().listeners().containsKey(s.stateName())) {
+        s.restoreState(r.state().listeners().get(s.stateName()));
+      }
+      Map<String, Object> summary = new LinkedHashMap<>(r.state().start());
+      summary.put("resumed_from_epoch", null);
+      return new Fit(r.result(), outcome.l2(), outcome, analysis, new StartingPoint.Start(null, null, summary),
+          loopSettings(cx.config(), outcome.l2()));
+    }
+
+    private L2Search.Trial trial(double l2) {
+      int n = ++trials;
+      Optional<L2Search.Trial> recalled = cx.options().resume() ? saved.recall(n, l2) : Optional.empty();
+      if (recalled.isPresent()) {
+        LOG.info("--resume: L2 trial {} (l2 = {}) ended before; its result is recalled", n, l2);
+        note(n, recalled.get(), null);
+        return recalled.get();
+      }
+      CheckpointStore store = saved.store(n);
+      Resume.Point resumed = cx.options().resume() ? Resume.loadIfAny(store, cx.options().runId(), cx.settings(),
+          cx.options().initFrom()).orElse(null) : null;
+      if (resumed != null) Resume.checkData(resumed.checkpoint(), cx.dataPrint(), cx.config().inputPaths());
+      Trained t = train(cx, l2, store, resumed);
+      L2Search.Trial trial = L2Search.Trial.of(l2, t.result());
+      boolean isBest = note(n, trial, t);
+      if (trial.diverged()) {
+        diverged = t;
+      } else {
+        saved.ended(n, trial, t.result(), isBest ? Checkpoint.of(t.loop(), cx.settings(), cx.dataPrint(),
+            t.start().summary(), states(t)) : null, isBest);
+      }
+      Trained kept = best == t ? new Trained(t.result(), t.analysis(), t.start(), t.settings(), null) : null;
+      if (kept != null) best = kept;
+      return trial;
+    }
+
+    /** Keeps the first trial with the lowest validation loss (the one the search chooses). */
+    private boolean note(int n, L2Search.Trial trial, Trained trained) {
+      if (n > 1 && !(trial.score() < bestScore)) return false;
+      bestScore = trial.score();
+      bestIndex = n;
+      best = trained;
+      return true;
+    }
+
+    private static List<CheckpointedState> states(Trained t) {
+      return t.analysis().tracer() instanceof CheckpointedState s ? List.of(s) : List.of();
+    }
   }
 
   /** The loop settings of {@code config} with its fixed L2 strength. */

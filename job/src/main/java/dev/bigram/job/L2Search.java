@@ -30,11 +30,24 @@ public final class L2Search {
   static final double FACTOR = 4.0;
   static final int MAX_TRIALS = 6;
 
-  /** One trial: its L2 and the best validation loss it reached. */
-  public record Trial(double l2, double validationLoss, int epochs, double seconds) {}
+  /**
+   * One training of the search: its L2, the best validation loss it reached, its epochs and seconds, and
+   * whether it diverged (which ends the search: that is the learning rate's fault, not the L2's).
+   */
+  public record Trial(double l2, double validationLoss, int epochs, double seconds, boolean diverged) {
+    public static Trial of(double l2, TrainingResult r) {
+      return new Trial(l2, r.bestRecord().validationLoss(), r.history().size(), r.seconds(),
+          r.stopReason() == StopReason.DIVERGED);
+    }
 
-  /** The chosen run and every trial, in the order run. */
-  public record Outcome(TrainingResult result, double l2, List<Trial> trials) {
+    /** What the search compares: the validation loss, with a non-finite one worst of all. */
+    double score() {
+      return Double.isFinite(validationLoss) ? validationLoss : Double.POSITIVE_INFINITY;
+    }
+  }
+
+  /** The chosen L2 and every trial, in the order run. */
+  public record Outcome(double l2, List<Trial> trials) {
     public Map<String, Object> summaryFields() {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("l2", l2);
@@ -56,16 +69,15 @@ public final class L2Search {
   private L2Search() {}
 
   /**
-   * @param train runs the epoch loop with a given L2 from the initial weights
+   * @param train trains with a given L2 from the starting point (or recalls a training done before a resume)
    */
-  public static Outcome run(TrainingData data, DoubleFunction<TrainingResult> train) {
+  public static Outcome run(TrainingData data, DoubleFunction<Trial> train) {
     Search search = new Search(train);
     try {
       return search(data, search);
     } catch (Diverged d) {
-      // A diverging training is the learning rate's fault, not the L2's: no other strength is tried.
       LOG.warn(String.format(Locale.ROOT, "L2 search: stopped, training with l2 = %.3g diverged", d.l2));
-      return new Outcome(d.result, d.l2, List.copyOf(search.trials));
+      return new Outcome(d.l2, List.copyOf(search.trials));
     }
   }
 
@@ -102,51 +114,46 @@ public final class L2Search {
     search.score(Math.sqrt(best * neighbour));
     LOG.info(String.format(Locale.ROOT, "L2 search: chose l2 = %.3g after %d trials", search.bestL2,
         search.trials.size()));
-    return new Outcome(search.bestResult, search.bestL2, List.copyOf(search.trials));
+    return new Outcome(search.bestL2, List.copyOf(search.trials));
   }
 
-  /** The trials so far; keeps only the best trial's model (one V x V matrix), not every trial's. */
+  /** The trials so far, and the first one with the lowest validation loss. */
   private static final class Search {
-    final DoubleFunction<TrainingResult> train;
+    final DoubleFunction<Trial> train;
     final TreeMap<Double, Double> losses = new TreeMap<>();
     final List<Trial> trials = new ArrayList<>();
-    TrainingResult bestResult;
     double bestL2;
     double bestLoss = Double.POSITIVE_INFINITY;
 
-    Search(DoubleFunction<TrainingResult> train) {
+    Search(DoubleFunction<Trial> train) {
       this.train = train;
     }
 
     double score(double l2) {
       Double known = losses.get(l2);
       if (known != null) return known;
-      TrainingResult r = train.apply(l2);
-      double val = r.bestRecord().validationLoss();
-      double loss = Double.isFinite(val) ? val : Double.POSITIVE_INFINITY;
+      Trial t = train.apply(l2);
+      double loss = t.score();
       losses.put(l2, loss);
-      trials.add(new Trial(l2, val, r.history().size(), r.seconds()));
-      if (r.stopReason() == StopReason.DIVERGED) throw new Diverged(l2, r);
+      trials.add(t);
       LOG.info(String.format(Locale.ROOT, "L2 search: l2 = %.3g gives validation loss %.6f after %d epochs", l2,
-          val, r.history().size()));
-      if (bestResult == null || loss < bestLoss) {
-        bestResult = r;
+          t.validationLoss(), t.epochs()));
+      if (trials.size() == 1 || loss < bestLoss) {
         bestL2 = l2;
         bestLoss = loss;
       }
+      if (t.diverged()) throw new Diverged(l2);
       return loss;
     }
   }
 
   /** Ends the search at the first diverging training. */
   private static final class Diverged extends RuntimeException {
-    final transient TrainingResult result;
     final double l2;
 
-    Diverged(double l2, TrainingResult result) {
+    Diverged(double l2) {
       super(null, null, false, false);
       this.l2 = l2;
-      this.result = result;
     }
   }
 }

@@ -44,14 +44,21 @@ final class Resume {
    * naming every differing key.
    */
   static Optional<Point> load(CheckpointStore store, String runId, Map<String, String> settings, String initFrom) {
+    Optional<Point> point = loadIfAny(store, runId, settings, initFrom);
+    if (point.isEmpty()) {
+      LOG.warn("--resume: run {} has no checkpoint in {}; starting it from the beginning", runId, store.dir());
+    }
+    return point;
+  }
+
+  /** As {@link #load}, silent when there is no checkpoint (an L2 trial that had not started). */
+  static Optional<Point> loadIfAny(CheckpointStore store, String runId, Map<String, String> settings,
+      String initFrom) {
     Optional<CheckpointStore.Saved> latest;
     Checkpoint c;
     try {
       latest = store.latest();
-      if (latest.isEmpty()) {
-        LOG.warn("--resume: run {} has no checkpoint in {}; starting it from the beginning", runId, store.dir());
-        return Optional.empty();
-      }
+      if (latest.isEmpty()) return Optional.empty();
       c = store.read(latest.get());
     } catch (IOException e) {
       throw new OutputException("--resume: the checkpoint of run " + runId + " in " + store.dir()

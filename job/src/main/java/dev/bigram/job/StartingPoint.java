@@ -48,11 +48,30 @@ final class StartingPoint {
    */
   static StartingPoint choose(SparkSession spark, TrainerConfig config, TrainJob.RunOptions options,
       CheckpointStore checkpoints, Map<String, String> settings) {
-    Resume.Point resumed = options.resume()
-        ? Resume.load(checkpoints, options.runId(), settings, options.initFrom()).orElse(null) : null;
+    Resume.Point resumed = null;
+    if (options.resume()) {
+      // A run of the L2 search keeps its checkpoints per trial: the trials resume each from its own (Fit).
+      resumed = (hasTrials(checkpoints)
+          ? Resume.loadIfAny(checkpoints, options.runId(), settings, options.initFrom())
+          : Resume.load(checkpoints, options.runId(), settings, options.initFrom())).orElse(null);
+    }
     PublishedRun initFrom = resumed == null && options.initFrom() != null
         ? WarmStart.open(spark, options.initFrom(), config.outputDir()).orElse(null) : null;
     return new StartingPoint(resumed, initFrom, options.initFrom());
+  }
+
+  private static boolean hasTrials(CheckpointStore checkpoints) {
+    try {
+      return checkpoints.fileSystem().exists(new org.apache.hadoop.fs.Path(checkpoints.dir(),
+          SearchCheckpoints.TRIALS));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether a run-level checkpoint was loaded ({@code --resume} of a run trained at a fixed L2). */
+  boolean isResumed() {
+    return resumed != null;
   }
 
   /** Whether training starts from a trained model: a warm start, or the resume of one. */
@@ -79,6 +98,13 @@ final class StartingPoint {
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
       CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
       EpochListener also) {
+    return build(config, data, loss, loopSettings, checkpoints, settings, dataPrint, also, resumed);
+  }
+
+  /** As above, continuing from {@code resumed} (one trial's checkpoint of the L2 search) when it is not null. */
+  Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
+      CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
+      EpochListener also, Resume.Point resumed) {
     int v = data.vocab().size();
     List<CheckpointedState> states = also instanceof CheckpointedState s ? List.of(s) : List.of();
     Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());

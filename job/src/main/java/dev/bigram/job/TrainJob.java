@@ -144,8 +144,8 @@ public final class TrainJob {
       Map<String, Object> dataPrint = DataFingerprint.of(data);
       from.checkData(dataPrint, config.inputPaths());
       Baselines baselines = Baselines.fit(data);
-      Fit fit = Fit.run(config, options, data, distributedLoss(jsc, config, data, meter), from, checkpoints,
-          settings, dataPrint);
+      Fit fit = Fit.run(new Fit.Context(config, options, data, distributedLoss(jsc, config, data, meter), from,
+          checkpoints, settings, dataPrint));
       return OutputFailure.guard(run, () -> {
         Findings findings = writeTables(spark, run, options, data, fit);
         Map<String, Object> summary = RunSummary.build(options.runId(), config, data, fit.result(),

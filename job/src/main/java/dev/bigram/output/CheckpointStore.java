@@ -64,6 +64,10 @@ public final class CheckpointStore {
     return dir;
   }
 
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
   static String name(int epoch) {
     return String.format(Locale.ROOT, "epoch-%06d", epoch);
   }

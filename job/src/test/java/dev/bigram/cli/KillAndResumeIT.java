@@ -47,11 +47,21 @@ class KillAndResumeIT extends SparkTestBase {
         "early-stopping.patience=100", "train.l2=0");
   }
 
+  /** The shipped defaults (train.l2 = auto: the L2 search), with checkpoints. */
+  List<String> searchSettings() {
+    return List.of("input.paths=[\"" + projectRoot().resolve("sample-data/kjv-excerpt.txt") + "\"]",
+        "vocab.size=300", "train.partitions=2", "train.checkpoint-every=2");
+  }
+
   /** submit.sh arguments: Spark options, then {@code train} with every setting as --set. */
   String[] submitArgs(String runId, String... more) {
+    return submitArgs(settings(), runId, more);
+  }
+
+  String[] submitArgs(List<String> settings, String runId, String... more) {
     List<String> args = new ArrayList<>(List.of("--master", "local[2]", "--driver-memory", "1g",
         "--conf", "spark.local.dir=" + scratch, "train", "--run-id", runId));
-    for (String s : settings()) args.addAll(List.of("--set", s));
+    for (String s : settings) args.addAll(List.of("--set", s));
     args.addAll(List.of(more));
     return args.toArray(new String[0]);
   }
@@ -141,6 +151,63 @@ class KillAndResumeIT extends SparkTestBase {
     assertEquals("night", Files.readString(out.resolve("LATEST")).trim());
     assertFalse(Files.exists(out.resolve("_staging/night")), "staging and checkpoints are gone");
     assertFalse(Files.exists(out.resolve("_staging/night.lock")), "the lock is released");
+  }
+
+  /**
+   * With the shipped {@code train.l2 = auto}, the driver is killed in the middle of the L2 search, after two
+   * trials have ended (so the best trial so far lives only in the checkpoints): the resumed run recalls them,
+   * continues the third from its checkpoint, and publishes what an uninterrupted run publishes: the same chosen
+   * L2, the same trials, the same history within 1e-9.
+   */
+  @Test
+  void aDriverKilledDuringTheL2SearchResumesToTheSameChoiceAndModel() throws Exception {
+    Map<String, String> env = Map.of("BIGRAM_OUTPUT_DIR", out.toString());
+    Path trials = out.resolve("_staging/search/_checkpoints/trials");
+    Processes.Running driver = Processes.start(env, submitArgs(searchSettings(), "search"));
+    try {
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (!(Files.exists(trials.resolve("trial-2.json")) && newestCheckpoint(trials.resolve("trial-3")).isPresent())) {
+        assertTrue(driver.process().isAlive(), "the run ended before its third trial:\n" + driver.stderr());
+        assertTrue(System.nanoTime() < deadline, "no third trial after 300 s:\n" + driver.stderr());
+        Thread.sleep(20);
+      }
+      assertEquals(128 + 9, driver.killTree(), "killed by SIGKILL");
+    } finally {
+      if (driver.process().isAlive()) driver.killTree();
+      driver.cleanUp();
+    }
+    assertFalse(Files.exists(out.resolve("search")), "nothing is published by a killed run");
+
+    Processes.Result resumed = Processes.submit(env, 600, submitArgs(searchSettings(), "search", "--resume"));
+    assertEquals(0, resumed.exitCode(), resumed.stderr());
+    assertTrue(resumed.stderr().contains("L2 trial 2 (l2 = "), "trials that ended are recalled:\n" + resumed.stderr());
+
+    List<String> uninterrupted = new ArrayList<>(searchSettings());
+    uninterrupted.add("output.dir=" + scratch.resolve("uninterrupted"));
+    java.io.File conf = projectRoot().resolve("conf/trainer.conf").toFile();
+    TrainJob.Outcome reference = TrainJob.run(spark, TrainerConfig.load(conf, uninterrupted),
+        new TrainJob.RunOptions("search", false));
+    JsonNode got = new ObjectMapper().readTree(out.resolve("search/summary.json").toFile());
+    assertEquals(((Number) reference.summary().get("l2")).doubleValue(), got.get("l2").asDouble(), 0.0,
+        "the same chosen L2");
+    List<?> expectedTrials = (List<?>) reference.summary().get("l2_trials");
+    assertEquals(expectedTrials.size(), got.get("l2_trials").size(), "the same trials");
+    for (int i = 0; i < expectedTrials.size(); i++) {
+      Map<?, ?> e = (Map<?, ?>) expectedTrials.get(i);
+      JsonNode g = got.get("l2_trials").get(i);
+      assertEquals(((Number) e.get("l2")).doubleValue(), g.get("l2").asDouble(), 0.0, "trial " + (i + 1));
+      double v = ((Number) e.get("best_validation_loss")).doubleValue();
+      assertEquals(v, g.get("best_validation_loss").asDouble(), TOLERANCE * v, "trial " + (i + 1));
+    }
+    List<EpochRecord> expected = reference.result().history();
+    List<Row> history = spark.read().parquet(out.resolve("search/history").toString()).orderBy("epoch")
+        .collectAsList();
+    assertEquals(expected.size(), history.size(), "the chosen trial's epochs, each once");
+    for (int e = 0; e < expected.size(); e++) {
+      double train = history.get(e).getDouble(history.get(e).fieldIndex("train_loss"));
+      assertEquals(expected.get(e).trainLoss(), train, TOLERANCE * train, "train loss, epoch " + (e + 1));
+    }
+    assertEquals("search", Files.readString(out.resolve("LATEST")).trim());
   }
 
   @Test
