@@ -14,7 +14,10 @@ public enum ExitCode {
   QUALITY_GATE_FAILED(6, "an expected pattern failed its check: the run is kept but not made LATEST"),
   NOT_TRAINED(7, "a cold run did not learn (its best epoch is the untrained start, or it is no better than the"
       + " unigram model): nothing published, LATEST not moved, the run kept in staging; the message names the"
-      + " likely cause");
+      + " likely cause"),
+  REGRESSED(8, "the new model is worse than the published one on the new validation data by more than"
+      + " publish.regression-margin: the run is published under its id but LATEST is not moved (--force-publish"
+      + " overrides)");
 
   private final int code;
   private final String meaning;

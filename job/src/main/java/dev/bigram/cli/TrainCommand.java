@@ -53,6 +53,10 @@ final class TrainCommand implements Callable<Integer> {
       + " a kill). The configuration must be the one the run started with; only train.max-epochs may change.")
   boolean resume;
 
+  @Option(names = "--force-publish", description = "Move LATEST to the new run even when it is worse than the"
+      + " published model on the new validation data (publish.regression-margin).")
+  boolean forcePublish;
+
   /**
    * {@code run-<date>-<time>} to the millisecond, e.g. {@code run-20261126-102233-047}: chronological when
    * sorted, and two runs started by one scheduler tick do not collide (a second-resolution id did).
@@ -77,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
     String id = runId != null ? runId : defaultRunId(LocalDateTime.now());
     RunDirectory.checkRunId(id);
     SparkSession spark = main.spark();
-    TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite, initFrom, resume));
+    TrainJob.Outcome outcome = TrainJob.run(spark, config, new TrainJob.RunOptions(id, overwrite, initFrom, resume, forcePublish));
     var result = outcome.result();
     var best = result.bestRecord();
     switch (outcome.verdict()) {
@@ -95,6 +99,10 @@ final class TrainCommand implements Callable<Integer> {
           "Failed: run %s did not learn: %s. Nothing was published and LATEST was not moved; the run is kept in"
               + " %s for inspection.", id, outcome.reason(), Redaction.redactText(String.valueOf(outcome.runDir()))));
       case GATE_FAILED -> throw new Main.CommandFailure(ExitCode.QUALITY_GATE_FAILED, qualityGateMessage(id, outcome));
+      case REGRESSED -> throw new Main.CommandFailure(ExitCode.REGRESSED, String.format(Locale.ROOT,
+          "Failed: run %s is worse than the published model: %s. It is kept in %s, but LATEST was not moved to it;"
+              + " pass --force-publish to publish it anyway.", id, outcome.reason(),
+          Redaction.redactText(String.valueOf(outcome.runDir()))));
       case PUBLISHED -> { }
     }
     main.out.println(String.format(Locale.ROOT,

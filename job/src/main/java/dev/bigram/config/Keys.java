@@ -113,6 +113,13 @@ public final class Keys {
       "minimum probability of an expected pair without its own", v -> v >= 0 && v <= 1, "a number in [0, 1]");
   public static final Param<Boolean> AN_FAIL_ON_EXPECTATIONS = Param.bool("analysis.fail-on-expectations", false,
       "a missed expectation fails the run (exit code 6) and leaves LATEST alone");
+  public static final Param<Double> PUBLISH_REGRESSION_MARGIN = Param.dbl("publish.regression-margin", 0.01,
+      "LATEST moves to a new run only if its cross-entropy on the new validation split (pairs of words in both"
+          + " vocabularies) is at most this many nats above the published model's; --force-publish overrides",
+      v -> v >= 0 && Double.isFinite(v), "a number >= 0 (nats)");
+  public static final Param<Integer> PUBLISH_KEEP_RUNS = Param.integer("publish.keep-runs", 0,
+      "after a publish, keep this many newest published runs (and always the one LATEST names), delete older"
+          + " ones; 0 keeps every run", v -> v >= 0, "an integer >= 0");
   public static final Param<Map<String, String>> HADOOP = Param.section("hadoop",
       "Hadoop settings for the job's file systems, any key (e.g. \"fs.s3a.endpoint\"); secrets are redacted in"
           + " the run's config.conf");
@@ -125,7 +132,7 @@ public final class Keys {
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,
       ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,
       AN_TRACE_TOP, AN_WORDS, AN_TOP_K, AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS,
-      HADOOP);
+      PUBLISH_REGRESSION_MARGIN, PUBLISH_KEEP_RUNS, HADOOP);
 
   private static boolean compiles(String regex) {
     try {

@@ -44,6 +44,8 @@ public record TrainerConfig(
     double minDelta,
     boolean stopOnConvergence,
     AnalysisSettings analysis,
+    double regressionMargin,
+    int keepRuns,
     Map<String, String> hadoop,
     ReadSettings input,
     Config effective) {
@@ -182,6 +184,8 @@ public record TrainerConfig(
         get(v, Keys.ES_MIN_DELTA),
         get(v, Keys.ES_STOP_ON_CONVERGENCE),
         analysis,
+        get(v, Keys.PUBLISH_REGRESSION_MARGIN),
+        get(v, Keys.PUBLISH_KEEP_RUNS),
         get(v, Keys.HADOOP),
         new ReadSettings(get(v, Keys.TOKENIZER_MAX_LINE), get(v, Keys.INPUT_BINARY_THRESHOLD),
             "fail".equals(get(v, Keys.INPUT_ON_BINARY))),

@@ -26,6 +26,8 @@ import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
 import dev.bigram.output.Json;
+import dev.bigram.output.PublishedRun;
+import dev.bigram.output.Retention;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunFiles;
 import dev.bigram.output.RunLock;
@@ -67,10 +69,12 @@ public final class TrainJob {
    *
    * @param initFrom {@code --init-from}: a run directory, an output directory or {@code LATEST}; null = cold start
    * @param resume {@code --resume}: continue the run from its last checkpoint
+   * @param forcePublish {@code --force-publish}: move LATEST even when the new model is worse than the published
    */
-  public record RunOptions(String runId, boolean overwrite, String initFrom, boolean resume) {
+  public record RunOptions(String runId, boolean overwrite, String initFrom, boolean resume,
+      boolean forcePublish) {
     public RunOptions(String runId, boolean overwrite) {
-      this(runId, overwrite, null, false);
+      this(runId, overwrite, null, false, false);
     }
   }
 
@@ -83,7 +87,9 @@ public final class TrainJob {
     /** Not published: training diverged; the staging run keeps its last good checkpoint. */
     DIVERGED,
     /** Not published: a cold run that did not learn ({@link Progress}); kept in staging for inspection. */
-    NOT_TRAINED
+    NOT_TRAINED,
+    /** Published under its id, but LATEST not moved: worse than the published model ({@link PublishedComparison}). */
+    REGRESSED
   }
 
   /**
@@ -99,7 +105,7 @@ public final class TrainJob {
       String reason, Optional<CheckpointStore.Saved> lastCheckpoint, Findings findings) {
     /** Whether the run was published under its id (LATEST may still name another run). */
     public boolean published() {
-      return verdict == Verdict.PUBLISHED || verdict == Verdict.GATE_FAILED;
+      return verdict == Verdict.PUBLISHED || verdict == Verdict.GATE_FAILED || verdict == Verdict.REGRESSED;
     }
   }
 
@@ -146,38 +152,79 @@ public final class TrainJob {
       Baselines baselines = Baselines.fit(data);
       Fit fit = Fit.run(new Fit.Context(config, options, data, distributedLoss(jsc, config, data, meter), from,
           checkpoints, settings, dataPrint));
-      return OutputFailure.guard(run, () -> {
-        Findings findings = writeTables(spark, run, options, data, fit);
-        Map<String, Object> summary = RunSummary.build(options.runId(), config, data, fit.result(),
-            (System.nanoTime() - t0) / 1e9);
-        summary.putAll(findings.summaryFields());
-        summary.putAll(fit.start().summary());
-        summary.putAll(meter.summary());
-        summary.putAll(baselines.summaryFields());
-        if (fit.search() != null) summary.putAll(fit.search().summaryFields());
-        run.writeText(RunFiles.SUMMARY, Json.pretty(summary));
-        run.writeText("config.conf", config.render());
-        Verdict stopped = fit.result().stopReason() == StopReason.DIVERGED ? Verdict.DIVERGED : null;
-        Optional<String> notLearned = stopped != null || from.isWarm() ? Optional.empty()
-            : Progress.notLearned(config, data, fit.result());
-        if (notLearned.isPresent()) {
-          stopped = Verdict.NOT_TRAINED;
-          LOG.warn("Run {} did not learn: {}", options.runId(), notLearned.get());
-        }
-        if (stopped != null) {
-          // Nothing is published; the staging run keeps its files and its last good checkpoint.
-          return new Outcome(run.staging(), fit.result(), summary, stopped, notLearned.orElse(null),
-              fit.start().checkpointing().last(), findings);
-        }
-        lock.verify();
-        boolean gate = findings.gateFailed();
-        Path published = publish(spark, run, options.runId(), fit.result(), !gate);
-        return new Outcome(published, fit.result(), summary, gate ? Verdict.GATE_FAILED : Verdict.PUBLISHED, null,
-            Optional.empty(), findings);
-      });
+      return OutputFailure.guard(run, () -> finish(new Finish(spark, config, options, run, lock, data, fit, baselines,
+          meter, from, t0)));
     } finally {
       meter.close();
       data.release();
+    }
+  }
+
+  /** What {@link #finish} needs. */
+  private record Finish(SparkSession spark, TrainerConfig config, RunOptions options, RunDirectory run, RunLock lock,
+      TrainingData data, Fit fit, Baselines baselines, ShippingMeter meter, StartingPoint from, long t0) {}
+
+  /**
+   * Writes the run into staging, then decides: not published (diverged, or did not learn), published but LATEST
+   * left where it is (a failed expectation, or worse than the published model), or published as LATEST.
+   */
+  private static Outcome finish(Finish f) throws IOException {
+    RunDirectory run = f.run();
+    TrainingResult result = f.fit().result();
+    Findings findings = writeTables(f.spark(), run, f.options(), f.data(), f.fit());
+    Verdict stopped = result.stopReason() == StopReason.DIVERGED ? Verdict.DIVERGED : null;
+    Optional<String> notLearned = stopped != null || f.from().isWarm() ? Optional.empty()
+        : Progress.notLearned(f.config(), f.data(), result);
+    if (notLearned.isPresent()) {
+      stopped = Verdict.NOT_TRAINED;
+      LOG.warn("Run {} did not learn: {}", f.options().runId(), notLearned.get());
+    }
+    Optional<PublishedComparison> comparison = stopped != null || findings.gateFailed() ? Optional.empty()
+        : compareWithPublished(f.spark(), f.config(), f.data(), result);
+    Map<String, Object> summary = RunSummary.build(f.options().runId(), f.config(), f.data(), result,
+        (System.nanoTime() - f.t0()) / 1e9);
+    summary.putAll(findings.summaryFields());
+    summary.putAll(f.fit().start().summary());
+    summary.putAll(f.meter().summary());
+    summary.putAll(f.baselines().summaryFields());
+    if (f.fit().search() != null) summary.putAll(f.fit().search().summaryFields());
+    comparison.ifPresent(c -> summary.put("published_comparison", c.summaryFields(f.options().forcePublish())));
+    run.writeText(RunFiles.SUMMARY, Json.pretty(summary));
+    run.writeText("config.conf", f.config().render());
+    if (stopped != null) {
+      // Nothing is published; the staging run keeps its files and its last good checkpoint.
+      return new Outcome(run.staging(), result, summary, stopped, notLearned.orElse(null),
+          f.fit().start().checkpointing() == null ? Optional.empty() : f.fit().start().checkpointing().last(),
+          findings);
+    }
+    f.lock().verify();
+    boolean regressed = comparison.isPresent() && comparison.get().regressed() && !f.options().forcePublish();
+    boolean moveLatest = !findings.gateFailed() && !regressed;
+    Path published = publish(f.spark(), run, f.options().runId(), result, moveLatest);
+    if (moveLatest) Retention.keepNewest(run.fs(), run.outputDir(), f.config().keepRuns());
+    Verdict verdict = findings.gateFailed() ? Verdict.GATE_FAILED
+        : regressed ? Verdict.REGRESSED : Verdict.PUBLISHED;
+    String reason = regressed ? String.format(java.util.Locale.ROOT, "its cross-entropy %.4f on %d validation pairs"
+        + " is above the published run %s's %.4f by more than publish.regression-margin = %s",
+        comparison.get().newCrossEntropy(), comparison.get().pairs(), comparison.get().publishedRun(),
+        comparison.get().publishedCrossEntropy(), comparison.get().margin()) : null;
+    return new Outcome(published, result, summary, verdict, reason, Optional.empty(), findings);
+  }
+
+  /** The new model against the one LATEST names; empty when nothing is published yet, or it cannot be read. */
+  private static Optional<PublishedComparison> compareWithPublished(SparkSession spark, TrainerConfig config,
+      TrainingData data, TrainingResult result) {
+    if (data.validationBigrams() == 0) return Optional.empty();
+    try {
+      org.apache.hadoop.fs.Path latest = new org.apache.hadoop.fs.Path(config.outputDir(), RunFiles.LATEST);
+      if (!latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) return Optional.empty();
+      PublishedRun published = PublishedRun.open(spark, config.outputDir());
+      return Optional.of(PublishedComparison.of(spark, published, data, result.bestModel(),
+          config.regressionMargin()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("The published run named by LATEST in {} cannot be read ({}); the new run is published without"
+          + " the comparison", Redaction.redactText(config.outputDir()), e.getMessage());
+      return Optional.empty();
     }
   }
 

@@ -39,7 +39,7 @@ class RetrainingTest extends SparkTestBase {
     List<String> all = new ArrayList<>(List.of("input.paths=[\"" + corpus(file) + "\"]", "output.dir=" + out,
         "vocab.size=300", "train.partitions=2"));
     all.addAll(List.of(sets));
-    return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false, initFrom, false));
+    return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false, initFrom, false, false));
   }
 
   /**
