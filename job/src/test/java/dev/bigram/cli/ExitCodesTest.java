@@ -191,7 +191,7 @@ class ExitCodesTest extends SparkTestBase {
 
   @Test
   @Order(5)
-  void diverged5StopsAtOnceKeepsTheLastGoodCheckpointAndThatCanBePublishedWithResume() throws Exception {
+  void diverged5StopsAtOnceKeepsTheLastGoodCheckpointWhichResumesWithItsHistoryAndTrace() throws Exception {
     String[] diverging = {"--set", "train.learning-rate=1e38", "--set", "train.decay=1", "--set",
         "train.min-learning-rate=0", "--set", "train.max-epochs=50", "--set", "early-stopping.patience=100",
         "--set", "train.checkpoint-every=1"};
@@ -226,13 +226,15 @@ class ExitCodesTest extends SparkTestBase {
         refused.stderr());
     assertEquals("Failed: the configuration has 2 problems; nothing was run.", refused.lastErr());
 
-    // The same settings with train.max-epochs at the kept epoch publish the last good state.
-    List<String> publish = new ArrayList<>(List.of(diverging));
-    publish.addAll(List.of("--set", "train.max-epochs=" + kept, "--resume"));
-    Run resumed = train("boom", publish.toArray(new String[0]));
-    assertEquals(ExitCode.SUCCESS.code(), resumed.code(), resumed.stderr());
-    assertTrue(resumed.lastOut().startsWith("Published run boom to "), resumed.stdout());
-    List<Row> history = spark.read().parquet(out.resolve("boom/history").toString()).orderBy("epoch")
+    // The same settings with train.max-epochs at the kept epoch continue from the last good state. Here that is
+    // the untrained start (epoch 1: the first update already diverged), so the run did not learn: exit 7, and
+    // the run stays in staging with the history and pair trace that came back with the checkpoint.
+    List<String> again = new ArrayList<>(List.of(diverging));
+    again.addAll(List.of("--set", "train.max-epochs=" + kept, "--resume"));
+    Run resumed = train("boom", again.toArray(new String[0]));
+    assertEquals(ExitCode.NOT_TRAINED.code(), resumed.code(), resumed.stderr());
+    assertTrue(resumed.lastErr().contains("did not learn: its best epoch is epoch 1"), resumed.stderr());
+    List<Row> history = spark.read().parquet(out.resolve("_staging/boom/history").toString()).orderBy("epoch")
         .collectAsList();
     assertEquals(kept, history.size());
     for (int e = 0; e < kept; e++) {
@@ -240,12 +242,12 @@ class ExitCodesTest extends SparkTestBase {
       assertEquals(staged.get(e).getDouble(staged.get(e).fieldIndex("train_loss")),
           history.get(e).getDouble(history.get(e).fieldIndex("train_loss")), 0.0, "epoch " + (e + 1));
     }
-    List<Integer> tracedEpochs = spark.read().parquet(out.resolve("boom/pair_trace").toString())
+    List<Integer> tracedEpochs = spark.read().parquet(out.resolve("_staging/boom/pair_trace").toString())
         .select("epoch").distinct().orderBy("epoch").collectAsList().stream().map(row -> row.getInt(0)).toList();
     assertEquals(java.util.stream.IntStream.rangeClosed(1, kept).boxed().toList(), tracedEpochs,
         "the pair trace of the epochs before the checkpoint came back with it");
-    assertEquals("boom", latest());
-    assertFalse(Files.exists(out.resolve("boom/_checkpoints")), "a published run carries no checkpoint");
+    assertFalse(Files.exists(out.resolve("boom")), "nothing published");
+    assertEquals("ok", latest());
   }
 
   /** One command line for a scheduler's first try and its retries: nothing to resume yet means start. */
@@ -258,7 +260,7 @@ class ExitCodesTest extends SparkTestBase {
     var summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("first-try/summary.json")
         .toFile());
     assertTrue(summary.get("resumed_from_epoch").isNull());
-    assertTrue(summary.get("init_from").asText().endsWith("/boom"), "LATEST was boom: " + summary);
+    assertTrue(summary.get("init_from").asText().endsWith("/ok"), "LATEST was ok: " + summary);
     assertEquals(11, summary.get("words_carried_over").asInt(), "the same ten words and <unk>");
     assertEquals(2, summary.get("epochs_run").asInt());
   }
