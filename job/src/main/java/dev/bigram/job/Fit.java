@@ -42,10 +42,12 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     TrainerConfig config = cx.config();
     boolean search = config.l2Auto() && cx.data().validationBigrams() > 0 && !cx.from().isResumed();
     if (config.l2Auto() && !search) {
-      LOG.warn(cx.from().isResumed()
-          ? "train.l2 = auto: this checkpoint was written before the L2 search kept its state; it continues"
-              + " without L2"
-          : "train.l2 = auto needs validation data to choose by; training without L2");
+      if (cx.from().isResumed()) {
+        LOG.warn("train.l2 = auto: this checkpoint was written before the L2 search kept its state; it continues"
+            + " without L2");
+      } else {
+        LOG.warn("train.l2 = auto needs validation data to choose by; training without L2");
+      }
     }
     if (!search) {
       double l2 = config.l2Auto() ? 0.0 : config.l2();

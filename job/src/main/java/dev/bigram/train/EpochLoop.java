@@ -104,11 +104,12 @@ public final class EpochLoop {
       log(record, eval);
       if (diverged) {
         reason = StopReason.DIVERGED;
-        LOG.warn(runaway
-            ? String.format(java.util.Locale.ROOT, "Epoch %d: the training loss %.4g is more than %.0f times epoch"
-                + " 1's (%.4g); training diverged. Lower train.learning-rate.", epoch, trainLoss, RUNAWAY_FACTOR,
-                history.get(0).trainLoss())
-            : "Epoch " + epoch + ": loss or gradient is not finite; training diverged. Lower train.learning-rate.");
+        if (runaway) {
+          LOG.warn("Epoch {}: the training loss {} is more than {} times epoch 1's ({}); training diverged. Lower"
+              + " train.learning-rate.", epoch, trainLoss, (int) RUNAWAY_FACTOR, history.get(0).trainLoss());
+        } else {
+          LOG.warn("Epoch {}: loss or gradient is not finite; training diverged. Lower train.learning-rate.", epoch);
+        }
         break;
       }
       listener.afterEpoch(record, this);
