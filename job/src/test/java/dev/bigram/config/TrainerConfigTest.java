@@ -64,7 +64,7 @@ class TrainerConfigTest {
   }
 
   @Test
-  void l2IsANumberOrAutoAndAutoNeedsAValidationSplit() {
+  void l2IsANumberOrAutoAndAnythingElseIsRefusedWithTheOtherProblems() {
     TrainerConfig fixed = TrainerConfig.load(null, List.of("train.l2=1e-6"));
     assertEquals(1e-6, fixed.l2(), 0.0);
     org.junit.jupiter.api.Assertions.assertFalse(fixed.l2Auto());
