@@ -165,7 +165,7 @@ class StandaloneClusterIT extends SparkTestBase {
   }
 
   @Test
-  void killingAnExecutorMidTrainingChangesNothing() throws Exception {
+  void killingAnExecutorMidTrainingChangesNothingAndTrainingGoesOn() throws Exception {
     List<Row> expected = history(undisturbedRun());
     Path out = dir.resolve("killed-runs");
     // A whole-matrix broadcast this time: the history does not depend on it, what is shipped does.
@@ -182,6 +182,13 @@ class StandaloneClusterIT extends SparkTestBase {
     Processes.Result result = run.await(300);
     assertEquals(0, result.exitCode(), result.stderr() + "\n" + cluster.logTails());
     assertTrue(result.stderr().contains("Lost executor"), "the driver saw the executor die\n" + result.stderr());
+    // Training went on after the loss: epochs after the kill ran (on the surviving executor and its replacement).
+    String afterLoss = result.stderr().substring(result.stderr().indexOf("Lost executor"));
+    Matcher later = Pattern.compile("epoch (\\d+)/" + EPOCHS + " ").matcher(afterLoss);
+    int lastEpoch = 0;
+    while (later.find()) lastEpoch = Math.max(lastEpoch, Integer.parseInt(later.group(1)));
+    assertTrue(lastEpoch > KILL_AT_EPOCH, "epochs ran after the executor was killed at epoch " + KILL_AT_EPOCH
+        + "; the last after the loss: " + lastEpoch);
     assertSameHistory(expected, history(out.resolve("killed")));
 
     // Before the kill, every executor that ran a task fetched all of W: both of them, as the row blocks are
