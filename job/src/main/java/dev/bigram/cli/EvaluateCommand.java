@@ -1,6 +1,9 @@
 package dev.bigram.cli;
 
 import dev.bigram.data.CorpusReader;
+import dev.bigram.data.RowBlock;
+import dev.bigram.data.Vocabulary;
+import dev.bigram.loss.BigramLossAggregator;
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.DataPass;
 import dev.bigram.config.Redaction;
@@ -18,7 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +35,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Cross-entropy (nats), perplexity, bigram count and OOV rate of a model on a corpus.")
 final class EvaluateCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+
   @ParentCommand
   Main main;
 
@@ -60,11 +68,26 @@ final class EvaluateCommand implements Callable<Integer> {
       DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
           WeightShipping.Mode.SHARDED);
       double crossEntropy = loss.evaluate(m, false).aggregator().loss();
+      // The same model on the pairs of two known words: <unk> stands for every unknown word at once, and on
+      // text the vocabulary hardly covers, predicting it well says little about the model.
+      JavaRDD<RowBlock> known = data.blocks().map(b -> b.without(Vocabulary.UNK_ID));
+      BigramLossAggregator inVocabulary = new DistributedLoss(jsc, known, data.partitioner(),
+          WeightShipping.Mode.SHARDED).evaluate(m, false).aggregator();
+      double knownCrossEntropy = inVocabulary.loss();
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("cross_entropy", crossEntropy);
       result.put("perplexity", Math.exp(crossEntropy));
       result.put("bigrams", data.trainBigrams());
       result.put("oov_rate", data.oovRate());
+      result.put("in_vocabulary_bigrams", inVocabulary.count());
+      result.put("in_vocabulary_cross_entropy", knownCrossEntropy);
+      result.put("in_vocabulary_perplexity", Math.exp(knownCrossEntropy));
+      if (data.oovRate() > 0.5) {
+        LOG.warn("{}% of the tokens are outside the model's vocabulary: the perplexity mostly measures how well"
+            + " <unk> is predicted; over the {} bigrams of known words it is {}. Is this text in the language the"
+            + " model was trained on?", String.format(Locale.ROOT, "%.0f", 100 * data.oovRate()),
+            inVocabulary.count(), String.format(Locale.ROOT, "%.2f", Math.exp(knownCrossEntropy)));
+      }
       result.put("tokens", data.stat(CorpusStats.TOKENS));
       result.put("model", Redaction.redactText(String.valueOf(run.dir())));
       Map<String, Object> scored = BaselineScores.score(spark, run, data, baselines);
@@ -73,8 +96,10 @@ final class EvaluateCommand implements Callable<Integer> {
         main.out.println(Json.compact(result));
       } else {
         main.out.println(String.format(Locale.ROOT,
-            "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f.",
-            Redaction.redactText(String.valueOf(run.dir())), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy), data.oovRate()));
+            "Evaluated %s on %d bigrams: cross-entropy %.4f nats, perplexity %.2f, OOV rate %.4f; on the %d"
+                + " bigrams of known words, perplexity %.2f.",
+            Redaction.redactText(String.valueOf(run.dir())), data.trainBigrams(), crossEntropy, Math.exp(crossEntropy),
+            data.oovRate(), inVocabulary.count(), Math.exp(knownCrossEntropy)));
         for (Map.Entry<String, Object> e : scored.entrySet()) {
           @SuppressWarnings("unchecked")
           Map<String, Object> b = (Map<String, Object>) e.getValue();

@@ -61,7 +61,9 @@ public final class Main implements Runnable {
   }
 
   int handle(Exception e) {
-    Throwable cause = unwrap(e);
+    Throwable unwrapped = unwrap(e);
+    Throwable cause = unwrapped instanceof ConfigurationException || unwrapped instanceof CommandFailure
+        ? unwrapped : MissingFileSystem.explain(e).<Throwable>map(c -> c).orElse(unwrapped);
     if (verbose) {
       // Before the messages: the last line of output states the outcome. Masked like every other line.
       java.io.StringWriter trace = new java.io.StringWriter();

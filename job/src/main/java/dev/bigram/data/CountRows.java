@@ -38,6 +38,32 @@ public final class CountRows implements Serializable {
     }
   }
 
+  /** These counts without word {@code id}: neither its row nor any pair that predicts it. */
+  public CountRows without(int id) {
+    int[] r = new int[rows.length];
+    int[] st = new int[rows.length + 1];
+    int[] nx = new int[next.length];
+    long[] ct = new long[count.length];
+    int nr = 0;
+    int np = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == id) continue;
+      int from = np;
+      for (int k = start[i]; k < start[i + 1]; k++) {
+        if (next[k] == id) continue;
+        nx[np] = next[k];
+        ct[np++] = count[k];
+      }
+      if (np > from) {
+        r[nr] = rows[i];
+        st[nr++] = from;
+      }
+    }
+    st[nr] = np;
+    return new CountRows(java.util.Arrays.copyOf(r, nr), java.util.Arrays.copyOf(st, nr + 1),
+        java.util.Arrays.copyOf(nx, np), java.util.Arrays.copyOf(ct, np));
+  }
+
   /** Number of stored (non-empty) rows. */
   public int numRows() {
     return rows.length;

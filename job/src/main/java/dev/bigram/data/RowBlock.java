@@ -70,4 +70,9 @@ public final class RowBlock implements Serializable {
   public long[] stats() {
     return stats;
   }
+
+  /** This block without word {@code id} (its row and the pairs that predict it), in both splits. */
+  public RowBlock without(int id) {
+    return new RowBlock(index, firstRow, endRow, train.without(id), validation.without(id), stats);
+  }
 }

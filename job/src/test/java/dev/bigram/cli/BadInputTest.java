@@ -274,4 +274,34 @@ class BadInputTest extends SparkTestBase {
     assertEquals(0, jobs.get(), "no Spark job ran");
     assertNothingPublished("r-huge");
   }
+
+  @Test
+  void aFileSystemWhoseJarIsMissingIsAConfigurationErrorNamingTheSchemeAndThePackage() {
+    CliRun r = train("s3a://some-bucket/corpus/*.txt", "s3");
+    assertEquals(ExitCode.BAD_CONFIGURATION.code(), r.exitCode(), r.err());
+    assertEquals(2, r.errLines().size(), r.err());
+    String line = r.errLines().get(0);
+    assertTrue(line.startsWith("error: no file system for scheme s3a://"), line);
+    assertTrue(line.contains("--packages org.apache.hadoop:hadoop-aws:" + org.apache.hadoop.util.VersionInfo.getVersion()),
+        line);
+    assertEquals("Failed: the configuration has 1 problem; nothing was run.", r.errLines().get(1));
+    r.assertNoStackTrace();
+  }
+
+  @Test
+  void evaluateOnTextMostlyOutsideTheVocabularyWarnsAndReportsTheKnownWordsPerplexity() throws IOException {
+    Path foreign = dir.resolve("fremd.txt");
+    Files.write(foreign, List.of("der schnelle braune fuchs springt ueber den faulen hund",
+        "die katze sitzt auf der matte und the cat schlaeft"), StandardCharsets.UTF_8);
+    try (LogCapture log = new LogCapture()) {
+      CliRun r = CliRun.of(spark, "evaluate", "--model", out.resolve("earlier").toString(), "--input",
+          foreign.toString(), "--json").assertSuccess();
+      assertTrue(log.text().contains("of the tokens are outside the model's vocabulary"), log.text());
+      com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(r.out().strip());
+      assertTrue(json.get("oov_rate").asDouble() > 0.5, json.toString());
+      assertTrue(json.get("in_vocabulary_bigrams").asLong() >= 1, "'the cat' is two known words: " + json);
+      assertTrue(json.get("in_vocabulary_perplexity").asDouble() > 1, json.toString());
+    }
+  }
 }
