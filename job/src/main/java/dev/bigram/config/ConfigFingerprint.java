@@ -18,11 +18,14 @@ import java.util.TreeSet;
  * <p>Left out: {@code train.max-epochs} (a resumed run may be given more or fewer epochs),
  * {@code output.dir} (the checkpoint was found there, whichever way the path was spelled) and the
  * {@code hadoop} section (file-system settings and credentials, which may rotate between a crash and the
- * resume; leaving it out also keeps secrets out of checkpoints).
+ * resume; leaving it out also keeps secrets out of checkpoints), and the {@code publish.*} keys (they decide
+ * what happens after training, not what it computes). A key that a checkpoint does not hold (one added to the
+ * job after it was written) is no difference while it has its default.
  */
 public final class ConfigFingerprint {
   static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(Keys.TRAIN_MAX_EPOCHS.name(),
-      Keys.OUTPUT_DIR.name(), Keys.HADOOP.name());
+      Keys.OUTPUT_DIR.name(), Keys.HADOOP.name(), Keys.PUBLISH_REGRESSION_MARGIN.name(),
+      Keys.PUBLISH_KEEP_RUNS.name());
 
   private ConfigFingerprint() {}
 
@@ -52,12 +55,23 @@ public final class ConfigFingerprint {
     for (String key : keys) {
       String before = saved.get(key);
       String after = now.get(key);
+      if (before == null && after != null && isDefault(key, after)) continue; // a key added since, at its default
       if (before == null || after == null || !sameValue(before, after)) {
         out.add(key + " (checkpoint " + (before == null ? "not set" : before) + ", now "
             + (after == null ? "not set" : after) + ")");
       }
     }
     return out;
+  }
+
+  private static boolean isDefault(String key, String rendered) {
+    for (Param<?> p : Keys.ALL) {
+      if (p.name().equals(key)) {
+        return sameValue(com.typesafe.config.ConfigValueFactory.fromAnyRef(p.defaultValue())
+            .render(ConfigRenderOptions.concise()), rendered);
+      }
+    }
+    return false;
   }
 
   /**

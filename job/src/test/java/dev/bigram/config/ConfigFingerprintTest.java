@@ -29,4 +29,22 @@ class ConfigFingerprintTest {
     assertFalse(before.containsKey("hadoop"), "no secret ever enters a checkpoint");
     assertTrue(before.containsKey("train.checkpoint-every"));
   }
+
+  @Test
+  void aKeyTheCheckpointLacksIsNoDifferenceAtItsDefaultButIsOneOtherwise() {
+    Map<String, String> saved = new java.util.HashMap<>(of());
+    saved.remove("train.decay"); // as if train.decay had been added to the job after the checkpoint was written
+    assertEquals(List.of(), ConfigFingerprint.differences(saved, of()));
+    assertEquals(List.of("train.decay (checkpoint not set, now 0.5)"),
+        ConfigFingerprint.differences(saved, of("train.decay=0.5")));
+  }
+
+  @Test
+  void numbersWrittenInAnotherFormAreTheSameValue() {
+    Map<String, String> saved = new java.util.HashMap<>(of());
+    saved.put("early-stopping.min-delta", "0.0001");
+    Map<String, String> now = new java.util.HashMap<>(of());
+    now.put("early-stopping.min-delta", "1.0E-4");
+    assertEquals(List.of(), ConfigFingerprint.differences(saved, now));
+  }
 }
