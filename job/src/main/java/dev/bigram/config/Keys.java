@@ -22,6 +22,10 @@ public final class Keys {
   public static final Param<String> INPUT_ON_BINARY = Param.string("input.on-binary", "skip",
       "what to do with a file that looks binary: skip it with a warning, or fail (exit code 3)",
       v -> v.equals("skip") || v.equals("fail"), "skip or fail");
+  public static final Param<String> INPUT_ENCODING = Param.string("input.encoding", "auto",
+      "utf-8, or auto: a file whose head has invalid UTF-8 and reads as Windows-1252 without C1 control characters"
+          + " is read as Windows-1252 (decided once per file, logged with its name)",
+      v -> v.equals("utf-8") || v.equals("auto"), "utf-8 or auto");
   public static final Param<String> OUTPUT_DIR = Param.string("output.dir", "runs",
       "directory under which runs are published, with LATEST naming the newest", v -> !v.isBlank(),
       "a non-empty path").fromEnv("BIGRAM_OUTPUT_DIR");
@@ -126,7 +130,7 @@ public final class Keys {
 
   /** Every key, in the order of docs/configuration.md. */
   public static final List<Param<?>> ALL = List.of(INPUT_PATHS, INPUT_BINARY_THRESHOLD, INPUT_ON_BINARY,
-      OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
+      INPUT_ENCODING, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
       TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,

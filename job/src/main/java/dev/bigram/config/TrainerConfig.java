@@ -188,7 +188,8 @@ public record TrainerConfig(
         get(v, Keys.PUBLISH_KEEP_RUNS),
         get(v, Keys.HADOOP),
         new ReadSettings(get(v, Keys.TOKENIZER_MAX_LINE), get(v, Keys.INPUT_BINARY_THRESHOLD),
-            "fail".equals(get(v, Keys.INPUT_ON_BINARY))),
+            "fail".equals(get(v, Keys.INPUT_ON_BINARY)),
+            "auto".equals(get(v, Keys.INPUT_ENCODING))),
         c);
   }
 

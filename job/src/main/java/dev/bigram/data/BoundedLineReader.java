@@ -21,7 +21,7 @@ final class BoundedLineReader {
   private final InputStream in;
   private final int maxLineBytes;
   private final long[] stats;
-  private final TextRepair repair = new TextRepair();
+  private final TextRepair repair;
   private final byte[] chunk = new byte[CHUNK_BYTES];
   private int chunkPos;
   private int chunkLen;
@@ -32,7 +32,13 @@ final class BoundedLineReader {
 
   /** Repairs and cuts are added to {@code stats}, indexed by {@link CorpusStats#ordinal()}. */
   BoundedLineReader(InputStream in, int maxLineBytes, long[] stats) {
+    this(in, maxLineBytes, stats, false);
+  }
+
+  /** As above, decoding Windows-1252 instead of UTF-8 when {@code windows1252}. */
+  BoundedLineReader(InputStream in, int maxLineBytes, long[] stats, boolean windows1252) {
     if (maxLineBytes < 1) throw new IllegalArgumentException("maxLineBytes must be >= 1, got " + maxLineBytes);
+    this.repair = new TextRepair(windows1252);
     this.in = in;
     this.maxLineBytes = maxLineBytes;
     this.stats = stats;

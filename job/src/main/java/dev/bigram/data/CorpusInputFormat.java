@@ -137,6 +137,8 @@ public final class CorpusInputFormat extends FileInputFormat<LongWritable, Corpu
     private BoundedLineReader lines;
     private boolean compressed;
     private ReadIssue issue;
+    /** Notes for the driver that are not problems: the file read as Windows-1252, bytes repaired. */
+    private final List<ReadIssue> notes = new java.util.ArrayList<>();
 
     Reader(FileSplit split, Configuration conf, ReadSettings settings) {
       this.split = split;
@@ -172,7 +174,10 @@ public final class CorpusInputFormat extends FileInputFormat<LongWritable, Corpu
       }
       if (state == State.REPORT) {
         key.set(-1L);
-        value.record = CorpusRecord.ofReport(new ReadReport(stats.clone(), issue));
+        if (stats[CorpusStats.INVALID_BYTES.ordinal()] + stats[CorpusStats.CONTROL_CHARS.ordinal()] > 0) {
+          notes.add(new ReadIssue(split.getPath().toString(), ReadIssue.Kind.DAMAGED, "bytes repaired"));
+        }
+        value.record = CorpusRecord.ofReport(new ReadReport(stats.clone(), issue, List.copyOf(notes)));
         state = State.DONE;
         return true;
       }
@@ -214,6 +219,16 @@ public final class CorpusInputFormat extends FileInputFormat<LongWritable, Corpu
         }
         whole = head.length < ReadSettings.SNIFF_BYTES;
         file.seek(start);
+      }
+      boolean windows1252 = settings.autoEncoding() && TextRepair.readsAsWindows1252(head, head.length, whole);
+      if (windows1252) {
+        if (compressed || start == 0) {
+          notes.add(new ReadIssue(path.toString(), ReadIssue.Kind.WINDOWS_1252,
+              "its first bytes are not UTF-8 but read cleanly as Windows-1252"));
+        }
+        lines = new BoundedLineReader(in, settings.maxLineBytes(), stats, true);
+        if (!compressed && start != 0) lines.skipLine();
+        return;
       }
       double share = new TextRepair().damagedShare(head, head.length, whole);
       if (share > settings.binaryThreshold()) {

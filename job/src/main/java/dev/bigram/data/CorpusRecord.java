@@ -1,6 +1,7 @@
 package dev.bigram.data;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One element of the corpus as read: a line of repaired text, or, once at the end of each input split, the
@@ -29,5 +30,9 @@ public record CorpusRecord(String line, ReadReport report) implements Serializab
    * @param stats counters indexed by {@link CorpusStats#ordinal()} (only the reading ones are set)
    * @param issue a file that could not be used, or {@code null}
    */
-  public record ReadReport(long[] stats, ReadIssue issue) implements Serializable {}
+  public record ReadReport(long[] stats, ReadIssue issue, List<ReadIssue> notes) implements Serializable {
+    public ReadReport(long[] stats, ReadIssue issue) {
+      this(stats, issue, List.of());
+    }
+  }
 }

@@ -12,13 +12,14 @@ final class DamageReport {
 
   private DamageReport() {}
 
-  static void log(long[] stats, int maxTokenLength) {
+  /** @param damagedFiles the files with repairs, named as {@link ReadIssues#damagedFiles} does; may be null */
+  static void log(long[] stats, int maxTokenLength, String damagedFiles) {
     long invalid = stats[CorpusStats.INVALID_BYTES.ordinal()];
     long controls = stats[CorpusStats.CONTROL_CHARS.ordinal()];
     if (invalid > 0 || controls > 0) {
-      LOG.warn("Damaged text repaired: {} bytes were not valid UTF-8 (each run became U+FFFD) and {} NUL or"
+      LOG.warn("Damaged text repaired in {}: {} bytes were not valid UTF-8 (each run became U+FFFD) and {} NUL or"
           + " control characters became spaces; is the corpus UTF-8? (summary.json: invalid_utf8_bytes,"
-          + " control_chars)", invalid, controls);
+          + " control_chars)", damagedFiles == null ? "the input" : damagedFiles, invalid, controls);
     }
     long cut = stats[CorpusStats.TRUNCATED_LINES.ordinal()];
     if (cut > 0) {

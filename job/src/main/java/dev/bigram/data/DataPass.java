@@ -156,7 +156,7 @@ public final class DataPass {
         String.format("%.4f", data.oovRate()), v, data.trainBigrams(), data.distinctTrainBigrams(),
         data.validationBigrams(), data.distinctValidationBigrams(), String.format("%.6f", data.trainLossFloor()),
         String.format("%.2f", seconds));
-    DamageReport.log(stats, tokenizer.settings().maxTokenLength());
+    DamageReport.log(stats, tokenizer.settings().maxTokenLength(), readIssues.damagedFiles());
     return data;
   }
 

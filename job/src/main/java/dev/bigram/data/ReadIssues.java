@@ -25,6 +25,7 @@ public final class ReadIssues {
   private final CollectionAccumulator<ReadIssue> accumulator;
   private final ReadSettings settings;
   private final Map<String, ReadIssue> warned = new LinkedHashMap<>();
+  private final Map<String, ReadIssue> damaged = new LinkedHashMap<>();
 
   ReadIssues(JavaSparkContext jsc, ReadSettings settings) {
     this.accumulator = jsc.sc().collectionAccumulator("corpus read issues");
@@ -39,14 +40,27 @@ public final class ReadIssues {
   /** Called in a task for every report of a split. */
   static void add(CollectionAccumulator<ReadIssue> accumulator, CorpusRecord.ReadReport report) {
     if (report.issue() != null) accumulator.add(report.issue());
+    for (ReadIssue note : report.notes()) accumulator.add(note);
   }
 
   /** Throws {@link InputException} for unusable files; logs newly skipped binary files once. */
   void check() {
     Map<String, ReadIssue> unreadable = new LinkedHashMap<>();
     Map<String, ReadIssue> binary = new LinkedHashMap<>();
+    Map<String, ReadIssue> windows1252 = new LinkedHashMap<>();
     for (ReadIssue i : accumulator.value()) {
-      (i.kind() == ReadIssue.Kind.UNREADABLE ? unreadable : binary).putIfAbsent(i.path(), i);
+      switch (i.kind()) {
+        case UNREADABLE -> unreadable.putIfAbsent(i.path(), i);
+        case BINARY -> binary.putIfAbsent(i.path(), i);
+        case WINDOWS_1252 -> windows1252.putIfAbsent(i.path(), i);
+        case DAMAGED -> damaged.merge(i.path(), i, (a, b) -> a);
+      }
+    }
+    for (ReadIssue i : windows1252.values()) {
+      if (warned.putIfAbsent("windows-1252:" + i.path(), i) == null) {
+        LOG.info("Read {} as Windows-1252: {} (input.encoding = auto; set it to utf-8 to read every file as UTF-8)",
+            Redaction.redactText(i.path()), i.detail());
+      }
     }
     if (!unreadable.isEmpty()) {
       throw new InputException(describe("cannot be read", unreadable)
@@ -66,6 +80,26 @@ public final class ReadIssues {
       LOG.warn("Skipped {} (input.binary-threshold = {}; input.on-binary = fail makes this an error)",
           Redaction.redactText(describe("that looks binary", m)), settings.binaryThreshold());
     }
+  }
+
+  /**
+   * The files whose damaged bytes were repaired, for the damage warning: "input file P", or "N input files: P,
+   * Q, ... and M more"; null when none.
+   */
+  String damagedFiles() {
+    if (damaged.isEmpty()) return null;
+    if (damaged.size() == 1) return "input file " + Redaction.redactText(damaged.keySet().iterator().next());
+    StringBuilder sb = new StringBuilder().append(damaged.size()).append(" input files: ");
+    int n = 0;
+    for (String path : damaged.keySet()) {
+      if (n == NAMED) {
+        sb.append(" and ").append(damaged.size() - NAMED).append(" more");
+        break;
+      }
+      if (n++ > 0) sb.append(", ");
+      sb.append(Redaction.redactText(path));
+    }
+    return sb.toString();
   }
 
   /** "input file P ({detail}) {what}" or "3 input files {what}: P (detail), Q (detail), ... and N more". */

@@ -21,16 +21,47 @@ import java.nio.charset.StandardCharsets;
  * (it keeps one decoder); each record reader has its own.
  */
 final class TextRepair {
+  static final java.nio.charset.Charset WINDOWS_1252 = java.nio.charset.Charset.forName("windows-1252");
+
+  /** UTF-8, or Windows-1252 for a file that {@link #readsAsWindows1252} (every byte is then a character). */
+  private final boolean windows1252;
   private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
   private CharBuffer chars = CharBuffer.allocate(256);
+
+  TextRepair() {
+    this(false);
+  }
+
+  TextRepair(boolean windows1252) {
+    this.windows1252 = windows1252;
+  }
+
+  /**
+   * Whether a file whose head is {@code bytes[0, length)} is Windows-1252 (or Latin-1) rather than damaged
+   * UTF-8: its head has invalid UTF-8 sequences, and decoded as Windows-1252 it has no C1 control character and
+   * no byte that Windows-1252 leaves undefined. A few stray bytes in a UTF-8 file also fail UTF-8, but rarely
+   * read cleanly as Windows-1252 too; text in Windows-1252 always does.
+   */
+  static boolean readsAsWindows1252(byte[] bytes, int length, boolean whole) {
+    long[] stats = CorpusStats.empty();
+    new TextRepair().decodeInto(bytes, length, whole, stats);
+    if (stats[CorpusStats.INVALID_BYTES.ordinal()] == 0) return false;
+    String text = new String(bytes, 0, length, WINDOWS_1252);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c >= 0x80 && c <= 0x9F) || c == '\uFFFD') return false;
+    }
+    return true;
+  }
 
   /** The text of {@code bytes[0, length)}, repaired; the repairs are added to {@code stats}. */
   String decode(byte[] bytes, int length, long[] stats) {
     if (isPlainAscii(bytes, length)) {
       return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
     }
+    if (windows1252) return repairControls(new String(bytes, 0, length, WINDOWS_1252), stats);
     // Valid UTF-8 without controls (most text) takes the JDK's intrinsic decoder; only a line that shows a
     // U+FFFD or a control character is decoded again, by the decoder that counts.
     String fast = new String(bytes, 0, length, StandardCharsets.UTF_8);
@@ -64,6 +95,21 @@ final class TextRepair {
       if (isDamageControl(a[i])) damaged++;
     }
     return (double) damaged / length;
+  }
+
+  /** {@code text} with NUL and control characters turned into spaces, counted in {@code stats}. */
+  private static String repairControls(String text, long[] stats) {
+    if (isClean(text)) return text;
+    char[] a = text.toCharArray();
+    long controls = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (isDamageControl(a[i]) || a[i] == '\uFFFD') {
+        a[i] = ' ';
+        controls++;
+      }
+    }
+    stats[CorpusStats.CONTROL_CHARS.ordinal()] += controls;
+    return new String(a);
   }
 
   /** NUL and control characters other than tab and form feed (which real text uses). */

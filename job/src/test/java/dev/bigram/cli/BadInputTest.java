@@ -304,4 +304,40 @@ class BadInputTest extends SparkTestBase {
       assertTrue(json.get("in_vocabulary_perplexity").asDouble() > 1, json.toString());
     }
   }
+
+  @Test
+  void aLatin1FileIsReadAsWindows1252WithItsNameLoggedAndItsWordsWhole() throws IOException {
+    Path latin1 = dir.resolve("latin1.txt");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 20; i++) text.append("the café is naïve and the café is über\n");
+    Files.write(latin1, text.toString().getBytes(StandardCharsets.ISO_8859_1));
+    Path runs = dir.resolve("runs");
+    try (LogCapture log = new LogCapture()) {
+      train(latin1.toString(), runs, "latin", "--set", "vocab.min-count=1", "--set", "train.l2=0",
+          "--set", "train.max-epochs=30").assertSuccess();
+      assertTrue(log.text().contains("latin1.txt as Windows-1252"), "the decision is logged with the file's name:\n"
+          + log.text());
+      assertFalse(log.text().contains("Damaged text repaired"), log.text());
+    }
+    CliRun p = CliRun.of(spark, "predict", "--model", runs.resolve("latin").toString(), "--words", "café",
+        "--json").assertSuccess();
+    assertTrue(p.out().contains("\"context\":\"café\""), p.out());
+    assertTrue(p.out().contains("\"oov\":false"), p.out());
+  }
+
+  @Test
+  void theDamageWarningNamesTheFilesWithRepairs() throws IOException {
+    Path damaged = dir.resolve("damaged.txt");
+    byte[] good = "the cat sat on the mat\n".getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 30; i++) bytes.write(good);
+    bytes.write(new byte[] {'t', 'h', 'e', ' ', 0, ' ', 'c', 'a', 't', '\n'});
+    Files.write(damaged, bytes.toByteArray());
+    try (LogCapture log = new LogCapture()) {
+      train(damaged.toString(), dir.resolve("runs2"), "damaged", "--set", "vocab.min-count=1",
+          "--set", "train.l2=0", "--set", "train.max-epochs=5");
+      assertTrue(log.text().contains("Damaged text repaired in input file ") && log.text().contains("damaged.txt"),
+          log.text());
+    }
+  }
 }
