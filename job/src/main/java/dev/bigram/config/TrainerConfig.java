@@ -99,7 +99,7 @@ public record TrainerConfig(
         Config fromFile = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
         user = user.withFallback(fromFile);
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigurationException(List.of("--conf " + file + ": " + e.getMessage()));
+        throw new ConfigurationException(List.of("--conf " + file + ": " + e.getMessage() + unclosedBrace(file)));
       }
     }
     Config reference = reference();
@@ -115,6 +115,17 @@ public record TrainerConfig(
       throw new ConfigurationException(errors);
     }
     return config;
+  }
+
+  /** For a syntax error: the line whose {@code {} is never closed, when there is one. */
+  private static String unclosedBrace(File file) {
+    try {
+      java.util.OptionalInt line = UnclosedBrace.of(java.nio.file.Files.readString(file.toPath()));
+      return line.isPresent() ? "; the { opened at line " + line.getAsInt() + " is never closed: a } is missing"
+          : "";
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** Values that HOCON would misread (paths with ':' or '/') are quoted; lists and objects are kept. */

@@ -77,4 +77,23 @@ class TrainerConfigTest {
     org.junit.jupiter.api.Assertions.assertTrue(bad.problems().get(0).contains("a number >= 0 or auto"),
         String.valueOf(bad.problems()));
   }
+
+  @Test
+  void aMissingCloseBraceNamesTheLineThatOpenedIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path conf = dir.resolve("broken.conf");
+    java.nio.file.Files.writeString(conf, String.join("\n", "# a comment with { a brace", "vocab {", "  size = 300",
+        "}", "train {", "  learning-rate = 0.1", "  # no close brace below", "early-stopping { patience = 3 }", ""));
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> TrainerConfig.load(conf.toFile(), List.of()));
+    String problem = e.problems().get(0);
+    assertTrue(problem.startsWith("--conf " + conf), problem);
+    assertTrue(problem.endsWith("the { opened at line 5 is never closed: a } is missing"), problem);
+  }
+
+  @Test
+  void unclosedBraceIgnoresBracesInStringsAndComments() {
+    assertEquals(java.util.OptionalInt.empty(), UnclosedBrace.of("a = \"{\" // {\nb { c = 1 } # {\n"));
+    assertEquals(java.util.OptionalInt.of(2), UnclosedBrace.of("a = [1, 2]\nb {\n c = \"}\"\n"));
+  }
 }
