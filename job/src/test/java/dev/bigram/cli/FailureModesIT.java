@@ -103,4 +103,33 @@ class FailureModesIT {
     assertTrue(Files.exists(out.resolve("s1/_SUCCESS")));
     assertFalse(Files.exists(dir.resolve("elsewhere")));
   }
+
+  /**
+   * A published run whose model table is damaged: predict ends with the job's one line, exit code 3, and no
+   * ERROR line of Spark's above it (a failed task of an expected failure is not news at the default level).
+   */
+  @Test
+  void anUnreadableModelTableIsOneLineWithoutSparkErrorsAbove() throws Exception {
+    Path corpus = dir.resolve("good.txt");
+    Files.write(corpus, GOOD);
+    Path runs = dir.resolve("runs");
+    List<String> args = new ArrayList<>(List.of("train", "--input", corpus.toString(), "--output", runs.toString(),
+        "--run-id", "r"));
+    args.addAll(quick());
+    Processes.Result trained = submit(args.toArray(new String[0]));
+    assertEquals(0, trained.exitCode(), trained.stderr());
+    try (java.util.stream.Stream<Path> files = Files.list(runs.resolve("r/model"))) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".parquet")) Files.write(f, "not parquet at all, but long enough to be read".getBytes());
+        if (name.endsWith(".crc")) Files.delete(f);
+      }
+    }
+    Processes.Result r = submit("predict", "--model", runs.resolve("r").toString(), "--word", "the");
+    assertEquals(ExitCode.BAD_INPUT.code(), r.exitCode(), r.stderr());
+    assertTrue(r.lastLine(r.stderr()).startsWith("error: "), r.stderr());
+    List<String> errors = r.stderr().lines().filter(l -> l.matches("^\\d\\d:\\d\\d:\\d\\d ERROR .*")).toList();
+    assertEquals(List.of(), errors, "Spark's ERROR lines above the job's own:\n" + r.stderr());
+    assertFalse(r.stderr().contains("\tat "), r.stderr());
+  }
 }
