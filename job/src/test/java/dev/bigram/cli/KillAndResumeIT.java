@@ -161,14 +161,29 @@ class KillAndResumeIT extends SparkTestBase {
    */
   @Test
   void aDriverKilledDuringTheL2SearchResumesToTheSameChoiceAndModel() throws Exception {
-    Map<String, String> env = Map.of("BIGRAM_OUTPUT_DIR", out.toString());
     Path trials = out.resolve("_staging/search/_checkpoints/trials");
+    killAndResumeTheSearch(() -> Files.exists(trials.resolve("trial-2.json"))
+        && newestCheckpoint(trials.resolve("trial-3")).isPresent(), "its third trial");
+  }
+
+  /** Killed after the search, while the run's tables are written: every trial is recalled, none trained. */
+  @Test
+  void aDriverKilledAfterTheL2SearchResumesToTheSameChoiceAndModel() throws Exception {
+    killAndResumeTheSearch(() -> Files.exists(out.resolve("_staging/search/vocab")), "writing its tables");
+  }
+
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private void killAndResumeTheSearch(Condition killWhen, String what) throws Exception {
+    Map<String, String> env = Map.of("BIGRAM_OUTPUT_DIR", out.toString());
     Processes.Running driver = Processes.start(env, submitArgs(searchSettings(), "search"));
     try {
       long deadline = System.nanoTime() + 300_000_000_000L;
-      while (!(Files.exists(trials.resolve("trial-2.json")) && newestCheckpoint(trials.resolve("trial-3")).isPresent())) {
-        assertTrue(driver.process().isAlive(), "the run ended before its third trial:\n" + driver.stderr());
-        assertTrue(System.nanoTime() < deadline, "no third trial after 300 s:\n" + driver.stderr());
+      while (!killWhen.holds()) {
+        assertTrue(driver.process().isAlive(), "the run ended before " + what + ":\n" + driver.stderr());
+        assertTrue(System.nanoTime() < deadline, "not " + what + " after 300 s:\n" + driver.stderr());
         Thread.sleep(20);
       }
       assertEquals(128 + 9, driver.killTree(), "killed by SIGKILL");
@@ -181,6 +196,7 @@ class KillAndResumeIT extends SparkTestBase {
     Processes.Result resumed = Processes.submit(env, 600, submitArgs(searchSettings(), "search", "--resume"));
     assertEquals(0, resumed.exitCode(), resumed.stderr());
     assertTrue(resumed.stderr().contains("L2 trial 2 (l2 = "), "trials that ended are recalled:\n" + resumed.stderr());
+    assertTrue(Files.notExists(out.resolve("_staging/search")), "staging and checkpoints are gone");
 
     List<String> uninterrupted = new ArrayList<>(searchSettings());
     uninterrupted.add("output.dir=" + scratch.resolve("uninterrupted"));
