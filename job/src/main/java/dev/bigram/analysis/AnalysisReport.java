@@ -85,7 +85,9 @@ public final class AnalysisReport {
       return;
     }
     md.append(String.format(Locale.ROOT, "For the %d most frequent context words, the next words the model predicts above %s, best first"
-        + " (strong > 0.4, clear > 0.25, else weak). The same rows are in `patterns/`.%n%n", f.contexts().size(),
+        + " (strong > 0.4, clear > 0.25, else weak). The same rows are in `patterns/`. They are the model's own"
+        + " ranking: `<unk>` (every rare word at once) and the sentence markers stay in, where `predict` leaves them"
+        + " out unless `--include-unk`.%n%n", f.contexts().size(),
         settings.minProbability()));
     md.append("| after | seen | predictions |\n| --- | ---: | --- |\n");
     for (int rank = 1; rank <= f.contexts().size(); rank++) {

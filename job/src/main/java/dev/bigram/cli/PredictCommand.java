@@ -41,7 +41,7 @@ final class PredictCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
-  /** Exactly one of --word and --words. */
+  /** Exactly one of --word, --words and --words-from. */
   static final class Target {
     @Option(names = "--word", required = true, paramLabel = "WORD", description = "The previous word.")
     String word;
@@ -49,7 +49,16 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--words", required = true, split = ",", paramLabel = "WORD",
         description = "Several previous words, comma-separated: --words the,cat,dog.")
     List<String> words;
+
+    @Option(names = "--words-from", required = true, paramLabel = "FILE",
+        description = "One previous word per line, from FILE or - (standard input); prints one JSON line per word,"
+            + " the object --words ... --json prints for it.")
+    String wordsFrom;
   }
+
+  @Option(names = "--include-unk", description = "Also suggest <unk> and </s> (left out by default: a bucket and"
+      + " a marker, not words). Probabilities are the model's own either way.")
+  boolean includeUnk;
 
   @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "How many next words (default 5).")
   int top;
@@ -61,9 +70,11 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (top < 1) throw new IllegalArgumentException("--top must be >= 1, got " + top);
-    List<String> inputs = target.word != null ? List.of(target.word) : target.words;
+    boolean batch = target.wordsFrom != null;
+    List<String> inputs = target.word != null ? List.of(target.word) : batch ? readWords(target.wordsFrom)
+        : target.words;
     for (String w : inputs) {
-      if (w.isBlank()) {
+      if (w.isBlank() && !batch) {
         throw new IllegalArgumentException("--words has an empty word in '" + String.join(",", inputs)
             + "': separate words with single commas");
       }
@@ -80,7 +91,7 @@ final class PredictCommand implements Callable<Integer> {
     Map<Integer, double[]> probabilities = run.probabilities(queries.stream().map(Query::id).toList());
     if (target.word != null) {
       Query q = queries.get(0);
-      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top);
+      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top, includeUnk);
       if (json) {
         if (q.oov()) main.err.println(oovNote(q));
         main.out.println(Json.compact(predictionRows(predictions)));
@@ -91,20 +102,36 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<Map<String, Object>> answers = new ArrayList<>();
     for (Query q : queries) {
-      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top);
-      if (json) {
+      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top, includeUnk);
+      if (json || batch) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("word", q.input());
         m.put("context", vocab.word(q.id()));
         m.put("oov", q.oov());
         m.put("predictions", predictionRows(predictions));
-        answers.add(m);
+        if (batch) main.out.println(Json.compact(m));
+        else answers.add(m);
       } else {
         print(q, vocab, predictions);
       }
     }
-    if (json) main.out.println(Json.compact(answers));
+    if (json && !batch) main.out.println(Json.compact(answers));
     return ExitCode.SUCCESS.code();
+  }
+
+  /** The words of {@code --words-from}: one a line, trimmed; blank lines are skipped. */
+  private List<String> readWords(String from) {
+    try {
+      java.io.BufferedReader in = from.equals("-")
+          ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+          : java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(from), java.nio.charset.StandardCharsets.UTF_8);
+      try (in) {
+        return in.lines().map(String::strip).filter(w -> !w.isEmpty()).toList();
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new dev.bigram.data.InputException("--words-from " + from + " cannot be read (" + e.getMessage()
+          + "): pass a text file with one word per line, or - for standard input");
+    }
   }
 
   private void print(Query q, Vocabulary vocab, List<Prediction> predictions) {
@@ -131,8 +158,21 @@ final class PredictCommand implements Callable<Integer> {
     return rows;
   }
 
-  static List<Prediction> topK(double[] p, Vocabulary vocab, int k) {
-    return PatternAnalysis.topIds(p, k).stream()
+  /**
+   * The {@code k} most likely next words; without {@code includeUnk}, {@code <unk>}, {@code <s>} and
+   * {@code </s>} are left out (their probabilities are not given to the others).
+   */
+  static List<Prediction> topK(double[] p, Vocabulary vocab, int k, boolean includeUnk) {
+    double[] ranked = p;
+    if (!includeUnk) {
+      ranked = p.clone();
+      for (int j = 0; j < ranked.length; j++) {
+        if (Vocabulary.isSpecial(vocab.word(j))) ranked[j] = Double.NEGATIVE_INFINITY;
+      }
+    }
+    double[] scores = ranked;
+    return PatternAnalysis.topIds(scores, k).stream()
+        .filter(j -> scores[j] != Double.NEGATIVE_INFINITY)
         .map(j -> new Prediction(vocab.word(j), p[j], Confidence.of(p[j])))
         .toList();
   }
