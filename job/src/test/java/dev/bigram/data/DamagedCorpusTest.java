@@ -69,7 +69,10 @@ class DamagedCorpusTest extends SparkTestBase {
       out.write('\n');
       out.write(new byte[] {'t', 'h', 'e', 0, 'c', 'a', 't', (byte) 0xFF, (byte) 0xFE, 's', 'a', 't', 7, '\n'});
     }
-    TrainingData data = pass(file);
+    // input.encoding = utf-8: with auto, ASCII plus 0xFF 0xFE reads cleanly as Windows-1252 ("ÿþ"), and the file
+    // would be read as that (aWindows1252FileIsReadAsSuchAndOnlyInAutoMode).
+    TrainingData data = pass(List.of(file.toString()), new ReadSettings(ReadSettings.DEFAULT_MAX_LINE_BYTES,
+        ReadSettings.DEFAULT_BINARY_THRESHOLD, false, false));
     try {
       assertEquals(2, data.stat(CorpusStats.INVALID_BYTES));
       assertEquals(2, data.stat(CorpusStats.CONTROL_CHARS));
@@ -244,6 +247,42 @@ class DamagedCorpusTest extends SparkTestBase {
     }
     try {
       assertEquals(10, data.vocab().size());
+    } finally {
+      data.release();
+    }
+  }
+
+  @Test
+  void aWindows1252FileIsReadAsSuchAndOnlyInAutoMode() throws IOException {
+    Path file = dir.resolve("latin1.txt");
+    Files.write(file, String.join("\n", List.of("the café is naïve", "the café is open", "a naïve café")).concat("\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    TrainingData auto = pass(file);
+    try {
+      assertEquals(0, auto.stat(CorpusStats.INVALID_BYTES));
+      assertTrue(auto.vocab().contains("café") && auto.vocab().contains("naïve"), "whole words");
+    } finally {
+      auto.release();
+    }
+    TrainingData utf8 = pass(List.of(file.toString()), new ReadSettings(ReadSettings.DEFAULT_MAX_LINE_BYTES,
+        ReadSettings.DEFAULT_BINARY_THRESHOLD, false, false));
+    try {
+      assertEquals(5, utf8.stat(CorpusStats.INVALID_BYTES), "read as UTF-8, each of the five é and ï is a bad byte");
+    } finally {
+      utf8.release();
+    }
+  }
+
+  @Test
+  void utf8WithBytesThatWindows1252LeavesUndefinedStaysUtf8AndIsRepaired() throws IOException {
+    Path file = dir.resolve("stray.txt");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write("the cat sat on the mat\n".getBytes(StandardCharsets.UTF_8));
+      out.write(new byte[] {'t', 'h', 'e', ' ', (byte) 0x81, ' ', 'd', 'o', 'g', '\n'});
+    }
+    TrainingData data = pass(file);
+    try {
+      assertEquals(1, data.stat(CorpusStats.INVALID_BYTES), "0x81 is undefined in Windows-1252: still UTF-8");
     } finally {
       data.release();
     }
