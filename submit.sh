@@ -4,7 +4,7 @@
 #   ./submit.sh [spark-submit options] <command> [command options]
 #   ./submit.sh                                  train on sample-data/ with conf/trainer.conf, in local[*]
 #   ./submit.sh train --input PATH... --output DIR [--run-id ID] [--conf FILE] [--set key=value]...
-#   ./submit.sh predict --model RUN_DIR (--word WORD | --words A,B,C) [--top K] [--json]
+#   ./submit.sh predict --model RUN_DIR (--word WORD | --words A,B,C | --words-from FILE|-) [--top K] [--json]
 #   ./submit.sh evaluate --model RUN_DIR --input PATH... [--json]
 #   ./submit.sh --master spark://host:7077 --executor-memory 4g train ...
 #
@@ -50,6 +50,7 @@ fi
 
 has_master=false
 for a in "${spark_opts[@]+"${spark_opts[@]}"}"; do [[ "$a" == "--master" || "$a" == --master=* ]] && has_master=true; done
+master_given=$has_master
 if ! $has_master; then spark_opts=(--master 'local[*]' "${spark_opts[@]+"${spark_opts[@]}"}"); fi
 
 # Build the application jar (and the local Spark home) when missing or older than the sources.
@@ -65,6 +66,21 @@ fi
 
 export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/conf}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+# predict reads a run's files without Spark: with no --master it runs as a plain JVM and answers in about a
+# second, with the Spark and Hadoop jars (for their Parquet and file-system readers) on its classpath.
+if [[ "${1:-}" == "predict" ]] && ! $master_given; then
+  jars="$LOCAL_SPARK_HOME/jars"
+  if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
+    jars="$SPARK_HOME/jars"
+  elif command -v spark-submit >/dev/null 2>&1; then
+    jars="$(cd "$(dirname "$(readlink -f "$(command -v spark-submit)")")/../jars" 2>/dev/null && pwd || echo "$jars")"
+  fi
+  if [[ -d "$jars" ]]; then
+    exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC \
+      -Dlog4j2.configurationFile="$SPARK_CONF_DIR/log4j2.properties" -cp "$JAR:$jars/*" "$MAIN_CLASS" "$@"
+  fi
+fi
 
 if [[ -n "${SPARK_HOME:-}" && -x "${SPARK_HOME}/bin/spark-submit" ]]; then
   exec "${SPARK_HOME}/bin/spark-submit" "${spark_opts[@]}" --class "$MAIN_CLASS" "$JAR" "$@"

@@ -20,9 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code predict}: the most likely next words after one word ({@code --word}) or several ({@code --words a,b,c}),
- * with probabilities and the classroom exercise's confidence label (docs/design.md) (high > 0.3, medium > 0.15, else low). A word outside
- * the vocabulary is answered for {@code <unk>}, and says so.
+ * {@code predict}: the most likely next words after one word ({@code --word}), several ({@code --words a,b,c})
+ * or a batch ({@code --words-from FILE}), with probabilities and the classroom exercise's confidence label
+ * (high > 0.3, medium > 0.15, else low; docs/design.md). A word outside the vocabulary is answered for
+ * {@code <unk>}, and says so. It needs no Spark: it reads the run's files directly ({@link PublishedRun}), so
+ * {@code submit.sh} starts it as a plain JVM.
  *
  * <p>{@code --json} prints one line. For {@code --word}: an array, best first, of
  * {@code {"word", "probability", "confidence"}}. For {@code --words}: an array with one object per word, in the
@@ -79,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             + "': separate words with single commas");
       }
     }
-    PublishedRun run = PublishedRun.open(main.spark(), model.model);
+    PublishedRun run = PublishedRun.open(hadoopConfiguration(), model.model);
     Vocabulary vocab = run.vocabulary();
     Tokenizer tokenizer = new Tokenizer(run.tokenizer());
     List<Query> queries = new ArrayList<>();
@@ -117,6 +119,18 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (json && !batch) main.out.println(Json.compact(answers));
     return ExitCode.SUCCESS.code();
+  }
+
+  /**
+   * Hadoop's configuration without Spark: its defaults, plus the {@code spark.hadoop.*} settings spark-submit
+   * passes to the driver (credentials of an object store, say), as Spark itself would apply them.
+   */
+  static org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("spark.hadoop.")) conf.set(key.substring("spark.hadoop.".length()), System.getProperty(key));
+    }
+    return conf;
   }
 
   /** The words of {@code --words-from}: one a line, trimmed; blank lines are skipped. */

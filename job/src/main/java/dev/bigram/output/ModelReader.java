@@ -1,14 +1,8 @@
 package dev.bigram.output;
 
 import dev.bigram.data.InputException;
-import dev.bigram.config.TokenizerSettings;
-import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,23 +16,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ModelReader {
   private ModelReader() {}
-
-  public static Vocabulary readVocabulary(SparkSession spark, Path runDir, TokenizerSettings tokenizer) {
-    return readTable(spark, runDir, "vocab", ModelStore.VOCAB_SCHEMA, vocab -> {
-      List<Row> rows = vocab.orderBy("id").collectAsList();
-      String[] words = new String[rows.size()];
-      long[] counts = new long[rows.size()];
-      for (int i = 0; i < rows.size(); i++) {
-        Row r = rows.get(i);
-        if (r.getInt(0) != i || r.isNullAt(1)) {
-          throw new InputException("vocab of " + runDir + " is corrupt: id " + r.get(0) + " at position " + i);
-        }
-        words[i] = r.getString(1);
-        counts[i] = r.getLong(2);
-      }
-      return new Vocabulary(words, counts, tokenizer.sentenceMarkers());
-    });
-  }
 
   /** Loads the whole model, a file at a time, straight into W. */
   public static BigramModel readModel(SparkSession spark, Path runDir, int numClasses, boolean withBias) {
@@ -65,63 +42,6 @@ public final class ModelReader {
             + ": the run is corrupt");
       }
       return new BigramModel(numClasses, w, b);
-    });
-  }
-
-  /** Row {@code id} of W and the whole bias, without loading the rest of W (Parquet skips other row groups). */
-  public static float[][] readRowAndBias(SparkSession spark, Path runDir, int id, int numClasses) {
-    return readTable(spark, runDir, "model", ModelStore.MODEL_SCHEMA, model -> {
-      List<Row> biasRows = model.select("id", "bias").collectAsList();
-      if (biasRows.size() != numClasses) {
-        throw new InputException("model of " + runDir + " has " + biasRows.size() + " rows, expected V = "
-            + numClasses + ": the run is corrupt");
-      }
-      float[] b = new float[numClasses];
-      for (Row r : biasRows) b[r.getInt(0)] = r.getFloat(1);
-      List<Row> row = model.filter(model.col("id").equalTo(id)).select("weights").collectAsList();
-      if (row.size() != 1) {
-        throw new InputException("model of " + runDir + " has " + row.size() + " rows for id " + id + ": corrupt");
-      }
-      List<Float> weights = row.get(0).getList(0);
-      if (weights.size() != numClasses) {
-        throw new InputException("model of " + runDir + " is corrupt at row " + id);
-      }
-      float[] w = new float[numClasses];
-      for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
-      return new float[][] {w, b};
-    });
-  }
-
-  /** Rows {@code ids} of W, in one read: for answering several words at once without loading the rest of W. */
-  public static Map<Integer, float[]> readRows(SparkSession spark, Path runDir, Collection<Integer> ids,
-      int numClasses) {
-    return readTable(spark, runDir, "model", ModelStore.MODEL_SCHEMA, model -> {
-      List<Row> rows = model.filter(model.col("id").isin(ids.toArray())).select("id", "weights").collectAsList();
-      Map<Integer, float[]> out = new HashMap<>();
-      for (Row r : rows) {
-        List<Float> weights = r.getList(1);
-        if (weights.size() != numClasses) {
-          throw new InputException("model of " + runDir + " is corrupt at row " + r.getInt(0));
-        }
-        float[] w = new float[numClasses];
-        for (int j = 0; j < numClasses; j++) w[j] = weights.get(j);
-        out.put(r.getInt(0), w);
-      }
-      for (int id : ids) {
-        if (!out.containsKey(id)) {
-          throw new InputException("model of " + runDir + " has no row for id " + id + ": the run is corrupt");
-        }
-      }
-      return out;
-    });
-  }
-
-  /** The output bias b. */
-  public static float[] readBias(SparkSession spark, Path runDir, int numClasses) {
-    return readTable(spark, runDir, "model", ModelStore.MODEL_SCHEMA, model -> {
-      float[] b = new float[numClasses];
-      for (Row r : model.select("id", "bias").collectAsList()) b[r.getInt(0)] = r.getFloat(1);
-      return b;
     });
   }
 

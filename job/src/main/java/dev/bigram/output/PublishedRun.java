@@ -7,24 +7,36 @@ import dev.bigram.model.BigramModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** A complete run opened for reading: refuses anything without {@code _SUCCESS}, never half-loads. */
+/**
+ * A complete run opened for reading: refuses anything without {@code _SUCCESS}, never half-loads. The summary,
+ * the vocabulary and single rows of the model are read straight from the files, without Spark
+ * ({@link ParquetTables}), so {@code predict} runs in a plain JVM; the whole model is read with Spark.
+ */
 public final class PublishedRun {
+  /** Null when opened without Spark: {@link #model()} then needs a session. */
   private final SparkSession spark;
+  private final org.apache.hadoop.conf.Configuration hadoop;
   private final Path dir;
   private final Map<String, Object> summary;
   private final TokenizerSettings tokenizer;
   private final boolean bias;
   private Vocabulary vocab;
 
-  private PublishedRun(SparkSession spark, Path dir, Map<String, Object> summary) {
+  private PublishedRun(SparkSession spark, org.apache.hadoop.conf.Configuration hadoop, Path dir,
+      Map<String, Object> summary) {
     this.spark = spark;
+    this.hadoop = hadoop;
     this.dir = dir;
     this.summary = summary;
     try {
@@ -42,7 +54,16 @@ public final class PublishedRun {
 
   /** Opens a run directory, or the LATEST run of an output directory. */
   public static PublishedRun open(SparkSession spark, String location) {
-    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    return open(spark, spark.sparkContext().hadoopConfiguration(), location);
+  }
+
+  /** Opens a run without Spark: everything but {@link #model()} works. */
+  public static PublishedRun open(org.apache.hadoop.conf.Configuration hadoop, String location) {
+    return open(null, hadoop, location);
+  }
+
+  private static PublishedRun open(SparkSession spark, org.apache.hadoop.conf.Configuration hadoop,
+      String location) {
     try {
       Path dir = resolve(hadoop, location);
       FileSystem fs = dir.getFileSystem(hadoop);
@@ -62,7 +83,7 @@ public final class PublishedRun {
         throw new InputException("model " + dir + " has format_version " + version + ", newer than this job's "
             + RunFiles.FORMAT_VERSION + ": read it with the version of the job that wrote it, or a newer one");
       }
-      return new PublishedRun(spark, dir, summary);
+      return new PublishedRun(spark, hadoop, dir, summary);
     } catch (IOException e) {
       throw new InputException("model " + location + " cannot be read (" + ModelReader.firstLine(e) + ")", e);
     }
@@ -119,7 +140,25 @@ public final class PublishedRun {
 
   public Vocabulary vocabulary() {
     if (vocab == null) {
-      vocab = ModelReader.readVocabulary(spark, dir, tokenizer);
+      List<String> words = new ArrayList<>();
+      List<Long> counts = new ArrayList<>();
+      ParquetTables.forEach(hadoop, dir, "vocab", ParquetTables.VOCAB, List.of("id", "word", "count"),
+          FilterCompat.NOOP, g -> {
+            int id = g.getInteger("id", 0);
+            while (words.size() <= id) {
+              words.add(null);
+              counts.add(0L);
+            }
+            words.set(id, g.getFieldRepetitionCount("word") == 0 ? null : g.getString("word", 0));
+            counts.set(id, g.getFieldRepetitionCount("count") == 0 ? 0L : g.getLong("count", 0));
+          });
+      for (int i = 0; i < words.size(); i++) {
+        if (words.get(i) == null) {
+          throw new InputException("vocab of " + dir + " is corrupt: no word for id " + i);
+        }
+      }
+      vocab = new Vocabulary(words.toArray(new String[0]), counts.stream().mapToLong(Long::longValue).toArray(),
+          tokenizer.sentenceMarkers());
       Object v = summary.get("vocab_size");
       if (v instanceof Number n && n.intValue() != vocab.size()) {
         throw new InputException("vocab of " + dir + " has " + vocab.size() + " words but summary.json says "
@@ -129,24 +168,44 @@ public final class PublishedRun {
     return vocab;
   }
 
+  /** The whole model ({@code V x V}), read with Spark. */
   public BigramModel model() {
+    if (spark == null) throw new IllegalStateException("the whole model of " + dir + " is read with Spark");
     return ModelReader.readModel(spark, dir, vocabulary().size(), bias);
   }
 
-  /** {@code p(. | id)} for several ids, from their rows of W and the bias, in one read. */
+  /**
+   * {@code p(. | id)} for several ids, from their rows of W and the bias, read straight from the model's files:
+   * only the rows asked for (row groups skipped by their {@code id} statistics), and the bias column.
+   */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
     int v = vocabulary().size();
-    Map<Integer, float[]> rows = ModelReader.readRows(spark, dir, new java.util.TreeSet<>(ids), v);
-    float[] b = bias ? ModelReader.readBias(spark, dir, v) : null;
+    java.util.Set<Integer> wanted = new java.util.TreeSet<>(ids);
+    Map<Integer, float[]> rows = new java.util.HashMap<>();
+    float[] b = bias ? new float[v] : null;
+    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "bias"), FilterCompat.NOOP,
+        g -> {
+          int id = g.getInteger("id", 0);
+          if (b != null && id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
+        });
+    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "weights"),
+        // A HashSet: Parquet asks the set whether it holds null, which a TreeSet cannot answer.
+        FilterCompat.get(FilterApi.in(FilterApi.intColumn("id"), new java.util.HashSet<>(wanted))), g -> {
+          float[] w = ParquetTables.floats(g, "weights");
+          if (w.length != v) throw new InputException("model of " + dir + " is corrupt at row " + g.getInteger("id", 0));
+          rows.put(g.getInteger("id", 0), w);
+        });
     Map<Integer, double[]> out = new java.util.HashMap<>();
-    rows.forEach((id, w) -> out.put(id, dev.bigram.model.Softmax.probabilities(w, 0, b, v)));
+    for (int id : wanted) {
+      float[] w = rows.get(id);
+      if (w == null) throw new InputException("model of " + dir + " has no row for id " + id + ": the run is corrupt");
+      out.put(id, dev.bigram.model.Softmax.probabilities(w, 0, b, v));
+    }
     return out;
   }
 
   /** {@code p(. | id)} from one row of W and the bias, without loading the rest of the model. */
   public double[] probabilities(int id) {
-    int v = vocabulary().size();
-    float[][] rowAndBias = ModelReader.readRowAndBias(spark, dir, id, v);
-    return dev.bigram.model.Softmax.probabilities(rowAndBias[0], 0, bias ? rowAndBias[1] : null, v);
+    return probabilities(List.of(id)).get(id);
   }
 }

@@ -55,6 +55,11 @@ class SubmitScriptIT extends SparkTestBase {
     assertEquals(3, top.size());
     assertEquals("cat", top.get(0).get("word").asText(), predict.stdout());
     assertTrue(top.get(0).get("probability").asDouble() > top.get(1).get("probability").asDouble());
+    // With no --master, predict runs as a plain JVM that reads the run's files (no Spark): the same answer.
+    Processes.Result plain = Processes.submit(Map.of(), 180, "predict", "--model", run.toString(), "--word", "The",
+        "--top", "3", "--json");
+    assertEquals(0, plain.exitCode(), plain.stderr());
+    assertEquals(top, new ObjectMapper().readTree(plain.stdout().strip()), "the plain JVM answers as Spark did");
 
     Processes.Result evaluate = Processes.submit(Map.of(), 180, "--master", "local[2]", "evaluate",
         "--model", out.toString(), "--input", training.toString(), "--json");

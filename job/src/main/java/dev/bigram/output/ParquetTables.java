@@ -1,0 +1,122 @@
+package dev.bigram.output;
+
+import dev.bigram.data.InputException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * A run's tables read straight from their Parquet files, with the Parquet and Hadoop readers and no Spark: what
+ * {@code predict} needs, in a plain JVM that answers in a second. Only the columns asked for are read, and a
+ * filter on {@code id} lets the reader skip row groups by their statistics. Every failure (a missing directory,
+ * a file that is not Parquet, a wrong schema) is one {@link InputException} naming the table, as
+ * {@link ModelReader}'s are.
+ */
+final class ParquetTables {
+  /** The columns a table must have, with their types as Spark names them. */
+  static final Map<String, String> VOCAB = columns("id", "int", "word", "string", "count", "bigint");
+  static final Map<String, String> MODEL = columns("id", "int", "word", "string", "bias", "float",
+      "weights", "array<float>");
+
+  private ParquetTables() {}
+
+  /**
+   * Calls {@code row} for every row of {@code table} that {@code filter} keeps, with only {@code read} of its
+   * columns; checks the file's schema against {@code expected} first.
+   */
+  static void forEach(Configuration conf, Path runDir, String table, Map<String, String> expected,
+      List<String> read, FilterCompat.Filter filter, Consumer<Group> row) {
+    Path dir = new Path(runDir, table);
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
+      if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
+      for (FileStatus part : parts) {
+        MessageType schema;
+        try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
+          schema = footer.getFooter().getFileMetaData().getSchema();
+        }
+        check(schema, expected, runDir, table);
+        List<Type> projected = new ArrayList<>();
+        for (String column : read) projected.add(schema.getType(column));
+        Configuration withProjection = new Configuration(conf);
+        withProjection.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projected).toString());
+        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), part.getPath())
+            .withConf(withProjection).withFilter(filter).build()) {
+          for (Group g = reader.read(); g != null; g = reader.read()) row.accept(g);
+        }
+      }
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InputException("table " + table + "/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
+          + "): the run is incomplete or corrupt; pass another run or train again", e);
+    }
+  }
+
+  /** The floats of a list column written by Spark ({@code weights}: a group of repeated {@code element}s). */
+  static float[] floats(Group row, String column) {
+    Group list = row.getGroup(column, 0);
+    int n = list.getFieldRepetitionCount(0);
+    float[] out = new float[n];
+    for (int k = 0; k < n; k++) out[k] = list.getGroup(0, k).getFloat(0, 0);
+    return out;
+  }
+
+  private static void check(MessageType schema, Map<String, String> expected, Path runDir, String table) {
+    for (Map.Entry<String, String> column : expected.entrySet()) {
+      if (!schema.containsField(column.getKey()) || !column.getValue().equals(sparkType(schema.getType(column.getKey())))) {
+        StringJoiner found = new StringJoiner(",", "struct<", ">");
+        for (Type t : schema.getFields()) found.add(t.getName() + ":" + sparkType(t));
+        StringJoiner wanted = new StringJoiner(",", "struct<", ">");
+        expected.forEach((k, v) -> wanted.add(k + ":" + v));
+        throw new InputException("table " + table + "/ of " + runDir + " has the schema " + found + ", expected "
+            + wanted + ": the run is corrupt or from another tool");
+      }
+    }
+  }
+
+  /** A Parquet column's type as Spark prints it ({@code int}, {@code bigint}, {@code array<float>}, ...). */
+  private static String sparkType(Type t) {
+    if (!t.isPrimitive()) {
+      Type inner = t.asGroupType().getType(0);
+      Type element = inner.isPrimitive() ? inner : inner.asGroupType().getType(0);
+      return "array<" + sparkType(element) + ">";
+    }
+    PrimitiveType p = t.asPrimitiveType();
+    return switch (p.getPrimitiveTypeName()) {
+      case INT32 -> "int";
+      case INT64 -> "bigint";
+      case FLOAT -> "float";
+      case DOUBLE -> "double";
+      case BOOLEAN -> "boolean";
+      case BINARY -> p.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+          ? "string" : "binary";
+      default -> p.getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static Map<String, String> columns(String... nameType) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < nameType.length; i += 2) m.put(nameType[i], nameType[i + 1]);
+    return java.util.Collections.unmodifiableMap(m);
+  }
+}
