@@ -1,15 +1,15 @@
 package dev.bigram.bench;
 
-import dev.bigram.data.DataPass;
 import dev.bigram.config.TokenizerSettings;
+import dev.bigram.data.DataPass;
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.TrainingData;
-import dev.bigram.model.BigramModel;
 import dev.bigram.loss.BigramLossAggregator;
 import dev.bigram.loss.Kernel;
+import dev.bigram.loss.WeightRows;
+import dev.bigram.model.BigramModel;
 import dev.bigram.optim.L2;
 import dev.bigram.optim.Optimizer;
-import dev.bigram.data.RowBlock;
-import dev.bigram.loss.WeightRows;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;

@@ -1,20 +1,21 @@
 package dev.bigram.bench;
 
-import dev.bigram.data.DataPass;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.sum;
+
 import dev.bigram.config.TokenizerSettings;
+import dev.bigram.data.DataPass;
 import dev.bigram.data.TrainingData;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.split;
 
 /**
  * The data pass (read, tokenize, vocabulary, bigram counts into cached row blocks) beside the simplest Spark

@@ -1,9 +1,9 @@
 package dev.bigram.bench;
 
-import dev.bigram.data.DataPass;
 import dev.bigram.config.TokenizerSettings;
-import dev.bigram.data.TrainingData;
 import dev.bigram.data.CountRows;
+import dev.bigram.data.DataPass;
+import dev.bigram.data.TrainingData;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;

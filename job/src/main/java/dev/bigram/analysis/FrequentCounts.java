@@ -1,7 +1,7 @@
 package dev.bigram.analysis;
 
-import dev.bigram.data.Vocabulary;
 import dev.bigram.data.RowBlock;
+import dev.bigram.data.Vocabulary;
 import org.apache.spark.api.java.JavaRDD;
 
 /**

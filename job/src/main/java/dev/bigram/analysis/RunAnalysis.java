@@ -1,9 +1,9 @@
 package dev.bigram.analysis;
 
-import dev.bigram.config.AnalysisSettings;
 import dev.bigram.analysis.TopCounts.ContextCount;
-import dev.bigram.data.Tokenizer;
+import dev.bigram.config.AnalysisSettings;
 import dev.bigram.config.TokenizerSettings;
+import dev.bigram.data.Tokenizer;
 import dev.bigram.data.TrainingData;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;

@@ -1,7 +1,7 @@
 package dev.bigram.analysis;
 
-import dev.bigram.config.WordPair;
 import dev.bigram.analysis.TopCounts.PairCount;
+import dev.bigram.config.WordPair;
 import dev.bigram.data.Tokenizer;
 import dev.bigram.data.Vocabulary;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.bigram.cli;
 
+import dev.bigram.data.RowBlock;
+import dev.bigram.data.TrainingData;
 import dev.bigram.data.baseline.AddK;
 import dev.bigram.data.baseline.HeldOutBlocks;
 import dev.bigram.data.baseline.KneserNey;
-import dev.bigram.data.TrainingData;
-import dev.bigram.data.RowBlock;
 import dev.bigram.output.CountsTable;
 import dev.bigram.output.PublishedRun;
 import java.util.LinkedHashMap;

@@ -7,9 +7,9 @@ import dev.bigram.output.OutputException;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The command line: {@code train}, {@code predict} and {@code evaluate}. Parses and validates, runs the

@@ -1,13 +1,13 @@
 package dev.bigram.job;
 
-import dev.bigram.train.CheckpointedState;
-import dev.bigram.train.Checkpoint;
-import dev.bigram.train.EpochListener;
-import dev.bigram.train.EpochLoop;
-import dev.bigram.train.EpochRecord;
 import dev.bigram.model.BigramModel;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.OutputException;
+import dev.bigram.train.Checkpoint;
+import dev.bigram.train.CheckpointedState;
+import dev.bigram.train.EpochListener;
+import dev.bigram.train.EpochLoop;
+import dev.bigram.train.EpochRecord;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -14,8 +14,8 @@ import dev.bigram.train.EpochLoop;
 import dev.bigram.train.TrainingResult;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package dev.bigram.job;
 
+import dev.bigram.data.TrainingData;
 import dev.bigram.optim.StopReason;
 import dev.bigram.train.TrainingResult;
-import dev.bigram.data.TrainingData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,5 @@
 package dev.bigram.job;
 
-import dev.bigram.train.CheckpointedState;
-import dev.bigram.train.Checkpoint;
-import dev.bigram.train.DistributedLoss;
-import dev.bigram.train.EpochListener;
-import dev.bigram.train.EpochLoop;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.ConfigurationException;
 import dev.bigram.data.InputException;
@@ -13,6 +8,11 @@ import dev.bigram.optim.EarlyStopping;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.OutputException;
+import dev.bigram.train.Checkpoint;
+import dev.bigram.train.CheckpointedState;
+import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.EpochListener;
+import dev.bigram.train.EpochLoop;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.bigram.job;
 
-import dev.bigram.train.CheckpointedState;
-import dev.bigram.train.DistributedLoss;
-import dev.bigram.train.EpochListener;
-import dev.bigram.train.EpochLoop;
-import dev.bigram.train.InitialBias;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.PublishedRun;
+import dev.bigram.train.CheckpointedState;
+import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.EpochListener;
+import dev.bigram.train.EpochLoop;
+import dev.bigram.train.InitialBias;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

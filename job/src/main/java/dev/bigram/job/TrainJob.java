@@ -1,12 +1,6 @@
 package dev.bigram.job;
 
-import dev.bigram.train.DistributedLoss;
-import dev.bigram.train.WeightShipping;
-import dev.bigram.train.MemoryCheck;
-import dev.bigram.train.ShippingMeter;
-import dev.bigram.train.TrainingResult;
 import dev.bigram.analysis.Findings;
-import dev.bigram.data.baseline.Baselines;
 import dev.bigram.config.ConfigFingerprint;
 import dev.bigram.config.Redaction;
 import dev.bigram.config.TrainerConfig;
@@ -14,28 +8,22 @@ import dev.bigram.data.CorpusCheck;
 import dev.bigram.data.CorpusReader;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.TrainingData;
-import dev.bigram.model.BigramModel;
+import dev.bigram.data.baseline.Baselines;
 import dev.bigram.loss.Kernel;
-import dev.bigram.optim.StopReason;
-import dev.bigram.output.AnalysisFiles;
+import dev.bigram.model.BigramModel;
 import dev.bigram.output.CheckpointStore;
-import dev.bigram.output.CountsTable;
-import dev.bigram.output.CumulativeHistory;
-import dev.bigram.output.HistoryTable;
-import dev.bigram.output.ModelStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
-import dev.bigram.output.Json;
-import dev.bigram.output.PublishedRun;
-import dev.bigram.output.Retention;
 import dev.bigram.output.RunDirectory;
-import dev.bigram.output.RunFiles;
 import dev.bigram.output.RunLock;
-import dev.bigram.output.RunSummary;
+import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.MemoryCheck;
+import dev.bigram.train.ShippingMeter;
+import dev.bigram.train.TrainingResult;
+import dev.bigram.train.WeightShipping;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -52,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #count}: the data pass reads the corpus into cached bigram counts;</li>
  *   <li>fit the baselines (add-k, Kneser-Ney) on the same counts;</li>
  *   <li>{@link Fit}: the epoch loop, once or once per trial of the L2 search, checkpointing as it goes;</li>
- *   <li>{@link #writeTables} and the summary into the staging run;</li>
- *   <li>{@link #publish} the run whole and move LATEST (docs/operations.md, "Publishing").</li>
+ *   <li>{@link Publication}: the tables and the summary into the staging run, then the verdict: published, and
+ *       LATEST moved, only when the run learned and is no worse than the published model.</li>
  * </ol>
  *
  * A failure before the publish (a full disk, say) publishes nothing: the staging directory is removed, but for
@@ -152,79 +140,11 @@ public final class TrainJob {
       Baselines baselines = Baselines.fit(data);
       Fit fit = Fit.run(new Fit.Context(config, options, data, distributedLoss(jsc, config, data, meter), from,
           checkpoints, settings, dataPrint));
-      return OutputFailure.guard(run, () -> finish(new Finish(spark, config, options, run, lock, data, fit, baselines,
-          meter, from, t0)));
+      return OutputFailure.guard(run, () -> Publication.conclude(new Publication.Input(spark, config, options, run,
+          lock, data, fit, baselines, meter, from, t0)));
     } finally {
       meter.close();
       data.release();
-    }
-  }
-
-  /** What {@link #finish} needs. */
-  private record Finish(SparkSession spark, TrainerConfig config, RunOptions options, RunDirectory run, RunLock lock,
-      TrainingData data, Fit fit, Baselines baselines, ShippingMeter meter, StartingPoint from, long t0) {}
-
-  /**
-   * Writes the run into staging, then decides: not published (diverged, or did not learn), published but LATEST
-   * left where it is (a failed expectation, or worse than the published model), or published as LATEST.
-   */
-  private static Outcome finish(Finish f) throws IOException {
-    RunDirectory run = f.run();
-    TrainingResult result = f.fit().result();
-    Findings findings = writeTables(f.spark(), run, f.options(), f.data(), f.fit());
-    Verdict stopped = result.stopReason() == StopReason.DIVERGED ? Verdict.DIVERGED : null;
-    Optional<String> notLearned = stopped != null || f.from().isWarm() ? Optional.empty()
-        : Progress.notLearned(f.config(), f.data(), result);
-    if (notLearned.isPresent()) {
-      stopped = Verdict.NOT_TRAINED;
-      LOG.warn("Run {} did not learn: {}", f.options().runId(), notLearned.get());
-    }
-    Optional<PublishedComparison> comparison = stopped != null || findings.gateFailed() ? Optional.empty()
-        : compareWithPublished(f.spark(), f.config(), f.data(), result);
-    Map<String, Object> summary = RunSummary.build(f.options().runId(), f.config(), f.data(), result,
-        (System.nanoTime() - f.t0()) / 1e9);
-    summary.putAll(findings.summaryFields());
-    summary.putAll(f.fit().start().summary());
-    summary.putAll(f.meter().summary());
-    summary.putAll(f.baselines().summaryFields());
-    if (f.fit().search() != null) summary.putAll(f.fit().search().summaryFields());
-    comparison.ifPresent(c -> summary.put("published_comparison", c.summaryFields(f.options().forcePublish())));
-    run.writeText(RunFiles.SUMMARY, Json.pretty(summary));
-    run.writeText("config.conf", f.config().render());
-    if (stopped != null) {
-      // Nothing is published; the staging run keeps its files and its last good checkpoint.
-      return new Outcome(run.staging(), result, summary, stopped, notLearned.orElse(null),
-          f.fit().start().checkpointing() == null ? Optional.empty() : f.fit().start().checkpointing().last(),
-          findings);
-    }
-    f.lock().verify();
-    boolean regressed = comparison.isPresent() && comparison.get().regressed() && !f.options().forcePublish();
-    boolean moveLatest = !findings.gateFailed() && !regressed;
-    Path published = publish(f.spark(), run, f.options().runId(), result, moveLatest);
-    if (moveLatest) Retention.keepNewest(run.fs(), run.outputDir(), f.config().keepRuns());
-    Verdict verdict = findings.gateFailed() ? Verdict.GATE_FAILED
-        : regressed ? Verdict.REGRESSED : Verdict.PUBLISHED;
-    String reason = regressed ? String.format(java.util.Locale.ROOT, "its cross-entropy %.4f on %d validation pairs"
-        + " is above the published run %s's %.4f by more than publish.regression-margin = %s",
-        comparison.get().newCrossEntropy(), comparison.get().pairs(), comparison.get().publishedRun(),
-        comparison.get().publishedCrossEntropy(), comparison.get().margin()) : null;
-    return new Outcome(published, result, summary, verdict, reason, Optional.empty(), findings);
-  }
-
-  /** The new model against the one LATEST names; empty when nothing is published yet, or it cannot be read. */
-  private static Optional<PublishedComparison> compareWithPublished(SparkSession spark, TrainerConfig config,
-      TrainingData data, TrainingResult result) {
-    if (data.validationBigrams() == 0) return Optional.empty();
-    try {
-      org.apache.hadoop.fs.Path latest = new org.apache.hadoop.fs.Path(config.outputDir(), RunFiles.LATEST);
-      if (!latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) return Optional.empty();
-      PublishedRun published = PublishedRun.open(spark, config.outputDir());
-      return Optional.of(PublishedComparison.of(spark, published, data, result.bestModel(),
-          config.regressionMargin()));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("The published run named by LATEST in {} cannot be read ({}); the new run is published without"
-          + " the comparison", Redaction.redactText(config.outputDir()), e.getMessage());
-      return Optional.empty();
     }
   }
 
@@ -243,41 +163,5 @@ public final class TrainJob {
       ShippingMeter meter) {
     return new DistributedLoss(jsc, data.blocks(), data.partitioner(), WeightShipping.Mode.of(config.broadcast()),
         Kernel.of(config.kernel()), config.localExchange(), meter);
-  }
-
-  /** Every table, the analysis' files and the chart into the staging run; returns the analysis' findings. */
-  private static Findings writeTables(SparkSession spark, RunDirectory run, RunOptions options, TrainingData data,
-      Fit fit) throws IOException {
-    Path staging = run.staging();
-    ModelStore.writeVocabulary(spark, data.vocab(), staging);
-    CountsTable.write(spark, data.blocks(), staging);
-    ModelStore.writeModel(spark, fit.result().bestModel(), data.vocab(), staging);
-    HistoryTable.write(spark, options.runId(), fit.result().history(), staging);
-    Findings findings = fit.analysis().analyze(fit.result());
-    AnalysisFiles.write(spark, run, fit.result(), data.trainLossFloor(), fit.settings().convergence(), findings,
-        fit.analysis().settings());
-    return findings;
-  }
-
-  /**
-   * Publishes the staging run whole (docs/operations.md, "Publishing"), with its history in the cumulative
-   * table; moves LATEST unless {@code updateLatest} is false (a failed expectation gate).
-   */
-  private static Path publish(SparkSession spark, RunDirectory run, String runId, TrainingResult result,
-      boolean updateLatest) throws IOException {
-    // The cumulative history is staged before the run is renamed into place, so a disk that fills up anywhere
-    // publishes nothing; it takes its place, replacing a republished run's, as soon as the run has its name.
-    CumulativeHistory.Pending history =
-        CumulativeHistory.stage(spark, run.fs(), run.outputDir(), runId, result.history());
-    AtomicBoolean named = new AtomicBoolean();
-    try {
-      return run.publish(updateLatest, () -> {
-        named.set(true);
-        history.commit();
-      }, "adding its history to " + CumulativeHistory.partition(run.outputDir(), runId));
-    } catch (IOException | RuntimeException e) {
-      if (!named.get()) history.discardAfter(e); // the run was not published: neither is its history
-      throw e;
-    }
   }
 }

@@ -1,8 +1,8 @@
 package dev.bigram.optim;
 
 import dev.bigram.loss.Gradient;
-import dev.bigram.model.BigramModel;
 import dev.bigram.loss.GradientRows;
+import dev.bigram.model.BigramModel;
 import java.util.stream.IntStream;
 
 /**

@@ -1,7 +1,7 @@
 package dev.bigram.output;
 
-import dev.bigram.model.BigramModel;
 import dev.bigram.math.FloatArrays;
+import dev.bigram.model.BigramModel;
 import dev.bigram.optim.OptimizerState;
 import dev.bigram.train.Checkpoint;
 import dev.bigram.train.EpochRecord;

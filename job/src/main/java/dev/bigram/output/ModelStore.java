@@ -1,17 +1,17 @@
 package dev.bigram.output;
 
 import dev.bigram.data.Vocabulary;
+import dev.bigram.loss.WeightRows;
 import dev.bigram.model.BigramModel;
 import dev.bigram.train.WeightShipping;
-import dev.bigram.loss.WeightRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;

@@ -1,7 +1,7 @@
 package dev.bigram.output;
 
-import dev.bigram.data.InputException;
 import dev.bigram.config.TokenizerSettings;
+import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import java.io.IOException;
@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.parquet.filter2.compat.FilterCompat;
-import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.spark.sql.SparkSession;
 
 /**

@@ -1,10 +1,10 @@
 package dev.bigram.train;
 
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
-import dev.bigram.model.BigramModel;
 import dev.bigram.loss.BigramLossAggregator;
 import dev.bigram.loss.Kernel;
-import dev.bigram.data.RowBlock;
+import dev.bigram.model.BigramModel;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

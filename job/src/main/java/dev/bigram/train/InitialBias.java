@@ -1,8 +1,8 @@
 package dev.bigram.train;
 
+import dev.bigram.data.CountRows;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
-import dev.bigram.data.CountRows;
 
 /**
  * {@code model.init-bias = unigram}: sets {@code b} to the best bias-only model before the first epoch,

@@ -1,10 +1,10 @@
 package dev.bigram.analysis;
 
-import dev.bigram.config.ExpectedPattern;
-import dev.bigram.config.WordPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.config.ExpectedPattern;
+import dev.bigram.config.WordPair;
 import dev.bigram.optim.Convergence;
 import dev.bigram.optim.StopReason;
 import dev.bigram.train.EpochRecord;

@@ -1,17 +1,17 @@
 package dev.bigram.analysis;
 
-import dev.bigram.config.AnalysisSettings;
-import dev.bigram.config.ExpectedPattern;
-import dev.bigram.config.WordPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.config.AnalysisSettings;
 import dev.bigram.config.ConfigurationException;
+import dev.bigram.config.ExpectedPattern;
 import dev.bigram.config.TrainerConfig;
-import dev.bigram.train.EpochLoop;
+import dev.bigram.config.WordPair;
 import dev.bigram.job.Fit;
+import dev.bigram.train.EpochLoop;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

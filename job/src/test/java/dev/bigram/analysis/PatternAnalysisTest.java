@@ -1,14 +1,14 @@
 package dev.bigram.analysis;
 
-import dev.bigram.config.ExpectedPattern;
-import dev.bigram.config.WordPair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigram.analysis.TopCounts.ContextCount;
-import dev.bigram.data.Tokenizer;
+import dev.bigram.config.ExpectedPattern;
 import dev.bigram.config.TokenizerSettings;
+import dev.bigram.config.WordPair;
+import dev.bigram.data.Tokenizer;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
 import java.util.List;

@@ -2,12 +2,12 @@ package dev.bigram.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.analysis.TopCounts.ContextCount;
 import dev.bigram.analysis.TopCounts.PairCount;
+import dev.bigram.data.RowBlock;
+import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.data.Vocabulary;
-import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -1,10 +1,10 @@
 package dev.bigram.data;
 
-import dev.bigram.config.ReadSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.config.ReadSettings;
 import dev.bigram.data.CorpusRecord.ReadReport;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.bigram.data;
 
-import dev.bigram.config.ReadSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bigram.config.ReadSettings;
 import dev.bigram.testing.FaultyFileSystem;
 import dev.bigram.testing.SparkTestBase;
 import java.nio.charset.StandardCharsets;

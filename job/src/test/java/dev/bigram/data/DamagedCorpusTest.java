@@ -1,11 +1,11 @@
 package dev.bigram.data;
 
-import dev.bigram.config.ReadSettings;
-import dev.bigram.config.TokenizerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.config.ReadSettings;
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.testing.FaultyFileSystem;
 import dev.bigram.testing.LogCapture;
 import dev.bigram.testing.SparkTestBase;

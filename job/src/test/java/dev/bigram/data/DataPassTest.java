@@ -1,10 +1,10 @@
 package dev.bigram.data;
 
-import dev.bigram.config.TokenizerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.config.TokenizerSettings;
 import dev.bigram.testing.SparkTestBase;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package dev.bigram.data;
 
-import dev.bigram.config.TokenizerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bigram.config.TokenizerSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

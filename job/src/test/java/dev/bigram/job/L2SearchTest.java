@@ -1,13 +1,13 @@
 package dev.bigram.job;
 
-import dev.bigram.train.EpochRecord;
-import dev.bigram.train.TrainingResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigram.data.CorpusStats;
 import dev.bigram.data.TrainingData;
 import dev.bigram.optim.StopReason;
+import dev.bigram.train.EpochRecord;
+import dev.bigram.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

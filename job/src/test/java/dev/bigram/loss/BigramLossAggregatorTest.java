@@ -1,27 +1,27 @@
 package dev.bigram.loss;
 
-import dev.bigram.data.RowBlock;
-import dev.bigram.testing.Gradients;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.model.BigramModel;
+import dev.bigram.testing.Gradients;
 import dev.bigram.testing.NaiveBigramLoss;
-import dev.bigram.testing.Occurrences;
 import dev.bigram.testing.Occurrences.Pair;
+import dev.bigram.testing.Occurrences;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The math of the loss, without Spark: against a per-occurrence loop, finite differences, and its algebra. */
 class BigramLossAggregatorTest {

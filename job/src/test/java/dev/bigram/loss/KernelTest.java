@@ -1,26 +1,26 @@
 package dev.bigram.loss;
 
-import dev.bigram.data.CountRows;
-import dev.bigram.testing.Gradients;
-import dev.bigram.data.RowBlock;
-import dev.bigram.math.VectorSupport;
-import dev.bigram.optim.Adam;
-import dev.bigram.optim.L2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.data.CountRows;
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
+import dev.bigram.math.VectorSupport;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.Adam;
+import dev.bigram.optim.L2;
+import dev.bigram.testing.Gradients;
 import dev.bigram.testing.Occurrences;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The fast path against the reference: {@link Kernel#FAST} (vector API or its scalar fallback, float

@@ -1,14 +1,14 @@
 package dev.bigram.loss;
 
-import dev.bigram.data.RowBlock;
-import dev.bigram.math.VectorSupport;
-import dev.bigram.optim.L2;
-import dev.bigram.optim.Optimizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
+import dev.bigram.math.VectorSupport;
 import dev.bigram.model.BigramModel;
+import dev.bigram.optim.L2;
+import dev.bigram.optim.Optimizer;
 import dev.bigram.testing.Occurrences;
 import dev.bigram.testing.Processes;
 import java.nio.file.Path;

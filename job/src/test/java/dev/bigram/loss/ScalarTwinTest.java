@@ -1,9 +1,9 @@
 package dev.bigram.loss;
 
-import dev.bigram.data.CountRows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.testing.Occurrences;
 import java.util.SplittableRandom;

@@ -1,16 +1,16 @@
 package dev.bigram.optim;
 
-import dev.bigram.data.RowBlock;
-import dev.bigram.loss.Kernel;
-import dev.bigram.testing.Gradients;
-import dev.bigram.loss.BigramLossAggregator;
-import dev.bigram.loss.WeightRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
+import dev.bigram.loss.BigramLossAggregator;
+import dev.bigram.loss.Kernel;
+import dev.bigram.loss.WeightRows;
 import dev.bigram.model.BigramModel;
+import dev.bigram.testing.Gradients;
 import dev.bigram.testing.Occurrences;
 import java.util.List;
 import org.junit.jupiter.api.Test;

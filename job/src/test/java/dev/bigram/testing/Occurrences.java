@@ -1,8 +1,8 @@
 package dev.bigram.testing;
 
+import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.data.RowBlocks;
-import dev.bigram.data.RowBlock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

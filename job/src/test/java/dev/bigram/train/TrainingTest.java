@@ -1,6 +1,5 @@
 package dev.bigram.train;
 
-import dev.bigram.job.TrainJob;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.DataPass;
 import dev.bigram.data.TrainingData;
+import dev.bigram.job.TrainJob;
 import dev.bigram.model.BigramModel;
 import dev.bigram.optim.StopReason;
 import dev.bigram.output.PublishedRun;

@@ -1,9 +1,9 @@
 package dev.bigram.data.baseline;
 
-import dev.bigram.data.RowBlockBuilder;
-import dev.bigram.data.RowBlocks;
 import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
+import dev.bigram.data.RowBlockBuilder;
+import dev.bigram.data.RowBlocks;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaPairRDD;

@@ -3,10 +3,10 @@ package dev.bigram.data.baseline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bigram.data.RowBlocks;
 import dev.bigram.data.RowBlock;
-import dev.bigram.testing.Occurrences;
+import dev.bigram.data.RowBlocks;
 import dev.bigram.testing.Occurrences.Pair;
+import dev.bigram.testing.Occurrences;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
