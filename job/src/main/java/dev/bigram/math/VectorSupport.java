@@ -12,15 +12,17 @@ import org.slf4j.LoggerFactory;
  * and the scalar code otherwise. Both give the same bits on every CPU (ScalarTwinTest, NoVectorModuleTest), so
  * a cluster whose executors differ computes what one JVM computes.
  *
- * <p>Per run, the vector code is used only from {@link #VECTOR_FROM_CLASSES} columns on: below that, an epoch
- * is a few milliseconds and the vector code's first C2 compilation (about a second on 2 cores) would never pay
- * back (docs/design.md, "The kernel"). The rule depends on {@code V} alone, so every JVM of a run picks alike.
+ * <p>Per run, the vector code is used only from {@link #VECTOR_FROM_CLASSES} columns on. Until C2 has compiled
+ * it, vector code runs as allocated objects: the first epoch on it costs about 2 s on 2 cores, which it wins
+ * back at about {@code 2.6e-9 V^2} seconds an epoch against the scalar code, so only at a few thousand columns
+ * within a run's tens to hundreds of epochs (measured in BENCHMARKS.md, "Kernel policy"; docs/design.md, "The
+ * kernel"). The rule depends on {@code V} alone, so every JVM of a run picks alike.
  */
 public final class VectorSupport {
   private static final Logger LOG = LoggerFactory.getLogger(VectorSupport.class);
 
   /** The fewest columns {@code V} at which the vector code is used (measured in BENCHMARKS.md). */
-  public static final int VECTOR_FROM_CLASSES = 1_500;
+  public static final int VECTOR_FROM_CLASSES = 4_000;
 
   /** Lanes of the preferred float vector when the vector API can be used; 0 otherwise. */
   public static final int FLOAT_LANES = floatLanes();
