@@ -17,7 +17,7 @@
 #   quality   ./submit.sh train with the defaults on real-train, then evaluate --baseline kn,add-k on real-test
 #   render    BENCHMARKS.md from $BENCH_DIR/results.jsonl
 #
-# bench/kernel-policy.sh (not a step here) compares when the fast kernel moves from its scalar twins to the
+# bench/kernel-choice.sh (not a step here) compares two builds' kernel choice, 5 alternating rounds each.
 # vector code; its table is in BENCHMARKS.md, "Kernel policy: scalar twins and the vector warm-up".
 #
 # Takes about 20 minutes on 2 cores (19 min for every step, corpora included, on 2026-11-26; MLlib 7 of
