@@ -119,4 +119,84 @@ final class ParquetTables {
     for (int i = 0; i < nameType.length; i += 2) m.put(nameType[i], nameType[i + 1]);
     return java.util.Collections.unmodifiableMap(m);
   }
+
+  /**
+   * The rows {@code ids} of the model's {@code weights}, decoded column by column into {@code float[]}: only the
+   * row groups whose {@code id} statistics can hold a wanted id are read, and no object is made per weight (a
+   * record reader would assemble every row of those row groups first).
+   */
+  static Map<Integer, float[]> modelRows(Configuration conf, Path runDir, java.util.Set<Integer> ids) {
+    Path dir = new Path(runDir, "model");
+    Map<Integer, float[]> out = new java.util.HashMap<>();
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
+      if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
+      int lo = java.util.Collections.min(ids);
+      int hi = java.util.Collections.max(ids);
+      for (FileStatus part : parts) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
+          MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+          check(schema, MODEL, runDir, "model");
+          MessageType projection = new MessageType(schema.getName(), schema.getType("id"), schema.getType("weights"));
+          reader.setRequestedSchema(projection);
+          org.apache.parquet.column.ColumnDescriptor idColumn = projection.getColumns().get(0);
+          org.apache.parquet.column.ColumnDescriptor weightColumn = projection.getColumns().get(1);
+          List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups = reader.getRowGroups();
+          for (int g = 0; g < groups.size(); g++) {
+            if (!mayHold(groups.get(g), lo, hi)) continue;
+            org.apache.parquet.column.page.PageReadStore pages = reader.readRowGroup(g);
+            org.apache.parquet.column.impl.ColumnReadStoreImpl store = new org.apache.parquet.column.impl
+                .ColumnReadStoreImpl(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(
+                    projection).getRootConverter(), projection, reader.getFooter().getFileMetaData().getCreatedBy());
+            readRows(store.getColumnReader(idColumn), store.getColumnReader(weightColumn), pages.getRowCount(),
+                weightColumn.getMaxDefinitionLevel(), ids, out);
+          }
+        }
+      }
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InputException("table model/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
+          + "): the run is incomplete or corrupt; pass another run or train again", e);
+    }
+    return out;
+  }
+
+  /** Whether row group {@code g}'s {@code id} statistics allow an id in {@code [lo, hi]} (no statistics: yes). */
+  private static boolean mayHold(org.apache.parquet.hadoop.metadata.BlockMetaData g, int lo, int hi) {
+    for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
+      if (c.getPath().toDotString().equals("id") && c.getStatistics() != null && c.getStatistics().hasNonNullValue()) {
+        return ((Integer) c.getStatistics().genericGetMax()) >= lo && ((Integer) c.getStatistics().genericGetMin()) <= hi;
+      }
+    }
+    return true;
+  }
+
+  /** Walks a row group's rows: one id, then that row's list of weights (repetition level 1 continues it). */
+  private static void readRows(org.apache.parquet.column.ColumnReader id,
+      org.apache.parquet.column.ColumnReader weights, long rows, int fullDefinition, java.util.Set<Integer> ids,
+      Map<Integer, float[]> out) {
+    float[] buffer = new float[1024];
+    long remaining = weights.getTotalValueCount();
+    for (long r = 0; r < rows; r++) {
+      int rowId = id.getInteger();
+      id.consume();
+      boolean wanted = ids.contains(rowId);
+      int n = 0;
+      do {
+        if (weights.getCurrentDefinitionLevel() == fullDefinition) {
+          if (wanted) {
+            if (n == buffer.length) buffer = java.util.Arrays.copyOf(buffer, n * 2);
+            buffer[n++] = weights.getFloat();
+          } else {
+            weights.skip();
+          }
+        }
+        weights.consume();
+        remaining--;
+      } while (remaining > 0 && weights.getCurrentRepetitionLevel() == 1);
+      if (wanted) out.put(rowId, java.util.Arrays.copyOf(buffer, n));
+    }
+  }
 }

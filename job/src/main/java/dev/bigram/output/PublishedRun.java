@@ -15,7 +15,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.filter2.compat.FilterCompat;
-import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -176,7 +175,7 @@ public final class PublishedRun {
 
   /**
    * {@code p(. | id)} for several ids, from their rows of W and the bias, read straight from the model's files:
-   * only the rows asked for (row groups skipped by their {@code id} statistics), and the bias column.
+   * the bias column, and the weights of only the row groups that hold the ids ({@link ParquetTables#modelRows}).
    */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
     int v = vocabulary().size();
@@ -188,13 +187,10 @@ public final class PublishedRun {
           int id = g.getInteger("id", 0);
           if (b != null && id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
         });
-    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "weights"),
-        // A HashSet: Parquet asks the set whether it holds null, which a TreeSet cannot answer.
-        FilterCompat.get(FilterApi.in(FilterApi.intColumn("id"), new java.util.HashSet<>(wanted))), g -> {
-          float[] w = ParquetTables.floats(g, "weights");
-          if (w.length != v) throw new InputException("model of " + dir + " is corrupt at row " + g.getInteger("id", 0));
-          rows.put(g.getInteger("id", 0), w);
-        });
+    for (Map.Entry<Integer, float[]> e : ParquetTables.modelRows(hadoop, dir, wanted).entrySet()) {
+      if (e.getValue().length != v) throw new InputException("model of " + dir + " is corrupt at row " + e.getKey());
+      rows.put(e.getKey(), e.getValue());
+    }
     Map<Integer, double[]> out = new java.util.HashMap<>();
     for (int id : wanted) {
       float[] w = rows.get(id);
