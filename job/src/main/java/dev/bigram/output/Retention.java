@@ -41,7 +41,9 @@ public final class Retention {
         Path dir = runs.get(i).getPath().getParent();
         if (dir.getName().equals(latest)) continue;
         fs.delete(dir, true);
-        fs.delete(new Path(new Path(outputDir, RunFiles.STAGING), dir.getName()), true);
+        // Its leftovers in staging go too, unless a process holds that id's lock (a rerun is writing there).
+        Path staging = new Path(outputDir, RunFiles.STAGING);
+        if (!fs.exists(new Path(staging, dir.getName() + ".lock"))) fs.delete(new Path(staging, dir.getName()), true);
         LOG.info("publish.keep-runs = {}: deleted the older run {}", keep, dir.getName());
       }
     } catch (IOException e) {
