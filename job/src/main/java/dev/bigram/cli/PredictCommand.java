@@ -177,18 +177,23 @@ final class PredictCommand implements Callable<Integer> {
    * {@code </s>} are left out (their probabilities are not given to the others).
    */
   static List<Prediction> topK(double[] p, Vocabulary vocab, int k, boolean includeUnk) {
-    double[] ranked = p;
-    if (!includeUnk) {
-      ranked = p.clone();
-      for (int j = 0; j < ranked.length; j++) {
-        if (Vocabulary.isSpecial(vocab.word(j))) ranked[j] = Double.NEGATIVE_INFINITY;
+    // One pass keeping the k best in order (higher probability first, then lower id), as PatternAnalysis.topIds
+    // orders them, without sorting all V: a batch asks this once per word.
+    int[] best = new int[Math.min(k, p.length)];
+    int n = 0;
+    for (int j = 0; j < p.length; j++) {
+      if (!includeUnk && Vocabulary.isSpecial(vocab.word(j))) continue;
+      if (n == best.length && !(p[j] > p[best[n - 1]])) continue;
+      int at = n == best.length ? n - 1 : n++;
+      while (at > 0 && p[j] > p[best[at - 1]]) {
+        best[at] = best[at - 1];
+        at--;
       }
+      best[at] = j;
     }
-    double[] scores = ranked;
-    return PatternAnalysis.topIds(scores, k).stream()
-        .filter(j -> scores[j] != Double.NEGATIVE_INFINITY)
-        .map(j -> new Prediction(vocab.word(j), p[j], Confidence.of(p[j])))
-        .toList();
+    List<Prediction> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) out.add(new Prediction(vocab.word(best[i]), p[best[i]], Confidence.of(p[best[i]])));
+    return out;
   }
 
   /** One word to answer for: as given, the id answered for, and whether it was out of vocabulary. */
