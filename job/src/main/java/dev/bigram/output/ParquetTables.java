@@ -72,15 +72,6 @@ final class ParquetTables {
     }
   }
 
-  /** The floats of a list column written by Spark ({@code weights}: a group of repeated {@code element}s). */
-  static float[] floats(Group row, String column) {
-    Group list = row.getGroup(column, 0);
-    int n = list.getFieldRepetitionCount(0);
-    float[] out = new float[n];
-    for (int k = 0; k < n; k++) out[k] = list.getGroup(0, k).getFloat(0, 0);
-    return out;
-  }
-
   private static void check(MessageType schema, Map<String, String> expected, Path runDir, String table) {
     for (Map.Entry<String, String> column : expected.entrySet()) {
       if (!schema.containsField(column.getKey()) || !column.getValue().equals(sparkType(schema.getType(column.getKey())))) {
