@@ -35,7 +35,7 @@ public final class AggregatorBench {
     List<RowBlock> blocks = data.blocks().collect();
     int v = data.vocab().size();
     BigramModel model = BigramModel.initialize(v, true, 0.01, 42);
-    Optimizer adam = Optimizer.create("adam", v, true);
+    Optimizer adam = Optimizer.create("adam", model.numWeights(), v, true);
     for (int r = 0; r < reps; r++) {
       long t0 = System.nanoTime();
       BigramLossAggregator all = new BigramLossAggregator(v, true, kernel);

@@ -44,9 +44,11 @@ public final class ConvergeBench {
     int v = data.vocab().size();
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
         WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange(), null);
-    BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    BigramModel initial = config.sparseFor(v)
+        ? BigramModel.initialize(data.trainingPairs(), config.bias(), config.initStddev(), config.seed())
+        : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
-    Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
+    Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
     TrainingResult result = new EpochLoop(loss, data, Fit.loopSettings(config), initial, optimizer,
         EpochListener.NONE).run();
     double floor = data.trainLossFloor();

@@ -13,6 +13,15 @@ import java.util.regex.PatternSyntaxException;
 public final class Keys {
   private Keys() {}
 
+  /** The largest {@code vocab.size}: word ids and pair keys are sized for it, and the data pass is tested there. */
+  public static final int MAX_VOCAB_SIZE = 1_000_000;
+
+  /**
+   * {@code model.weights = auto} trains the dense model up to this V and the sparse one beyond: up to here the
+   * dense model's V x V epoch is measured fast and as good (docs/design.md, "Dense or sparse").
+   */
+  public static final int AUTO_DENSE_LIMIT = 10_000;
+
   public static final Param<List<String>> INPUT_PATHS = Param.strings("input.paths", List.of(),
       "Hadoop paths or globs of the corpus: local, hdfs://, s3a://; .gz and .bz2 are decompressed", v -> true,
       "a list of paths").fromEnv("BIGRAM_INPUT");
@@ -43,14 +52,18 @@ public final class Keys {
       TokenizerSettings.DEFAULT_MAX_TOKEN_LENGTH, "longest token in characters; a longer one is dropped and counted",
       v -> v >= 1, "an integer >= 1");
   public static final Param<Integer> VOCAB_SIZE = Param.integer("vocab.size", 10_000,
-      "largest V, counting <unk> (and <s>, </s> with sentence markers); W is V x V floats",
-      v -> v >= 2 && v <= 46_340, "an integer in [2, 46340]");
+      "largest V, counting <unk> (and <s>, </s> with sentence markers); at most 46340 with model.weights = dense",
+      v -> v >= 2 && v <= MAX_VOCAB_SIZE, "an integer in [2, " + MAX_VOCAB_SIZE + "]");
   public static final Param<Integer> VOCAB_MIN_COUNT = Param.integer("vocab.min-count", 2,
       "words seen fewer times than this map to <unk>", v -> v >= 1, "an integer >= 1");
   public static final Param<Boolean> MODEL_BIAS = Param.bool("model.bias", true,
       "output bias b: lets rare contexts fall back to the next word's overall frequency");
   public static final Param<Double> MODEL_INIT_STDDEV = Param.dbl("model.init-stddev", 0.01,
       "standard deviation of the initial W", v -> v >= 0 && v <= 10, "a number in [0, 10]");
+  public static final Param<String> MODEL_WEIGHTS = Param.string("model.weights", "auto",
+      "dense (all V x V weights), sparse (a weight per distinct training pair; unseen pairs score their bias) or"
+          + " auto (dense up to V = " + AUTO_DENSE_LIMIT + ", sparse beyond)",
+      v -> v.equals("auto") || v.equals("dense") || v.equals("sparse"), "auto, dense or sparse");
   public static final Param<Long> MODEL_SEED = Param.lng("model.seed", 42L, "seed of the initial W");
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
@@ -131,7 +144,7 @@ public final class Keys {
   /** Every key, in the order of docs/configuration.md. */
   public static final List<Param<?>> ALL = List.of(INPUT_PATHS, INPUT_BINARY_THRESHOLD, INPUT_ON_BINARY,
       INPUT_ENCODING, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
-      TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
+      TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_WEIGHTS, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,
       ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,

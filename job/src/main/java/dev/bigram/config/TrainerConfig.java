@@ -24,6 +24,7 @@ public record TrainerConfig(
     TokenizerSettings tokenizer,
     int vocabSize,
     long vocabMinCount,
+    String modelWeights,
     boolean bias,
     double initStddev,
     long seed,
@@ -162,6 +163,11 @@ public record TrainerConfig(
       errors.add("train.min-learning-rate = " + minLr + " is larger than train.learning-rate = " + lr
           + ": lower the minimum or raise the rate");
     }
+    Integer vocabSize = get(v, Keys.VOCAB_SIZE);
+    if (vocabSize != null && vocabSize > 46_340 && "dense".equals(get(v, Keys.MODEL_WEIGHTS))) {
+      errors.add("vocab.size = " + vocabSize + " is above 46340, the largest dense V x V matrix: set model.weights"
+          + " = sparse (or auto), or lower vocab.size");
+    }
     List<WordPair> trace = tracePairs(v, errors);
     List<ExpectedPattern> expect = expectations(v, errors);
     if (!errors.isEmpty()) return null;
@@ -175,6 +181,7 @@ public record TrainerConfig(
             get(v, Keys.TOKENIZER_MARKERS), get(v, Keys.TOKENIZER_MAX_TOKEN)),
         get(v, Keys.VOCAB_SIZE),
         get(v, Keys.VOCAB_MIN_COUNT),
+        get(v, Keys.MODEL_WEIGHTS),
         get(v, Keys.MODEL_BIAS),
         get(v, Keys.MODEL_INIT_STDDEV),
         get(v, Keys.MODEL_SEED),
@@ -234,6 +241,15 @@ public record TrainerConfig(
       }
     }
     return out;
+  }
+
+  /** Whether a vocabulary of {@code numClasses} words trains the sparse model ({@code model.weights}). */
+  public boolean sparseFor(int numClasses) {
+    return switch (modelWeights) {
+      case "sparse" -> true;
+      case "dense" -> false;
+      default -> numClasses > Keys.AUTO_DENSE_LIMIT;
+    };
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

@@ -3,8 +3,10 @@ package dev.bigram.job;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.SparsePairs;
 import dev.bigram.optim.Optimizer;
 import dev.bigram.output.CheckpointStore;
+import dev.bigram.output.OutputException;
 import dev.bigram.output.PublishedRun;
 import dev.bigram.train.CheckpointedState;
 import dev.bigram.train.DistributedLoss;
@@ -32,6 +34,8 @@ final class StartingPoint {
   /** The starting bias of {@code model.init-bias}, computed by the first {@link #build} (L2 trials share it). */
   private float[] initialBias;
   private boolean initialBiasComputed;
+  /** The sparse model's pairs, gathered by the first {@link #build} of a sparse run (L2 trials share them). */
+  private SparsePairs pairs;
 
   /** The epoch loop, the listener writing its checkpoints, and the summary fields of how it started. */
   record Start(EpochLoop loop, Checkpointing checkpointing, Map<String, Object> summary) {}
@@ -107,8 +111,14 @@ final class StartingPoint {
       EpochListener also, Resume.Point resumed) {
     int v = data.vocab().size();
     List<CheckpointedState> states = also instanceof CheckpointedState s ? List.of(s) : List.of();
-    Optimizer optimizer = Optimizer.create(config.optimizer(), v, config.bias());
     if (resumed != null) {
+      BigramModel saved = resumed.checkpoint().model();
+      if (saved.isSparse() != config.sparseFor(v)) {
+        throw new OutputException("--resume: the checkpoint of epoch " + resumed.checkpoint().epoch() + " holds a "
+            + (saved.isSparse() ? "sparse" : "dense") + " model, model.weights now gives a "
+            + (saved.isSparse() ? "dense" : "sparse") + " one: restore model.weights, or start a new run");
+      }
+      Optimizer optimizer = Optimizer.create(config.optimizer(), saved.numWeights(), v, config.bias());
       Map<String, Object> summary = new LinkedHashMap<>(resumed.checkpoint().start());
       summary.put("resumed_from_epoch", resumed.checkpoint().epoch());
       Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
@@ -116,7 +126,14 @@ final class StartingPoint {
       return new Start(Resume.loop(resumed.checkpoint(), loss, data, loopSettings, optimizer,
           EpochListener.all(checkpointing, also), states), checkpointing, summary);
     }
-    BigramModel initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    BigramModel initial;
+    if (config.sparseFor(v)) {
+      if (pairs == null) pairs = data.trainingPairs();
+      initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
+    } else {
+      initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+    }
+    Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
     if (!initialBiasComputed) {
       initialBias = InitialBias.compute(config.initBias(), data);
       initialBiasComputed = true;

@@ -3,6 +3,7 @@ package dev.bigram.job;
 import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.SparsePairs;
 import dev.bigram.output.PublishedRun;
 import dev.bigram.output.RunFiles;
 import java.io.IOException;
@@ -58,7 +59,10 @@ public final class WarmStart {
     return Optional.of(PublishedRun.open(spark, initFrom));
   }
 
-  /** Copies, by word, what {@code old} knows into {@code fresh} (modified in place and returned). */
+  /**
+   * Copies, by word pair, what {@code old} knows into {@code fresh} (modified in place and returned), whatever
+   * the two models' layouts: a pair of known words takes its old weight, every known word its old bias.
+   */
   public static Result carryOver(BigramModel old, Vocabulary oldVocab, BigramModel fresh, Vocabulary newVocab) {
     int v = fresh.numClasses();
     int u = old.numClasses();
@@ -73,13 +77,33 @@ public final class WarmStart {
       oldId[i] = oldVocab.contains(word) ? oldVocab.id(word) : -1;
       if (oldId[i] >= 0) carried++;
     }
+    int[] newId = new int[u];
+    java.util.Arrays.fill(newId, -1);
+    for (int i = 0; i < v; i++) if (oldId[i] >= 0) newId[oldId[i]] = i;
     float[] w = fresh.weights();
     float[] ow = old.weights();
     java.util.stream.IntStream.range(0, v).parallel().filter(i -> oldId[i] >= 0).forEach(i -> {
       int a = oldId[i];
-      for (int j = 0; j < v; j++) {
-        int b = oldId[j];
-        if (b >= 0) w[i * v + j] = ow[a * u + b];
+      if (fresh.isSparse()) {
+        // Each pair of the new model takes the old model's weight of the same words (0 when the old one is
+        // sparse and never saw the pair: it scored the bias alone, and so does weight 0).
+        SparsePairs pairs = fresh.pairs();
+        for (int k = pairs.rowStart(i); k < pairs.rowEnd(i); k++) {
+          int b = oldId[pairs.column(k)];
+          if (b >= 0) w[k] = old.weight(a, b);
+        }
+      } else if (old.isSparse()) {
+        for (int j = 0; j < v; j++) if (oldId[j] >= 0) w[i * v + j] = 0f;
+        SparsePairs pairs = old.pairs();
+        for (int k = pairs.rowStart(a); k < pairs.rowEnd(a); k++) {
+          int j = newId[pairs.column(k)];
+          if (j >= 0) w[i * v + j] = ow[k];
+        }
+      } else {
+        for (int j = 0; j < v; j++) {
+          int b = oldId[j];
+          if (b >= 0) w[i * v + j] = ow[a * u + b];
+        }
       }
     });
     if (fresh.hasBias() && old.hasBias()) {

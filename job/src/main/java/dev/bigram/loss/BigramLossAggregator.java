@@ -2,6 +2,7 @@ package dev.bigram.loss;
 
 import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
+import dev.bigram.model.SparseSoftmax;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,13 +58,14 @@ public final class BigramLossAggregator implements Serializable {
    * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
    */
   public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
-    RowMath math = kernel.newRowMath(numClasses);
     if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {
       throw new IllegalArgumentException(
           "weights rows [" + weights.firstRow() + ", " + (weights.firstRow() + weights.numRows())
               + ") x " + weights.numClasses() + " do not cover block rows [" + block.firstRow() + ", "
               + block.endRow() + ") x " + numClasses);
     }
+    if (weights.isSparse()) return addSparse(block, weights, sharedGradient);
+    RowMath math = kernel.newRowMath(numClasses);
     GradientRows grad = null;
     if (withGradient) {
       grad = sharedGradient != null && math.floatGradient()
@@ -106,6 +108,105 @@ public final class BigramLossAggregator implements Serializable {
       gradientRows.add(grad);
     }
     return this;
+  }
+
+  /**
+   * The sparse model's rows ({@link SparseSoftmax}): {@code O(V)} once for the bias, then {@code O(|S_i| +
+   * pairs counted)} per row. The gradient has one entry per pair of the model's rows; the bias gradient
+   *
+   * <pre>
+   *   db_j = e_j * sum_i n_i / Z'_i  +  sum_{i : j in S_i} n_i e_j expm1(w_ij) / Z'_i  -  c_.j
+   * </pre>
+   *
+   * is complete for this block once its first term is added at the end, so merging sums it like the dense one.
+   * Counted pairs without a weight (held-out pairs in {@code evaluate}, validation pairs) score {@code b_j}.
+   */
+  private BigramLossAggregator addSparse(RowBlock block, WeightRows weights, float[] sharedGradient) {
+    float[] w = weights.weights();
+    int[] cols = weights.columns();
+    float[] b = weights.bias();
+    SparseSoftmax.BiasExp be = SparseSoftmax.BiasExp.of(b, numClasses);
+    double[] e = be.exp();
+    boolean floatGradient = kernel == Kernel.FAST;
+    int firstEntry = weights.entryStart(block.firstRow());
+    int length = weights.entryStart(block.endRow()) - firstEntry;
+    GradientRows grad = null;
+    if (withGradient) {
+      grad = sharedGradient != null && floatGradient
+          ? GradientRows.sharedSparse(sharedGradient, block.firstRow(), block.numRows(), numClasses, firstEntry,
+              length)
+          : GradientRows.sparse(block.firstRow(), block.numRows(), numClasses, length, floatGradient);
+      if (b != null && biasGradient == null) biasGradient = new double[numClasses];
+    }
+    // Index in the gradient's array of model entry k.
+    int shift = grad == null ? 0 : grad.base() - firstEntry;
+    double inverseZ = 0.0;
+    CountRows train = block.train();
+    CountRows val = block.validation();
+    int t = 0;
+    int v = 0;
+    while (t < train.numRows() || v < val.numRows()) {
+      int tr = t < train.numRows() ? train.row(t) : Integer.MAX_VALUE;
+      int vr = v < val.numRows() ? val.row(v) : Integer.MAX_VALUE;
+      int row = Math.min(tr, vr);
+      int from = weights.entryStart(row);
+      int to = weights.entryEnd(row);
+      double z = SparseSoftmax.scaledPartition(be, cols, w, from, to);
+      double logZ = be.max() + Math.log(z);
+      if (vr == row) {
+        validationLossSum += sparseRowLoss(val, v, cols, w, from, to, b, logZ);
+        validationCount += val.rowTotal(v);
+        v++;
+      }
+      if (tr == row) {
+        lossSum += sparseRowLoss(train, t, cols, w, from, to, b, logZ);
+        long n = train.rowTotal(t);
+        count += n;
+        if (grad != null) {
+          inverseZ += n / z;
+          int q = train.pairStart(t);
+          int qEnd = train.pairEnd(t);
+          for (int k = from; k < to; k++) {
+            int j = cols[k];
+            while (q < qEnd && train.nextId(q) < j) {
+              if (biasGradient != null) biasGradient[train.nextId(q)] -= train.pairCount(q);
+              q++;
+            }
+            long c = 0;
+            if (q < qEnd && train.nextId(q) == j) c = train.pairCount(q++);
+            double ej = e[j] * n / z;
+            double g = ej * Math.exp(w[k]) - c;
+            if (floatGradient) grad.floats()[k + shift] = (float) g;
+            else grad.doubles()[k + shift] = g;
+            if (biasGradient != null) biasGradient[j] += ej * Math.expm1(w[k]) - c;
+          }
+          for (; q < qEnd; q++) {
+            if (biasGradient != null) biasGradient[train.nextId(q)] -= train.pairCount(q);
+          }
+        }
+        t++;
+      }
+    }
+    if (biasGradient != null && inverseZ != 0.0) {
+      for (int j = 0; j < numClasses; j++) biasGradient[j] += e[j] * inverseZ;
+    }
+    if (grad != null) gradientRows.add(grad);
+    return this;
+  }
+
+  /** {@code n log Z - sum_k c_k s_k}: {@code s = b_j + w_ij} for a pair with a weight, {@code b_j} otherwise. */
+  private static double sparseRowLoss(CountRows rows, int r, int[] cols, float[] w, int from, int to, float[] b,
+      double logZ) {
+    double dot = 0.0;
+    int k = from;
+    for (int q = rows.pairStart(r); q < rows.pairEnd(r); q++) {
+      int j = rows.nextId(q);
+      while (k < to && cols[k] < j) k++;
+      double s = b == null ? 0.0 : b[j];
+      if (k < to && cols[k] == j) s += w[k];
+      dot += rows.pairCount(q) * s;
+    }
+    return rows.rowTotal(r) * logZ - dot;
   }
 
   /** {@code n * lse - sum_k c_k z_k}, with the observed logits {@code z_k = W[i][k] + b[k]} in double. */

@@ -14,9 +14,13 @@ import java.io.Serializable;
  * <p>A <em>shared</em> block ({@link #sharedView}) is a view of rows of a full {@code V x V} float buffer that
  * the driver owns, written in place by a task running in the driver's JVM (local mode). Serialized, it carries
  * only its row range; the driver re-attaches the buffer with {@link #attach}.
+ *
+ * <p>The gradient of a sparse model's rows ({@link #sparse}) has one entry per pair of those rows, in the
+ * model's entry order: entry {@code e} of the block is the model's entry {@code firstEntry + e}, where
+ * {@code firstEntry} is the model's first entry of row {@code firstRow}.
  */
 public final class GradientRows implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private int firstRow;
   private int numRows;
@@ -27,16 +31,63 @@ public final class GradientRows implements Serializable {
   /** Row {@code firstRow} starts at {@code baseOffset} (non-zero only for shared views). */
   private int baseOffset;
   private boolean shared;
+  /** Number of entries; {@code numRows * numClasses} for dense rows. */
+  private int length;
+  private boolean sparse;
 
   public GradientRows(int firstRow, int numRows, int numClasses, boolean floatStorage) {
     this.firstRow = firstRow;
     this.numRows = numRows;
     this.numClasses = numClasses;
+    this.length = numRows * numClasses;
     if (floatStorage) {
-      this.floats = new float[numRows * numClasses];
+      this.floats = new float[length];
     } else {
-      this.doubles = new double[numRows * numClasses];
+      this.doubles = new double[length];
     }
+  }
+
+  /** The gradient of a sparse model's rows {@code [firstRow, firstRow + numRows)}: {@code length} entries. */
+  public static GradientRows sparse(int firstRow, int numRows, int numClasses, int length, boolean floatStorage) {
+    GradientRows g = new GradientRows(firstRow, 0, numClasses, floatStorage);
+    g.numRows = numRows;
+    g.length = length;
+    g.sparse = true;
+    if (floatStorage) g.floats = new float[length];
+    else g.doubles = new double[length];
+    return g;
+  }
+
+  /**
+   * A sparse block written in place into the driver's buffer of all {@code |S|} entries, at
+   * {@code [firstEntry, firstEntry + length)}.
+   */
+  public static GradientRows sharedSparse(float[] buffer, int firstRow, int numRows, int numClasses,
+      int firstEntry, int length) {
+    if ((long) firstEntry + length > buffer.length) {
+      throw new IllegalArgumentException("entries [" + firstEntry + ", " + (firstEntry + length)
+          + ") outside a buffer of " + buffer.length);
+    }
+    GradientRows g = sparse(firstRow, numRows, numClasses, 0, true);
+    g.length = length;
+    g.floats = buffer;
+    g.baseOffset = firstEntry;
+    g.shared = true;
+    return g;
+  }
+
+  public boolean isSparse() {
+    return sparse;
+  }
+
+  /** Number of entries of the block. */
+  public int length() {
+    return length;
+  }
+
+  /** Index in {@link #floats()} or {@link #doubles()} of the block's first entry. */
+  public int base() {
+    return baseOffset;
   }
 
   /** Rows {@code [firstRow, firstRow + numRows)} of a full row-major {@code V x V} buffer; nothing is copied. */
@@ -47,6 +98,7 @@ public final class GradientRows implements Serializable {
     }
     GradientRows g = new GradientRows(firstRow, 0, numClasses, true);
     g.numRows = numRows;
+    g.length = numRows * numClasses;
     g.floats = buffer;
     g.baseOffset = firstRow * numClasses;
     g.shared = true;
@@ -57,7 +109,7 @@ public final class GradientRows implements Serializable {
   void attach(float[] buffer) {
     if (shared) {
       floats = buffer;
-      baseOffset = firstRow * numClasses;
+      if (!sparse) baseOffset = firstRow * numClasses;
     }
   }
 
@@ -101,7 +153,9 @@ public final class GradientRows implements Serializable {
     return floats != null ? floats[index] : doubles[index];
   }
 
+  /** Dense rows: the index of row {@code row}'s first entry. */
   public int offsetOf(int row) {
+    if (sparse) throw new IllegalStateException("a sparse block has no fixed row length");
     return baseOffset + (row - firstRow) * numClasses;
   }
 
@@ -112,7 +166,7 @@ public final class GradientRows implements Serializable {
   /** Bytes of values that cross the serializer: none for a shared view. */
   public long payloadBytes() {
     if (shared) return 0;
-    return floats != null ? 4L * floats.length : 8L * doubles.length;
+    return floats != null ? 4L * length : 8L * length;
   }
 
   boolean overlaps(GradientRows other) {
@@ -123,11 +177,16 @@ public final class GradientRows implements Serializable {
     out.writeInt(firstRow);
     out.writeInt(numRows);
     out.writeInt(numClasses);
+    out.writeBoolean(sparse);
+    out.writeInt(length);
     out.writeBoolean(shared);
-    if (shared) return;
+    if (shared) {
+      out.writeInt(sparse ? baseOffset : 0);
+      return;
+    }
     out.writeBoolean(floats != null);
     if (floats != null) {
-      FloatArrays.write(out, floats, 0, floats.length);
+      FloatArrays.write(out, floats, 0, length);
     } else {
       FloatArrays.write(out, doubles);
     }
@@ -137,13 +196,18 @@ public final class GradientRows implements Serializable {
     firstRow = in.readInt();
     numRows = in.readInt();
     numClasses = in.readInt();
+    sparse = in.readBoolean();
+    length = in.readInt();
     baseOffset = 0;
     shared = in.readBoolean();
-    if (shared) return;
+    if (shared) {
+      baseOffset = in.readInt();
+      return;
+    }
     if (in.readBoolean()) {
-      floats = FloatArrays.readFloats(in, numRows * numClasses);
+      floats = FloatArrays.readFloats(in, length);
     } else {
-      doubles = FloatArrays.readDoubles(in, numRows * numClasses);
+      doubles = FloatArrays.readDoubles(in, length);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.bigram.loss;
 
 import dev.bigram.math.FloatArrays;
+import dev.bigram.model.SparsePairs;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -14,9 +15,13 @@ import java.io.Serializable;
  * {@code local[*]}, where tasks read the driver's copy of a broadcast, nothing is copied at all). Serialized, it
  * carries only its own rows, written in bulk by {@link FloatArrays}. (With Kryo, which ignores
  * {@code writeObject}, the fields are written as they are: correct, but the whole backing array is shipped.)
+ *
+ * <p>Rows of a sparse model ({@link #sparseView}) carry their pairs' columns beside the weights: entry
+ * {@code k} of row {@code i}, for {@code k} in {@code [entryStart(i), entryEnd(i))}, is the weight
+ * {@code weights()[k]} of the pair {@code (i, columns()[k])}.
  */
 public final class WeightRows implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   private int firstRow;
   private int numRows;
@@ -25,6 +30,11 @@ public final class WeightRows implements Serializable {
   private int baseOffset;
   private float[] weights;
   private float[] bias;
+  /** Sparse rows: row {@code firstRow + r} starts at entry {@code rowStarts[rowStartsBase + r]}; null: dense. */
+  private int[] rowStarts;
+  private int rowStartsBase;
+  /** Sparse rows: the column of each entry, aligned with {@link #weights}. */
+  private int[] columns;
 
   private WeightRows(int firstRow, int numRows, int numClasses, int baseOffset, float[] weights, float[] bias) {
     this.firstRow = firstRow;
@@ -33,6 +43,39 @@ public final class WeightRows implements Serializable {
     this.baseOffset = baseOffset;
     this.weights = weights;
     this.bias = bias;
+  }
+
+  /** A view of rows {@code [firstRow, endRow)} of a sparse model's weights; nothing is copied. */
+  public static WeightRows sparseView(SparsePairs pairs, float[] weights, float[] bias, int firstRow, int endRow) {
+    int v = pairs.numClasses();
+    if (firstRow < 0 || endRow < firstRow || endRow > v || weights.length != pairs.size()) {
+      throw new IllegalArgumentException("rows [" + firstRow + ", " + endRow + ") outside a sparse model of V = "
+          + v + " and " + pairs.size() + " pairs (" + weights.length + " weights)");
+    }
+    WeightRows rows = new WeightRows(firstRow, endRow - firstRow, v, 0, weights, bias);
+    rows.rowStarts = pairs.rowStarts();
+    rows.rowStartsBase = firstRow;
+    rows.columns = pairs.columns();
+    return rows;
+  }
+
+  public boolean isSparse() {
+    return rowStarts != null;
+  }
+
+  /** Sparse rows: the first entry of row {@code row} (a global row id) in {@link #weights()}. */
+  public int entryStart(int row) {
+    return rowStarts[rowStartsBase + row - firstRow];
+  }
+
+  /** Sparse rows: the end of row {@code row}'s entries. */
+  public int entryEnd(int row) {
+    return rowStarts[rowStartsBase + row - firstRow + 1];
+  }
+
+  /** Sparse rows: the column of each entry. */
+  public int[] columns() {
+    return columns;
   }
 
   /** A view of rows {@code [firstRow, endRow)} of a full row-major {@code V x V} matrix; nothing is copied. */
@@ -81,14 +124,28 @@ public final class WeightRows implements Serializable {
 
   /** Payload bytes: what shipping this block costs at least. */
   public long payloadBytes() {
-    return 4L * numRows * numClasses + (bias == null ? 0 : 4L * bias.length);
+    long b = bias == null ? 0 : 4L * bias.length;
+    if (rowStarts == null) return 4L * numRows * numClasses + b;
+    long entries = entryStart(firstRow + numRows) - entryStart(firstRow);
+    return 8L * entries + 4L * (numRows + 1) + b;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.writeInt(firstRow);
     out.writeInt(numRows);
     out.writeInt(numClasses);
-    FloatArrays.write(out, weights, baseOffset, numRows * numClasses);
+    out.writeBoolean(rowStarts != null);
+    if (rowStarts == null) {
+      FloatArrays.write(out, weights, baseOffset, numRows * numClasses);
+    } else {
+      int first = entryStart(firstRow);
+      int entries = entryStart(firstRow + numRows) - first;
+      int[] starts = new int[numRows + 1];
+      for (int r = 0; r <= numRows; r++) starts[r] = rowStarts[rowStartsBase + r] - first;
+      FloatArrays.write(out, starts, 0, starts.length);
+      FloatArrays.write(out, columns, first, entries);
+      FloatArrays.write(out, weights, first, entries);
+    }
     out.writeBoolean(bias != null);
     if (bias != null) FloatArrays.write(out, bias, 0, bias.length);
   }
@@ -98,7 +155,14 @@ public final class WeightRows implements Serializable {
     numRows = in.readInt();
     numClasses = in.readInt();
     baseOffset = 0;
-    weights = FloatArrays.readFloats(in, numRows * numClasses);
+    if (!in.readBoolean()) {
+      weights = FloatArrays.readFloats(in, numRows * numClasses);
+    } else {
+      rowStarts = FloatArrays.readInts(in, numRows + 1);
+      rowStartsBase = 0;
+      columns = FloatArrays.readInts(in, rowStarts[numRows]);
+      weights = FloatArrays.readFloats(in, rowStarts[numRows]);
+    }
     bias = in.readBoolean() ? FloatArrays.readFloats(in, numClasses) : null;
   }
 }

@@ -68,4 +68,30 @@ public final class FloatArrays {
     }
     return a;
   }
+
+  public static void write(DataOutput out, int[] a, int offset, int length) throws IOException {
+    byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(4, length * 4))];
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+    int perChunk = buf.length / 4;
+    for (int done = 0; done < length; done += perChunk) {
+      int n = Math.min(perChunk, length - done);
+      bb.clear();
+      bb.asIntBuffer().put(a, offset + done, n);
+      out.write(buf, 0, n * 4);
+    }
+  }
+
+  public static int[] readInts(DataInput in, int length) throws IOException {
+    int[] a = new int[length];
+    byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(4, length * 4))];
+    ByteBuffer bb = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+    int perChunk = buf.length / 4;
+    for (int done = 0; done < length; done += perChunk) {
+      int n = Math.min(perChunk, length - done);
+      in.readFully(buf, 0, n * 4);
+      bb.clear();
+      bb.asIntBuffer().get(a, done, n);
+    }
+    return a;
+  }
 }

@@ -5,8 +5,15 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * The parameters of the next-word model: a {@code V x V} matrix {@code W} (row = previous word, column = next
- * word), stored row-major, and an output bias {@code b} of length {@code V}.
+ * The parameters of the next-word model: weights {@code W} (row = previous word, column = next word) and an
+ * output bias {@code b} of length {@code V}, in one of two layouts ({@code model.weights}):
+ *
+ * <ul>
+ *   <li><b>dense</b>: all {@code V x V} entries, row-major; entry {@code (i, j)} is at {@code i * V + j}.</li>
+ *   <li><b>sparse</b>: one entry per pair of {@link SparsePairs} (the distinct training pairs), in their order.
+ *       A pair without an entry scores its bias alone: {@code s_ij = b_j}. The softmax stays exact over all
+ *       {@code V} words (docs/design.md, "The sparse model").</li>
+ * </ul>
  *
  * <p><b>Why float storage.</b> The driver holds {@code W}, the optimizer's two moment matrices and the best
  * epoch's copy, and ships {@code W} to the executors every epoch. At {@code V = 10,000} one matrix is 400 MB in
@@ -18,28 +25,44 @@ import java.util.stream.IntStream;
  */
 public final class BigramModel {
   private final int numClasses;
+  /** The sparse layout's pairs; null for the dense layout. */
+  private final SparsePairs pairs;
   private final float[] weights;
   private final float[] bias;
 
+  /** A dense model. */
   public BigramModel(int numClasses, float[] weights, float[] bias) {
+    this(numClasses, null, weights, bias);
+  }
+
+  /** A sparse model over {@code pairs} ({@code weights} has one entry per pair), or dense when pairs is null. */
+  public BigramModel(int numClasses, SparsePairs pairs, float[] weights, float[] bias) {
     if (numClasses < 1) {
       throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
     }
-    if ((long) numClasses * numClasses > Integer.MAX_VALUE - 8) {
+    if (pairs == null && numClasses > MAX_DENSE_CLASSES) {
       throw new IllegalArgumentException(
           "V x V must fit one Java array (V <= 46,340), got V = " + numClasses);
     }
-    if (weights.length != numClasses * numClasses) {
-      throw new IllegalArgumentException(
-          "weights must have V*V = " + (numClasses * numClasses) + " entries, got " + weights.length);
+    if (pairs != null && pairs.numClasses() != numClasses) {
+      throw new IllegalArgumentException("pairs are over V = " + pairs.numClasses() + ", the model's V = "
+          + numClasses);
+    }
+    long entries = pairs == null ? (long) numClasses * numClasses : pairs.size();
+    if (weights.length != entries) {
+      throw new IllegalArgumentException("weights must have " + entries + " entries, got " + weights.length);
     }
     if (bias != null && bias.length != numClasses) {
       throw new IllegalArgumentException("bias must have V = " + numClasses + " entries, got " + bias.length);
     }
     this.numClasses = numClasses;
+    this.pairs = pairs;
     this.weights = weights;
     this.bias = bias;
   }
+
+  /** The largest V whose {@code V x V} matrix fits one Java array. */
+  public static final int MAX_DENSE_CLASSES = 46_340;
 
   /**
    * A model with {@code W ~ N(0, stddev^2)} and {@code b = 0}. Row {@code i} is drawn from its own generator
@@ -55,6 +78,21 @@ public final class BigramModel {
       }
     });
     return new BigramModel(numClasses, w, withBias ? new float[numClasses] : null);
+  }
+
+  /**
+   * A sparse model over {@code pairs} with {@code w ~ N(0, stddev^2)} and {@code b = 0}. Row {@code i}'s entries
+   * take the first draws of the same generator as the dense model's row {@code i}, so when every pair is seen
+   * the two models start from the same weights.
+   */
+  public static BigramModel initialize(SparsePairs pairs, boolean withBias, double stddev, long seed) {
+    int v = pairs.numClasses();
+    float[] w = new float[pairs.size()];
+    IntStream.range(0, v).parallel().forEach(i -> {
+      SplittableRandom random = new SplittableRandom(mix(seed, i));
+      for (int k = pairs.rowStart(i); k < pairs.rowEnd(i); k++) w[k] = (float) (stddev * gaussian(random));
+    });
+    return new BigramModel(v, pairs, w, withBias ? new float[v] : null);
   }
 
   private static long mix(long seed, long i) {
@@ -75,7 +113,32 @@ public final class BigramModel {
     return numClasses;
   }
 
-  /** Row-major {@code W}; entry {@code (i, j)} is at {@code i * V + j}. Mutable: the optimizer updates it. */
+  /** Whether the model has the sparse layout. */
+  public boolean isSparse() {
+    return pairs != null;
+  }
+
+  /** The sparse layout's pairs; null for a dense model. */
+  public SparsePairs pairs() {
+    return pairs;
+  }
+
+  /** Number of weights: {@code V^2} (dense) or {@code |S|} (sparse). */
+  public long numWeights() {
+    return weights.length;
+  }
+
+  /** The weight of pair {@code (prev, next)}: 0 for a pair without an entry in the sparse layout. */
+  public float weight(int prev, int next) {
+    if (pairs == null) return weights[prev * numClasses + next];
+    int k = pairs.find(prev, next);
+    return k < 0 ? 0f : weights[k];
+  }
+
+  /**
+   * The weights: row-major {@code V x V} (dense), or one per pair of {@link #pairs()} (sparse). Mutable: the
+   * optimizer updates them.
+   */
   public float[] weights() {
     return weights;
   }
@@ -91,16 +154,17 @@ public final class BigramModel {
 
   /** {@code p(. | prev)}. */
   public double[] probabilities(int prev) {
-    return Softmax.probabilities(weights, prev * numClasses, bias, numClasses);
+    if (pairs == null) return Softmax.probabilities(weights, prev * numClasses, bias, numClasses);
+    return SparseSoftmax.probabilities(pairs, weights, bias, prev);
   }
 
   public BigramModel copy() {
-    return new BigramModel(numClasses, weights.clone(), bias == null ? null : bias.clone());
+    return new BigramModel(numClasses, pairs, weights.clone(), bias == null ? null : bias.clone());
   }
 
   /** Copies the parameters of {@code other} (same shape) into this model. */
   public void copyFrom(BigramModel other) {
-    if (other.numClasses != numClasses || other.hasBias() != hasBias()) {
+    if (other.numClasses != numClasses || other.hasBias() != hasBias() || other.weights.length != weights.length) {
       throw new IllegalArgumentException("shape mismatch: V=" + other.numClasses + " vs " + numClasses);
     }
     System.arraycopy(other.weights, 0, weights, 0, weights.length);
@@ -118,6 +182,7 @@ public final class BigramModel {
   public boolean equals(Object o) {
     return o instanceof BigramModel m
         && m.numClasses == numClasses
+        && java.util.Objects.equals(m.pairs, pairs)
         && Arrays.equals(m.weights, weights)
         && Arrays.equals(m.bias, bias);
   }

@@ -25,9 +25,10 @@ public final class Adam implements Optimizer {
   private final float[] vB;
   private long steps;
 
-  public Adam(int numClasses, boolean withBias) {
-    this.mW = new float[numClasses * numClasses];
-    this.vW = new float[numClasses * numClasses];
+  /** Moments for {@code numWeights} weights (the model's {@link BigramModel#numWeights()}) and V biases. */
+  public Adam(long numWeights, int numClasses, boolean withBias) {
+    this.mW = new float[Math.toIntExact(numWeights)];
+    this.vW = new float[Math.toIntExact(numWeights)];
     this.mB = withBias ? new float[numClasses] : null;
     this.vB = withBias ? new float[numClasses] : null;
   }

@@ -1,5 +1,6 @@
 package dev.bigram.optim;
 
+import dev.bigram.model.BigramModel;
 import java.util.stream.IntStream;
 
 /**
@@ -18,13 +19,24 @@ public record L2(double strength) {
     }
   }
 
-  /** {@code strength / 2 * sum w^2}, summed in double, row by row in parallel (each row in order). */
-  public double penalty(float[] weights, int numRows) {
+  /**
+   * {@code strength / 2 * sum w^2} of the model's weights, summed in double: a dense model row by row, a sparse
+   * one in pieces of {@link UpdateLoop#PIECE} entries, in parallel and each part in order.
+   */
+  public double penalty(BigramModel model) {
+    if (model.isSparse()) {
+      return penalty(model.weights(), (model.weights().length + UpdateLoop.PIECE - 1) / UpdateLoop.PIECE,
+          UpdateLoop.PIECE);
+    }
+    return penalty(model.weights(), model.numClasses(), model.numClasses());
+  }
+
+  private double penalty(float[] weights, int numRows, int rowLength) {
     if (strength == 0.0) return 0.0;
-    int rowLength = weights.length / numRows;
     double sum = IntStream.range(0, numRows).parallel().mapToDouble(i -> {
       double row = 0.0;
-      for (int k = i * rowLength; k < (i + 1) * rowLength; k++) row += (double) weights[k] * weights[k];
+      int end = (int) Math.min(weights.length, (long) (i + 1) * rowLength);
+      for (int k = i * rowLength; k < end; k++) row += (double) weights[k] * weights[k];
       return row;
     }).sum();
     return 0.5 * strength * sum;

@@ -25,10 +25,10 @@ public interface Optimizer {
   /** Restores what {@link #state()} returned. */
   default void restore(OptimizerState state) {}
 
-  static Optimizer create(String name, int numClasses, boolean withBias) {
+  static Optimizer create(String name, long numWeights, int numClasses, boolean withBias) {
     return switch (name) {
       case "sgd" -> new Sgd();
-      case "adam" -> new Adam(numClasses, withBias);
+      case "adam" -> new Adam(numWeights, numClasses, withBias);
       default -> throw new IllegalArgumentException("unknown optimizer '" + name + "', expected sgd or adam");
     };
   }

@@ -47,6 +47,7 @@ final class UpdateLoop {
    */
   static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
       Rule biasRule) {
+    if (model.isSparse()) return applySparse(model, gradient, penalty, floatRowRule, weightRule, biasRule);
     int v = model.numClasses();
     float[] w = model.weights();
     double scale = gradient.scale();
@@ -73,6 +74,73 @@ final class UpdateLoop {
     });
     double normSq = 0.0;
     for (double s : rowNormSq) normSq += s;
+    return Math.sqrt(updateBias(model, gradient, biasRule, normSq));
+  }
+
+  /** Entries per piece of a sparse model's weights updated by one thread. */
+  static final int PIECE = 1 << 14;
+
+  /**
+   * A sparse model's weights, entry by entry: each gradient block covers the entries of its rows, and entries
+   * that no block covers (rows without training counts) get the L2 term alone. Pieces of {@link #PIECE} entries
+   * are updated in parallel and their squared norms summed in entry order.
+   */
+  private static double applySparse(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule,
+      Rule weightRule, Rule biasRule) {
+    float[] w = model.weights();
+    double scale = gradient.scale();
+    double l2 = penalty.strength();
+    // Segments [start, end) of the model's entries, each with its gradient block (or none) and the index of its
+    // first entry in that block's array.
+    java.util.List<int[]> segments = new java.util.ArrayList<>();
+    java.util.List<GradientRows> owners = new java.util.ArrayList<>();
+    int covered = 0;
+    for (GradientRows g : gradient.rows()) {
+      int first = model.pairs().rowStart(g.firstRow());
+      if (model.pairs().rowStart(g.endRow()) - first != g.length()) {
+        throw new IllegalArgumentException("gradient rows " + g + " have " + g.length() + " entries, the model's "
+            + (model.pairs().rowStart(g.endRow()) - first));
+      }
+      addPieces(segments, owners, covered, first, null, 0);
+      addPieces(segments, owners, first, first + g.length(), g, g.base());
+      covered = first + g.length();
+    }
+    addPieces(segments, owners, covered, w.length, null, 0);
+    double[] normSq = new double[segments.size()];
+    IntStream.range(0, segments.size()).parallel().forEach(s -> {
+      int[] seg = segments.get(s);
+      GradientRows owner = owners.get(s);
+      int from = seg[0];
+      int n = seg[1] - seg[0];
+      if (owner == null || owner.isFloat()) {
+        normSq[s] = floatRowRule.applyRow(w, from, n, owner == null ? null : owner.floats(), seg[2], scale, l2);
+        return;
+      }
+      double sq = 0.0;
+      for (int k = 0; k < n; k++) {
+        double g = scale * owner.value(seg[2] + k) + l2 * w[from + k];
+        sq += g * g;
+        w[from + k] = weightRule.apply(w, from + k, g);
+      }
+      normSq[s] = sq;
+    });
+    double sum = 0.0;
+    for (double s : normSq) sum += s;
+    return Math.sqrt(updateBias(model, gradient, biasRule, sum));
+  }
+
+  private static void addPieces(java.util.List<int[]> segments, java.util.List<GradientRows> owners, int from,
+      int to, GradientRows owner, int ownerBase) {
+    for (int p = from; p < to; p += PIECE) {
+      segments.add(new int[] {p, Math.min(to, p + PIECE), ownerBase + (p - from)});
+      owners.add(owner);
+    }
+  }
+
+  /** Updates the bias with {@code scale * db}; returns {@code normSq} plus the squared norm of its gradient. */
+  private static double updateBias(BigramModel model, Gradient gradient, Rule biasRule, double normSq) {
+    int v = model.numClasses();
+    double scale = gradient.scale();
     double[] db = gradient.bias();
     float[] b = model.bias();
     if (b != null) {
@@ -82,6 +150,6 @@ final class UpdateLoop {
         b[j] = biasRule.apply(b, j, g);
       }
     }
-    return Math.sqrt(normSq);
+    return normSq;
   }
 }

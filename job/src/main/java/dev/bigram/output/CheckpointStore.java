@@ -2,6 +2,7 @@ package dev.bigram.output;
 
 import dev.bigram.math.FloatArrays;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.SparsePairs;
 import dev.bigram.optim.OptimizerState;
 import dev.bigram.train.Checkpoint;
 import dev.bigram.train.EpochRecord;
@@ -47,6 +48,8 @@ public final class CheckpointStore {
   static final String STATE = "state.json";
   static final String ARRAYS = "arrays.bin";
   static final int MAGIC = 0x42474B31;
+  /** A sparse model's arrays: the pairs follow the header, and every weight array has one entry per pair. */
+  static final int MAGIC_SPARSE = 0x42474B53;
   private static final Pattern NAME = Pattern.compile("epoch-(\\d{6,})");
 
   private final FileSystem fs;
@@ -137,16 +140,22 @@ public final class CheckpointStore {
     int v = m.numClasses();
     OptimizerState s = c.optimizerState();
     boolean moments = s.weightMean() != null;
-    out.writeInt(MAGIC);
+    int n = Math.toIntExact(m.numWeights());
+    out.writeInt(m.isSparse() ? MAGIC_SPARSE : MAGIC);
     out.writeInt(v);
     out.writeBoolean(m.hasBias());
     out.writeBoolean(moments);
+    if (m.isSparse()) {
+      out.writeInt(n);
+      FloatArrays.write(out, m.pairs().rowStarts(), 0, v + 1);
+      FloatArrays.write(out, m.pairs().columns(), 0, n);
+    }
     writeModel(out, m);
     writeModel(out, c.best());
     if (moments) {
       out.writeLong(s.steps());
-      FloatArrays.write(out, s.weightMean(), 0, v * v);
-      FloatArrays.write(out, s.weightVariance(), 0, v * v);
+      FloatArrays.write(out, s.weightMean(), 0, n);
+      FloatArrays.write(out, s.weightVariance(), 0, n);
       if (m.hasBias()) {
         FloatArrays.write(out, s.biasMean(), 0, v);
         FloatArrays.write(out, s.biasVariance(), 0, v);
@@ -156,22 +165,30 @@ public final class CheckpointStore {
 
   private static void writeModel(DataOutputStream out, BigramModel m) throws IOException {
     int v = m.numClasses();
-    FloatArrays.write(out, m.weights(), 0, v * v);
+    FloatArrays.write(out, m.weights(), 0, m.weights().length);
     if (m.hasBias()) FloatArrays.write(out, m.bias(), 0, v);
   }
 
   private static Checkpoint readArrays(DataInputStream in, Map<String, Object> state) throws IOException {
-    if (in.readInt() != MAGIC) throw new IOException("not a checkpoint (bad magic number)");
+    int magic = in.readInt();
+    if (magic != MAGIC && magic != MAGIC_SPARSE) throw new IOException("not a checkpoint (bad magic number)");
     int v = in.readInt();
     boolean bias = in.readBoolean();
     boolean moments = in.readBoolean();
-    BigramModel model = readModel(in, v, bias);
-    BigramModel best = readModel(in, v, bias);
+    SparsePairs pairs = null;
+    if (magic == MAGIC_SPARSE) {
+      int entries = in.readInt();
+      int[] rowStart = FloatArrays.readInts(in, v + 1);
+      pairs = new SparsePairs(v, rowStart, FloatArrays.readInts(in, entries));
+    }
+    int n = pairs == null ? v * v : pairs.size();
+    BigramModel model = readModel(in, v, pairs, bias);
+    BigramModel best = readModel(in, v, pairs, bias);
     OptimizerState opt = OptimizerState.NONE;
     if (moments) {
       long steps = in.readLong();
-      float[] mW = FloatArrays.readFloats(in, v * v);
-      float[] vW = FloatArrays.readFloats(in, v * v);
+      float[] mW = FloatArrays.readFloats(in, n);
+      float[] vW = FloatArrays.readFloats(in, n);
       float[] mB = bias ? FloatArrays.readFloats(in, v) : null;
       float[] vB = bias ? FloatArrays.readFloats(in, v) : null;
       opt = new OptimizerState(steps, mW, vW, mB, vB);
@@ -196,10 +213,11 @@ public final class CheckpointStore {
         new LinkedHashMap<>(start), listeners);
   }
 
-  private static BigramModel readModel(DataInputStream in, int v, boolean bias) throws IOException {
-    float[] w = FloatArrays.readFloats(in, v * v);
+  private static BigramModel readModel(DataInputStream in, int v, SparsePairs pairs, boolean bias)
+      throws IOException {
+    float[] w = FloatArrays.readFloats(in, pairs == null ? v * v : pairs.size());
     float[] b = bias ? FloatArrays.readFloats(in, v) : null;
-    return new BigramModel(v, w, b);
+    return new BigramModel(v, pairs, w, b);
   }
 
   // ---- state.json ---------------------------------------------------------------------------------------

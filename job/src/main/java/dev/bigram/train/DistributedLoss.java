@@ -66,7 +66,7 @@ public final class DistributedLoss {
     int v = model.numClasses();
     long t0 = System.nanoTime();
     if (fetchNanos != null) fetchNanos.reset();
-    float[] gradient = localExchange && withGradient && kernel == Kernel.FAST ? sharedGradient(v) : null;
+    float[] gradient = localExchange && withGradient && kernel == Kernel.FAST ? sharedGradient(model.numWeights()) : null;
     BigramLossAggregator result;
     ShippingMeter.Shipped shipped = null;
     long t1;
@@ -98,8 +98,8 @@ public final class DistributedLoss {
   }
 
   /** The local exchange's gradient buffer, reused every epoch. */
-  private float[] sharedGradient(int v) {
-    if (sharedGradient == null || sharedGradient.length != v * v) sharedGradient = new float[v * v];
+  private float[] sharedGradient(long numWeights) {
+    if (sharedGradient == null || sharedGradient.length != numWeights) sharedGradient = new float[(int) numWeights];
     return sharedGradient;
   }
 

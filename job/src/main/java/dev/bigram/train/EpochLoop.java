@@ -82,7 +82,7 @@ public final class EpochLoop {
       long t0 = System.nanoTime();
       double lr = settings.schedule().at(epoch);
       DistributedLoss.Evaluation eval = loss.evaluate(model, true);
-      double trainLoss = eval.aggregator().loss() + settings.l2().penalty(model.weights(), model.numClasses());
+      double trainLoss = eval.aggregator().loss() + settings.l2().penalty(model);
       double validationLoss = eval.aggregator().validationLoss();
       double monitored = monitorValidation ? validationLoss : trainLoss;
       boolean runaway = !history.isEmpty() && trainLoss > RUNAWAY_FACTOR * history.get(0).trainLoss();

@@ -26,7 +26,7 @@ public final class LocalExchange {
    * @param gradient a {@code V x V} float buffer for the gradient rows, or null (no gradient, or the exact
    *     kernel, whose double rows travel as task results)
    */
-  public record Slot(float[] weights, float[] bias, float[] gradient) {}
+  public record Slot(float[] weights, float[] bias, float[] gradient, dev.bigram.model.SparsePairs pairs) {}
 
   private LocalExchange() {}
 

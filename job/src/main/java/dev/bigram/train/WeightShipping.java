@@ -18,7 +18,8 @@ import org.apache.spark.util.LongAccumulator;
  * <ul>
  *   <li>On a cluster (or with {@code train.local-exchange = false}): Spark broadcasts. {@link Mode#SHARDED}
  *       makes one broadcast per row block, so a task fetches only the rows its partition owns;
- *       {@link Mode#WHOLE} one broadcast of all of {@code W}.</li>
+ *       {@link Mode#WHOLE} one broadcast of all of {@code W}. A sparse model is always sharded: a task needs
+ *       only its rows' pairs.</li>
  *   <li>In local mode: the {@link LocalExchange}. The tasks run in the driver's JVM and read the arrays in place;
  *       a gradient buffer, when given, takes their gradient rows back the same way.</li>
  * </ul>
@@ -54,7 +55,7 @@ public final class WeightShipping implements AutoCloseable {
    * @param gradient a {@code V x V} float buffer the tasks write their gradient rows into, or null
    */
   public static WeightShipping local(BigramModel model, float[] gradient) {
-    long key = LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), gradient));
+    long key = LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), gradient, model.pairs()));
     return new WeightShipping(new Local(key, model.numClasses(), gradient != null), List.of(), key, 0);
   }
 
@@ -68,20 +69,26 @@ public final class WeightShipping implements AutoCloseable {
     int v = model.numClasses();
     List<Broadcast<WeightRows>> bcWeights = new ArrayList<>();
     long bytes = 0;
-    if (mode == Mode.WHOLE) {
+    if (mode == Mode.WHOLE && !model.isSparse()) {
       WeightRows all = WeightRows.whole(model.weights(), model.bias(), v);
       bcWeights.add(jsc.broadcast(all));
       bytes = all.payloadBytes();
     } else {
       for (int p = 0; p < partitioner.numPartitions(); p++) {
-        WeightRows rows = WeightRows.view(model.weights(), model.bias(), v, partitioner.firstRow(p),
-            partitioner.endRow(p));
+        WeightRows rows = rows(model, partitioner.firstRow(p), partitioner.endRow(p));
         bcWeights.add(jsc.broadcast(rows));
         bytes += rows.payloadBytes();
       }
     }
-    return new WeightShipping(new Broadcasts(List.copyOf(bcWeights), mode == Mode.SHARDED, fetchNanos), bcWeights,
-        -1, bytes);
+    return new WeightShipping(new Broadcasts(List.copyOf(bcWeights), mode == Mode.SHARDED || model.isSparse(),
+        fetchNanos), bcWeights, -1, bytes);
+  }
+
+  /** A view of rows {@code [firstRow, endRow)} of the model, dense or sparse. */
+  private static WeightRows rows(BigramModel model, int firstRow, int endRow) {
+    return model.isSparse()
+        ? WeightRows.sparseView(model.pairs(), model.weights(), model.bias(), firstRow, endRow)
+        : WeightRows.view(model.weights(), model.bias(), model.numClasses(), firstRow, endRow);
   }
 
   /** What the tasks capture: serializable, small (keys and broadcast handles, never the arrays). */
@@ -118,7 +125,9 @@ public final class WeightShipping implements AutoCloseable {
     @Override
     public WeightRows rows(int block, int firstRow, int endRow) {
       LocalExchange.Slot slot = LocalExchange.get(key);
-      return WeightRows.view(slot.weights(), slot.bias(), numClasses, firstRow, endRow);
+      return slot.pairs() != null
+          ? WeightRows.sparseView(slot.pairs(), slot.weights(), slot.bias(), firstRow, endRow)
+          : WeightRows.view(slot.weights(), slot.bias(), numClasses, firstRow, endRow);
     }
 
     @Override

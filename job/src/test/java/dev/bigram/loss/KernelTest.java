@@ -148,8 +148,8 @@ class KernelTest {
     BigramModel a = BigramLossAggregatorTest.model(v, true, 5);
     BigramModel b = a.copy();
     List<RowBlock> blocks = Occurrences.blocks(Occurrences.random(v, 900, 0, SEED + 2), new RowBlocks(v, 2));
-    Adam vector = new Adam(v, true);
-    Adam element = new Adam(v, true);
+    Adam vector = new Adam((long) v * v, v, true);
+    Adam element = new Adam((long) v * v, v, true);
     for (int step = 0; step < 5; step++) {
       BigramLossAggregator ga = aggregate(a, blocks, Kernel.FAST, null);
       BigramLossAggregator gb = aggregate(b, blocks, Kernel.FAST, null);

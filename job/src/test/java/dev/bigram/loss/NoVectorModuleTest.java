@@ -32,7 +32,7 @@ class NoVectorModuleTest {
     List<RowBlock> blocks = blocks();
     double exact = KernelTest.aggregate(m, blocks, Kernel.EXACT, null).loss();
     double fast = KernelTest.aggregate(m, blocks, Kernel.FAST, null).loss();
-    Optimizer adam = Optimizer.create("adam", V, true);
+    Optimizer adam = Optimizer.create("adam", (long) V * V, V, true);
     for (int step = 0; step < 3; step++) adam.step(m, KernelTest.aggregate(m, blocks, Kernel.FAST, null).gradient(), 0.1, new L2(1e-3));
     // Doubles print as their shortest exact decimal: parsed back, the same bits.
     System.out.println("available=" + VectorSupport.available() + " lanes=" + VectorSupport.FLOAT_LANES + " vector="
@@ -91,7 +91,7 @@ class NoVectorModuleTest {
     double fast = KernelTest.aggregate(m, blocks, Kernel.FAST, null).loss();
     assertEquals(Double.doubleToLongBits(fast), Double.doubleToLongBits(Double.parseDouble(child.get("fast"))),
         "the child's fast kernel gives this JVM's bits: " + fast + " here, " + child.get("fast"));
-    Optimizer adam = Optimizer.create("adam", V, true);
+    Optimizer adam = Optimizer.create("adam", (long) V * V, V, true);
     for (int step = 0; step < 3; step++) adam.step(m, KernelTest.aggregate(m, blocks, Kernel.FAST, null).gradient(), 0.1, new L2(1e-3));
     double after = KernelTest.aggregate(m, blocks, Kernel.EXACT, null).loss();
     assertTrue(after < exact, "three Adam steps lower the loss");

@@ -59,7 +59,7 @@ class OptimizerTest {
   void adamMatchesTheTextbookUpdateOverThreeSteps() {
     int v = 6;
     BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
-    Adam adam = new Adam(v, true);
+    Adam adam = new Adam((long) v * v, v, true);
     double[] w = new double[v * v];
     double[] mw = new double[v * v];
     double[] vw = new double[v * v];
