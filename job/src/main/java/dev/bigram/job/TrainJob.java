@@ -101,8 +101,9 @@ public final class TrainJob {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     config.hadoop().forEach(jsc.hadoopConfiguration()::set);
-    MemoryCheck.check(config.vocabSize(), config.optimizer(), config.localExchange() && jsc.isLocal(),
-        Kernel.of(config.kernel()) == Kernel.EXACT, Runtime.getRuntime().maxMemory(), jsc.getConf());
+    // A vocabulary that can only train the dense model is checked before the data pass, so that it fails at
+    // once; every other one after it, when V and the number of training pairs are known.
+    if (!config.sparseFor(config.vocabSize())) checkMemory(jsc, config, config.vocabSize(), 0);
     CorpusReader.checkPaths(jsc.hadoopConfiguration(), config.inputPaths());
     RunDirectory run = new RunDirectory(jsc.hadoopConfiguration(), config.outputDir(), options.runId());
     try (RunLock lock = run.lock()) {
@@ -135,6 +136,7 @@ public final class TrainJob {
     ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
     try {
       CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
+      checkMemory(jsc, config, data.vocab().size(), data.distinctTrainBigrams());
       Map<String, Object> dataPrint = DataFingerprint.of(data);
       from.checkData(dataPrint, config.inputPaths());
       Baselines baselines = Baselines.fit(data);
@@ -154,9 +156,23 @@ public final class TrainJob {
     TrainingData data = DataPass.run(jsc, config.inputPaths(), config.tokenizer(), config.vocabSize(),
         config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
     int v = data.vocab().size();
-    LOG.info("Training: V = {} ({} weights, {} MB per matrix), {} row blocks, optimizer {}, broadcast {}", v,
-        (long) v * v, BigramModel.matrixBytes(v) / (1 << 20), numBlocks, config.optimizer(), config.broadcast());
+    long weights = config.sparseFor(v) ? data.distinctTrainBigrams() : (long) v * v;
+    LOG.info("Training: V = {}, {} model of {} weights ({} MB per copy), {} row blocks, optimizer {}, broadcast {}",
+        v, config.sparseFor(v) ? "sparse" : "dense", weights, weights * Float.BYTES / (1 << 20), numBlocks,
+        config.optimizer(), config.sparseFor(v) ? "sharded" : config.broadcast());
     return data;
+  }
+
+  /** Refuses a model that cannot fit the driver, with the numbers and what to change. */
+  private static void checkMemory(JavaSparkContext jsc, TrainerConfig config, int v, long pairs) {
+    boolean local = config.localExchange() && jsc.isLocal();
+    boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
+    long max = Runtime.getRuntime().maxMemory();
+    if (config.sparseFor(v)) {
+      MemoryCheck.checkSparse(pairs, v, config.optimizer(), local, exact, max, jsc.getConf());
+    } else {
+      MemoryCheck.check(v, config.optimizer(), local, exact, max, jsc.getConf());
+    }
   }
 
   private static DistributedLoss distributedLoss(JavaSparkContext jsc, TrainerConfig config, TrainingData data,

@@ -54,7 +54,7 @@ public final class MemoryCheck {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "vocab.size = %d needs about %.1f GB on the driver (W is %.2f GB; with %s the driver keeps %d bytes"
               + " per weight) but the driver has %.1f GB: raise spark.driver.memory (--driver-memory) to at"
-              + " least %.0f GB or lower vocab.size to %d",
+              + " least %.0f GB, lower vocab.size to %d, or set model.weights = sparse",
           vocabSize, need / 1e9, matrix / 1e9, optimizer, perEntry, driverMaxMemory / 1e9,
           Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, perEntry)));
     }
@@ -64,6 +64,35 @@ public final class MemoryCheck {
     if (maxResult > 0 && gradientBytes > maxResult) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "vocab.size = %d returns a %.2f GB gradient to the driver every epoch, above"
+              + " spark.driver.maxResultSize = %.2f GB: set --conf spark.driver.maxResultSize=%dm (or 0 for no"
+              + " limit) or lower vocab.size",
+          vocabSize, gradientBytes / 1e9, maxResult / 1e9, (long) Math.ceil(gradientBytes * 1.1 / (1 << 20))));
+    }
+  }
+
+  /**
+   * The sparse model's check, after the data pass: the same arrays as the dense model's, one entry per
+   * distinct training pair instead of per matrix entry, plus the pairs' columns (4 bytes each). Per word, the
+   * bias arrays and the row offsets are small beside them.
+   */
+  public static void checkSparse(long numPairs, int vocabSize, String optimizer, boolean localExchange,
+      boolean exactKernel, long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel) + 4;
+    long need = numPairs * perEntry + (long) vocabSize * 48;
+    if (need > driverMaxMemory * 0.9) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "the sparse model of V = %d has %d distinct training pairs and needs about %.1f GB on the driver (%d"
+              + " bytes per pair with %s) but the driver has %.1f GB: raise spark.driver.memory (--driver-memory)"
+              + " to at least %.0f GB, or lower vocab.size or raise vocab.min-count",
+          vocabSize, numPairs, need / 1e9, perEntry, optimizer, driverMaxMemory / 1e9,
+          Math.ceil(need / 0.9 / 1e9)));
+    }
+    if (localExchange && !exactKernel) return;
+    long gradientBytes = numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8;
+    long maxResult = JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
+    if (maxResult > 0 && gradientBytes > maxResult) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "the sparse model of V = %d returns a %.2f GB gradient to the driver every epoch, above"
               + " spark.driver.maxResultSize = %.2f GB: set --conf spark.driver.maxResultSize=%dm (or 0 for no"
               + " limit) or lower vocab.size",
           vocabSize, gradientBytes / 1e9, maxResult / 1e9, (long) Math.ceil(gradientBytes * 1.1 / (1 << 20))));

@@ -265,11 +265,12 @@ class BadInputTest extends SparkTestBase {
     spark.sparkContext().addSparkListener(listener);
     try {
       CliRun run = CliRun.of(spark, "train", "--input", corpus.toString(), "--output", out.toString(),
-          "--run-id", "r-huge", "--set", "vocab.size=46340");
+          "--run-id", "r-huge", "--set", "vocab.size=46340", "--set", "model.weights=dense");
       run.assertOneLineError(ExitCode.BAD_CONFIGURATION, "vocab.size = 46340 needs about ", " GB on the driver",
-          "W is 8.59 GB", "raise spark.driver.memory", "or lower vocab.size to ");
+          "W is 8.59 GB", "raise spark.driver.memory", "lower vocab.size to ", "or set model.weights = sparse");
       assertTrue(run.err().matches("(?s)error: vocab\\.size = 46340 needs about \\d+\\.\\d GB on the driver .* but the"
-          + " driver has \\d+\\.\\d GB: .* at least \\d+ GB or lower vocab\\.size to \\d+\\s*"), run.err());
+          + " driver has \\d+\\.\\d GB: .* at least \\d+ GB, lower vocab\\.size to \\d+, or set model\\.weights = sparse\\s*"),
+          run.err());
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
