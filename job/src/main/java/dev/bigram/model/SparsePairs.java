@@ -43,17 +43,6 @@ public final class SparsePairs implements Serializable {
     this.columns = columns;
   }
 
-  /** Every pair of {@code V} words: the sparse layout of a dense model (for tests and comparisons). */
-  public static SparsePairs all(int numClasses) {
-    int[] start = new int[numClasses + 1];
-    int[] cols = new int[numClasses * numClasses];
-    for (int i = 0; i < numClasses; i++) {
-      start[i + 1] = (i + 1) * numClasses;
-      for (int j = 0; j < numClasses; j++) cols[i * numClasses + j] = j;
-    }
-    return new SparsePairs(numClasses, start, cols);
-  }
-
   public int numClasses() {
     return numClasses;
   }

@@ -164,6 +164,47 @@ class StandaloneClusterIT extends SparkTestBase {
         + payload);
   }
 
+  /**
+   * The sparse model on the cluster: its history equals a local sparse run's, and each epoch ships only its
+   * pairs (8 bytes each: column and weight), its row offsets and a bias per row block, far below the dense W.
+   */
+  @Test
+  void aSparseRunOnTheClusterEqualsALocalOneAndShipsOnlyItsPairs() throws Exception {
+    List<String> sparse = List.of("--set", "model.weights=sparse");
+    Path localOut = dir.resolve("local-sparse-runs");
+    List<String> args = new ArrayList<>(List.of("train", "--input", corpus(), "--output", localOut.toString(),
+        "--run-id", "local-sparse"));
+    args.addAll(trainSettings());
+    args.addAll(sparse);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.execute(args.toArray(String[]::new), () -> spark, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+
+    Path out = dir.resolve("sparse-cluster-runs");
+    Processes.Result r = Processes.submit(Map.of(), 300, submitArgs("sparse", out, sparse));
+    assertEquals(0, r.exitCode(), r.stderr() + "\n" + cluster.logTails());
+    List<Row> onCluster = history(out.resolve("sparse"));
+    assertEquals(EPOCHS, onCluster.size());
+    assertSameHistory(history(localOut.resolve("local-sparse")), onCluster);
+    assertTrue(onCluster.get(EPOCHS - 1).getDouble(2) < onCluster.get(0).getDouble(2) - 0.3, "training learned");
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("sparse/summary.json").toFile());
+    assertEquals("sparse", summary.get("model_weights").asText());
+    long pairs = summary.get("model_pairs").asLong();
+    int v = summary.get("vocab_size").asInt();
+    // Two row blocks: each ships its entries' columns and weights, its row offsets and the whole bias.
+    long payload = 8 * pairs + 4L * (v + 2) + 2 * 4L * v;
+    long shipped = summary.get("shipped_broadcast_bytes_per_epoch").asLong();
+    assertTrue(shipped >= payload && shipped < payload * 1.05 + 4096, "shipped " + shipped + " for a payload of "
+        + payload);
+    long dense = new ObjectMapper().readTree(undisturbedRun().resolve("summary.json").toFile())
+        .get("shipped_broadcast_bytes_per_epoch").asLong();
+    assertTrue(shipped < dense / 2, "sparse shipped " + shipped + " bytes an epoch, dense " + dense);
+    // The gradient: a float per pair and one double bias gradient, summed before it reaches the driver.
+    assertEquals(4 * pairs + 8L * v, summary.get("gradient_bytes_per_epoch").asLong());
+  }
+
   @Test
   void killingAnExecutorMidTrainingChangesNothingAndTrainingGoesOn() throws Exception {
     List<Row> expected = history(undisturbedRun());
@@ -206,7 +247,8 @@ class StandaloneClusterIT extends SparkTestBase {
   @Test
   void aVocabularyTooLargeForTheDriverIsRefusedOnTheCluster() throws Exception {
     Path out = dir.resolve("refused-runs");
-    List<String> args = new ArrayList<>(List.of(submitArgs("too-big", out, List.of("--set", "vocab.size=30000"))));
+    List<String> args = new ArrayList<>(List.of(submitArgs("too-big", out, List.of("--set", "vocab.size=30000",
+        "--set", "model.weights=dense"))));
     // The check comes before any job: no need to wait for executors (the last --conf wins).
     args.addAll(args.indexOf("train"), List.of("--conf", "spark.scheduler.minRegisteredResourcesRatio=0"));
     Processes.Result r = Processes.submit(Map.of(), 300, args.toArray(String[]::new));

@@ -48,6 +48,17 @@ class SparseLossTest {
     return new SparsePairs(v, start, cols);
   }
 
+  /** Every pair of {@code v} words: the sparse layout of a dense model. */
+  static SparsePairs allPairs(int v) {
+    int[] start = new int[v + 1];
+    int[] cols = new int[v * v];
+    for (int i = 0; i < v; i++) {
+      start[i + 1] = (i + 1) * v;
+      for (int j = 0; j < v; j++) cols[i * v + j] = j;
+    }
+    return new SparsePairs(v, start, cols);
+  }
+
   static BigramModel sparseModel(SparsePairs pairs, boolean bias, long seed) {
     BigramModel m = BigramModel.initialize(pairs, bias, 0.8, seed);
     if (bias) {
@@ -212,7 +223,7 @@ class SparseLossTest {
   void sparseStartsFromTheDenseWeightsWhenEveryPairIsSeen() {
     int v = 8;
     BigramModel dense = BigramModel.initialize(v, true, 0.3, 5);
-    BigramModel sparse = BigramModel.initialize(SparsePairs.all(v), true, 0.3, 5);
+    BigramModel sparse = BigramModel.initialize(allPairs(v), true, 0.3, 5);
     assertArrayEquals(dense.weights(), sparse.weights());
   }
 
@@ -224,7 +235,7 @@ class SparseLossTest {
     List<RowBlock> blocks = Occurrences.blocks(occurrences, new RowBlocks(v, 3));
     BigramModel dense = BigramModel.initialize(v, true, 0.3, 5);
     BigramModel sparse = BigramModel.initialize(pairsOf(occurrences, v), true, 0.3, 5);
-    assertEquals(SparsePairs.all(v), sparse.pairs());
+    assertEquals(allPairs(v), sparse.pairs());
     Optimizer denseOpt = Optimizer.create(optimizer, dense.numWeights(), v, true);
     Optimizer sparseOpt = Optimizer.create(optimizer, sparse.numWeights(), v, true);
     L2 l2 = new L2(1e-3);

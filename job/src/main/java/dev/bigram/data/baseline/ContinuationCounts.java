@@ -39,17 +39,13 @@ public record ContinuationCounts(int[] precedingTypes, long distinctBigrams, int
   /**
    * The continuation distribution, itself discounted by {@code d} and interpolated with the uniform one, so
    * that every word of the vocabulary keeps a non-zero probability:
-   * {@code max(N1+(. w) - d, 0) / N1+(. .) + d * continuedWords / N1+(. .) / V}.
+   * {@code max(N1+(. w) - d, 0) / N1+(. .) + d * continuedWords / N1+(. .) / V}. Computed word by word, so that
+   * a large vocabulary ships {@code V} ints rather than a table of {@code V} doubles per discount.
    */
-  double[] probabilities(double d) {
+  double probability(int word, double d) {
     int v = precedingTypes.length;
-    double[] p = new double[v];
-    if (distinctBigrams == 0) {
-      java.util.Arrays.fill(p, 1.0 / v);
-      return p;
-    }
+    if (distinctBigrams == 0) return 1.0 / v;
     double uniform = d * continuedWords / distinctBigrams / v;
-    for (int j = 0; j < v; j++) p[j] = Math.max(precedingTypes[j] - d, 0.0) / distinctBigrams + uniform;
-    return p;
+    return Math.max(precedingTypes[word] - d, 0.0) / distinctBigrams + uniform;
   }
 }

@@ -39,15 +39,14 @@ public final class KneserNey {
    * Held-out cross-entropy (nats per bigram) for every discount in {@code discounts}: {@code [0, K)} the
    * sums of {@code -count * log p}, {@code K} the number of held-out bigrams.
    */
-  static double[] heldOutSums(RowBlock block, double[][] continuation, double[] discounts) {
+  static double[] heldOutSums(RowBlock block, ContinuationCounts continuation, double[] discounts) {
     int k = discounts.length;
     double[] sums = new double[k + 1];
     HeldOutBlocks.join(block, (seen, total, types, next, c, weight) -> {
       for (int i = 0; i < k; i++) {
         double d = discounts[i];
-        double p = seen
-            ? (Math.max(c - d, 0.0) + d * types * continuation[i][next]) / total
-            : continuation[i][next];
+        double cont = continuation.probability(next, d);
+        double p = seen ? (Math.max(c - d, 0.0) + d * types * cont) / total : cont;
         sums[i] -= weight * Math.log(p);
       }
       sums[k] += weight;
@@ -57,10 +56,8 @@ public final class KneserNey {
 
   /** Held-out cross-entropy of each discount over all blocks. */
   static double[] crossEntropies(JavaRDD<RowBlock> blocks, ContinuationCounts cc, double[] discounts) {
-    double[][] continuation = new double[discounts.length][];
-    for (int i = 0; i < discounts.length; i++) continuation[i] = cc.probabilities(discounts[i]);
-    Broadcast<double[][]> bcContinuation =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(blocks.context()).broadcast(continuation);
+    Broadcast<ContinuationCounts> bcContinuation =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(blocks.context()).broadcast(cc);
     double[] sums;
     try {
       sums = blocks.map(b -> heldOutSums(b, bcContinuation.value(), discounts)).reduce(KneserNey::add);

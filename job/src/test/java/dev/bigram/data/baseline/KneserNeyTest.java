@@ -65,9 +65,8 @@ class KneserNeyTest {
       cc = cc == null ? one : cc.merge(one);
     }
     double[] discounts = {0.1, 0.5, 0.75, 0.99};
-    double[][] cont = new double[discounts.length][];
-    for (int i = 0; i < discounts.length; i++) cont[i] = cc.probabilities(discounts[i]);
-    double[] s = sums(blocks, b -> KneserNey.heldOutSums(b, cont, discounts));
+    ContinuationCounts all = cc;
+    double[] s = sums(blocks, b -> KneserNey.heldOutSums(b, all, discounts));
     for (int i = 0; i < discounts.length; i++) {
       double[][] table = knTable(v, pairs, discounts[i]);
       for (int row = 0; row < v; row++) {
