@@ -5,7 +5,6 @@ import dev.bigram.data.RowBlock;
 import dev.bigram.data.TrainingData;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
-import dev.bigram.model.Softmax;
 import dev.bigram.output.PublishedRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * "Publishing"): both are scored on the new run's validation split, on the pairs whose two words are in both
  * vocabularies (not {@code <unk>}, which stands for different words in each), each with its own probabilities.
  * So two vocabularies compare fairly, and a retraining that made the model worse on the very data it was
- * checked on does not replace the published one.
+ * checked on does not replace the published one. Either model may be dense or sparse.
  *
  * @param publishedRun the run LATEST named
  * @param pairs validation occurrences compared
@@ -77,9 +76,8 @@ record PublishedComparison(String publishedRun, long pairs, double newCrossEntro
       int prev = (int) p[0];
       if (prev != row) {
         row = prev;
-        pMine = Softmax.probabilities(model.weights(), prev * mine.size(), model.bias(), mine.size());
-        pTheirs = Softmax.probabilities(published.weights(), toTheirs[prev] * theirs.size(), published.bias(),
-            theirs.size());
+        pMine = model.probabilities(prev);
+        pTheirs = published.probabilities(toTheirs[prev]);
       }
       int next = (int) p[1];
       mineSum -= p[2] * Math.log(pMine[next]);

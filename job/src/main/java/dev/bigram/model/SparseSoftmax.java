@@ -54,15 +54,21 @@ public final class SparseSoftmax {
 
   /** {@code p(. | prev)} over all V words. */
   public static double[] probabilities(SparsePairs pairs, float[] w, float[] bias, int prev) {
-    BiasExp be = BiasExp.of(bias, pairs.numClasses());
-    int from = pairs.rowStart(prev);
-    int to = pairs.rowEnd(prev);
-    double z = scaledPartition(be, pairs.columns(), w, from, to);
-    double[] p = new double[pairs.numClasses()];
+    return probabilities(BiasExp.of(bias, pairs.numClasses()), pairs.columns(), w, pairs.rowStart(prev),
+        pairs.rowEnd(prev));
+  }
+
+  /**
+   * {@code p(. | i)} over all V words, of a row whose pairs are {@code columns[from .. to)} with weights
+   * {@code w[from .. to)}: for a reader of several rows, who computes {@code be} once.
+   */
+  public static double[] probabilities(BiasExp be, int[] columns, float[] w, int from, int to) {
+    double z = scaledPartition(be, columns, w, from, to);
     double[] e = be.exp();
+    double[] p = new double[e.length];
     for (int j = 0; j < p.length; j++) p[j] = e[j] / z;
     for (int k = from; k < to; k++) {
-      int j = pairs.column(k);
+      int j = columns[k];
       p[j] = e[j] * Math.exp(w[k]) / z;
     }
     return p;

@@ -35,6 +35,9 @@ final class ParquetTables {
   static final Map<String, String> VOCAB = columns("id", "int", "word", "string", "count", "bigint");
   static final Map<String, String> MODEL = columns("id", "int", "word", "string", "bias", "float",
       "weights", "array<float>");
+  /** A sparse model's table: a {@code next} column beside the weights. */
+  static final Map<String, String> SPARSE_MODEL = columns("id", "int", "word", "string", "bias", "float",
+      "weights", "array<float>", "next", "array<int>");
 
   private ParquetTables() {}
 
@@ -111,28 +114,39 @@ final class ParquetTables {
     return java.util.Collections.unmodifiableMap(m);
   }
 
+  /** One row of the model table: its weights, and in the sparse layout the next id of each (null: dense). */
+  record StoredRow(float[] weights, int[] next) {}
+
   /**
-   * The rows {@code ids} of the model's {@code weights}, decoded column by column into {@code float[]}: only the
-   * row groups whose {@code id} statistics can hold a wanted id are read, and no object is made per weight (a
-   * record reader would assemble every row of those row groups first).
+   * The rows {@code ids} of the model's {@code weights} (and {@code next}, in a sparse table), decoded column by
+   * column into arrays: only the row groups whose {@code id} statistics can hold a wanted id are read, and no
+   * object is made per weight (a record reader would assemble every row of those row groups first).
    */
-  static Map<Integer, float[]> modelRows(Configuration conf, Path runDir, java.util.Set<Integer> ids) {
+  static Map<Integer, StoredRow> modelRows(Configuration conf, Path runDir, java.util.Set<Integer> ids) {
     Path dir = new Path(runDir, "model");
-    Map<Integer, float[]> out = new java.util.HashMap<>();
+    Map<Integer, StoredRow> out = new java.util.HashMap<>();
     try {
       FileSystem fs = dir.getFileSystem(conf);
       FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
       if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
       int lo = java.util.Collections.min(ids);
       int hi = java.util.Collections.max(ids);
+      Boolean tableSparse = null;
       for (FileStatus part : parts) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
           MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-          check(schema, MODEL, runDir, "model");
-          MessageType projection = new MessageType(schema.getName(), schema.getType("id"), schema.getType("weights"));
+          boolean sparse = schema.containsField("next");
+          check(schema, sparse ? SPARSE_MODEL : MODEL, runDir, "model");
+          if (tableSparse != null && tableSparse != sparse) {
+            throw new InputException("model of " + runDir + " has files of both the dense and the sparse layout:"
+                + " the run is corrupt");
+          }
+          tableSparse = sparse;
+          List<Type> read = new ArrayList<>(List.of(schema.getType("id"), schema.getType("weights")));
+          if (sparse) read.add(schema.getType("next"));
+          MessageType projection = new MessageType(schema.getName(), read);
           reader.setRequestedSchema(projection);
-          org.apache.parquet.column.ColumnDescriptor idColumn = projection.getColumns().get(0);
-          org.apache.parquet.column.ColumnDescriptor weightColumn = projection.getColumns().get(1);
+          List<org.apache.parquet.column.ColumnDescriptor> columns = projection.getColumns();
           List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups = reader.getRowGroups();
           for (int g = 0; g < groups.size(); g++) {
             if (!mayHold(groups.get(g), lo, hi)) continue;
@@ -140,8 +154,9 @@ final class ParquetTables {
             org.apache.parquet.column.impl.ColumnReadStoreImpl store = new org.apache.parquet.column.impl
                 .ColumnReadStoreImpl(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(
                     projection).getRootConverter(), projection, reader.getFooter().getFileMetaData().getCreatedBy());
-            readRows(store.getColumnReader(idColumn), store.getColumnReader(weightColumn), pages.getRowCount(),
-                weightColumn.getMaxDefinitionLevel(), ids, out);
+            ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
+            ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
+            readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), ids, out);
           }
         }
       }
@@ -164,30 +179,68 @@ final class ParquetTables {
     return true;
   }
 
-  /** Walks a row group's rows: one id, then that row's list of weights (repetition level 1 continues it). */
-  private static void readRows(org.apache.parquet.column.ColumnReader id,
-      org.apache.parquet.column.ColumnReader weights, long rows, int fullDefinition, java.util.Set<Integer> ids,
-      Map<Integer, float[]> out) {
-    float[] buffer = new float[1024];
-    long remaining = weights.getTotalValueCount();
+  /** Walks a row group's rows: one id, then that row's list of weights (and of next ids, when sparse). */
+  private static void readRows(org.apache.parquet.column.ColumnReader id, ListColumn weights, ListColumn next,
+      long rows, java.util.Set<Integer> ids, Map<Integer, StoredRow> out) {
     for (long r = 0; r < rows; r++) {
       int rowId = id.getInteger();
       id.consume();
       boolean wanted = ids.contains(rowId);
+      int n = weights.readRow(wanted);
+      float[] w = wanted ? java.util.Arrays.copyOf(weights.floats, n) : null;
+      int[] columns = null;
+      if (next != null) {
+        int m = next.readRow(wanted);
+        if (wanted) columns = java.util.Arrays.copyOf(next.ints, m);
+      }
+      if (wanted) out.put(rowId, new StoredRow(w, columns));
+    }
+  }
+
+  /** A list column read one row at a time: a row's values go on while the repetition level is 1. */
+  private static final class ListColumn {
+    private final org.apache.parquet.column.ColumnReader reader;
+    private final boolean isFloat;
+    private final int fullDefinition;
+    private long remaining;
+    /** The last row read, in its first values: floats for the weights, ints for the next ids. */
+    float[] floats;
+    int[] ints;
+
+    ListColumn(org.apache.parquet.column.ColumnReader reader, org.apache.parquet.column.ColumnDescriptor column) {
+      this.reader = reader;
+      this.isFloat = column.getPrimitiveType().getPrimitiveTypeName()
+          == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
+      this.fullDefinition = column.getMaxDefinitionLevel();
+      this.remaining = reader.getTotalValueCount();
+      floats = isFloat ? new float[1024] : null;
+      ints = isFloat ? null : new int[1024];
+    }
+
+    /**
+     * Reads the current row's values into {@link #floats} or {@link #ints} when {@code keep}, skips them
+     * otherwise; returns how many were read. An empty or null list is one entry below the full definition level.
+     */
+    int readRow(boolean keep) {
       int n = 0;
       do {
-        if (weights.getCurrentDefinitionLevel() == fullDefinition) {
-          if (wanted) {
-            if (n == buffer.length) buffer = java.util.Arrays.copyOf(buffer, n * 2);
-            buffer[n++] = weights.getFloat();
+        if (reader.getCurrentDefinitionLevel() == fullDefinition) {
+          if (keep) {
+            if (isFloat) {
+              if (n == floats.length) floats = java.util.Arrays.copyOf(floats, n * 2);
+              floats[n++] = reader.getFloat();
+            } else {
+              if (n == ints.length) ints = java.util.Arrays.copyOf(ints, n * 2);
+              ints[n++] = reader.getInteger();
+            }
           } else {
-            weights.skip();
+            reader.skip();
           }
         }
-        weights.consume();
+        reader.consume();
         remaining--;
-      } while (remaining > 0 && weights.getCurrentRepetitionLevel() == 1);
-      if (wanted) out.put(rowId, java.util.Arrays.copyOf(buffer, n));
+      } while (remaining > 0 && reader.getCurrentRepetitionLevel() == 1);
+      return n;
     }
   }
 }

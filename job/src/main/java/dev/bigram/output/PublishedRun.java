@@ -4,6 +4,8 @@ import dev.bigram.config.TokenizerSettings;
 import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.Softmax;
+import dev.bigram.model.SparseSoftmax;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -167,35 +169,48 @@ public final class PublishedRun {
     return vocab;
   }
 
-  /** The whole model ({@code V x V}), read with Spark. */
+  /** The whole model (dense or sparse, as it was written), read with Spark. */
   public BigramModel model() {
     if (spark == null) throw new IllegalStateException("the whole model of " + dir + " is read with Spark");
     return ModelReader.readModel(spark, dir, vocabulary().size(), bias);
   }
 
   /**
-   * {@code p(. | id)} for several ids, from their rows of W and the bias, read straight from the model's files:
-   * the bias column, and the weights of only the row groups that hold the ids ({@link ParquetTables#modelRows}).
+   * {@code p(. | id)} for several ids, from their rows of the model and the bias, read straight from the model's
+   * files: the bias column, and the weights (and next ids, in the sparse layout) of only the row groups that
+   * hold the ids ({@link ParquetTables#modelRows}).
    */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
     int v = vocabulary().size();
     java.util.Set<Integer> wanted = new java.util.TreeSet<>(ids);
-    Map<Integer, float[]> rows = new java.util.HashMap<>();
+    Map<Integer, ParquetTables.StoredRow> rows = new java.util.HashMap<>();
     float[] b = bias ? new float[v] : null;
     ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "bias"), FilterCompat.NOOP,
         g -> {
           int id = g.getInteger("id", 0);
           if (b != null && id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
         });
-    for (Map.Entry<Integer, float[]> e : ParquetTables.modelRows(hadoop, dir, wanted).entrySet()) {
-      if (e.getValue().length != v) throw new InputException("model of " + dir + " is corrupt at row " + e.getKey());
-      rows.put(e.getKey(), e.getValue());
+    for (Map.Entry<Integer, ParquetTables.StoredRow> e : ParquetTables.modelRows(hadoop, dir, wanted).entrySet()) {
+      ParquetTables.StoredRow r = e.getValue();
+      String wrong = r.next() == null ? null : ModelReader.sparseRowError(r.next(), r.weights(), -1, v);
+      if (wrong != null || r.next() == null && r.weights().length != v) {
+        throw new InputException("model of " + dir + " is corrupt at row " + e.getKey()
+            + (wrong == null ? "" : ": " + wrong));
+      }
+      rows.put(e.getKey(), r);
     }
+    // The sparse softmax's O(V) part depends on the bias alone: once for all the ids.
+    SparseSoftmax.BiasExp biasExp = null;
     Map<Integer, double[]> out = new java.util.HashMap<>();
     for (int id : wanted) {
-      float[] w = rows.get(id);
-      if (w == null) throw new InputException("model of " + dir + " has no row for id " + id + ": the run is corrupt");
-      out.put(id, dev.bigram.model.Softmax.probabilities(w, 0, b, v));
+      ParquetTables.StoredRow r = rows.get(id);
+      if (r == null) throw new InputException("model of " + dir + " has no row for id " + id + ": the run is corrupt");
+      if (r.next() == null) {
+        out.put(id, Softmax.probabilities(r.weights(), 0, b, v));
+      } else {
+        if (biasExp == null) biasExp = SparseSoftmax.BiasExp.of(b, v);
+        out.put(id, SparseSoftmax.probabilities(biasExp, r.next(), r.weights(), 0, r.next().length));
+      }
     }
     return out;
   }

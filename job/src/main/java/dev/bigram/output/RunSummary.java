@@ -72,6 +72,9 @@ public final class RunSummary {
     s.put("learning_rate", config.learningRate());
     s.put("l2", config.l2());
     s.put("model_bias", config.bias());
+    // The layout model.weights chose (auto decides by V); a run without the field is dense.
+    s.put("model_weights", result.bestModel().isSparse() ? "sparse" : "dense");
+    if (result.bestModel().isSparse()) s.put("model_pairs", result.bestModel().pairs().size());
     s.put("tokenizer_pattern", config.tokenizer().pattern());
     s.put("tokenizer_lowercase", config.tokenizer().lowercase());
     s.put("tokenizer_sentence_markers", config.tokenizer().sentenceMarkers());

@@ -1,0 +1,147 @@
+package dev.bigram.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bigram.data.InputException;
+import dev.bigram.data.RowBlocks;
+import dev.bigram.data.Vocabulary;
+import dev.bigram.model.BigramModel;
+import dev.bigram.model.SparsePairs;
+import dev.bigram.testing.PublishedModels;
+import dev.bigram.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code model/} table in both layouts: what {@link ModelStore} writes, {@link ModelReader} (with Spark) and
+ * {@link PublishedRun} (without) read back, and a damaged sparse table refused in one line.
+ */
+class ModelStoreTest extends SparkTestBase {
+  private static final int V = 40;
+
+  @Test
+  void aSparseModelWrittenAndReadBackIsTheSameModelRowsWithoutPairsIncluded(@TempDir Path dir) throws Exception {
+    BigramModel sparse = PublishedModels.randomSparse(V, 1);
+    assertEquals(0, sparse.pairs().rowEnd(3) - sparse.pairs().rowStart(3), "row 3 has no pairs");
+    PublishedModels.publish(spark, dir, sparse, PublishedModels.vocabulary(V));
+    assertTrue(spark.read().parquet(dir.resolve("model").toString()).schema().simpleString()
+        .contains("next:array<int>"));
+    assertEquals(sparse, PublishedRun.open(spark, dir.toString()).model());
+  }
+
+  @Test
+  void aSparseModelWithoutBiasIsReadBackWithoutBias(@TempDir Path dir) throws Exception {
+    BigramModel withBias = PublishedModels.randomSparse(V, 2);
+    BigramModel sparse = new BigramModel(V, withBias.pairs(), withBias.weights(), null);
+    PublishedModels.publish(spark, dir, sparse, PublishedModels.vocabulary(V));
+    assertEquals(sparse, PublishedRun.open(spark, dir.toString()).model());
+  }
+
+  @Test
+  void aDenseModelIsWrittenWithoutANextColumnAndReadBackTheSame(@TempDir Path dir) throws Exception {
+    BigramModel dense = PublishedModels.denseTwin(PublishedModels.randomSparse(V, 3));
+    PublishedModels.publish(spark, dir, dense, PublishedModels.vocabulary(V));
+    assertEquals(List.of("id", "word", "bias", "weights"),
+        Arrays.asList(spark.read().parquet(dir.resolve("model").toString()).schema().fieldNames()));
+    PublishedRun run = PublishedRun.open(spark, dir.toString());
+    assertEquals(dense, run.model());
+    Map<Integer, double[]> p = run.probabilities(List.of(0, 7, V - 1));
+    for (int id : List.of(0, 7, V - 1)) assertArrayEquals(dense.probabilities(id), p.get(id), 0.0, "row " + id);
+  }
+
+  @Test
+  void publishedProbabilitiesOfASparseRunAreTheModelsAndSumToOne(@TempDir Path dir) throws Exception {
+    BigramModel sparse = PublishedModels.randomSparse(V, 4);
+    PublishedModels.publish(spark, dir, sparse, PublishedModels.vocabulary(V));
+    PublishedRun run = PublishedRun.open(new org.apache.hadoop.conf.Configuration(), dir.toString());
+    List<Integer> ids = List.of(0, 3, 8, V - 1);
+    Map<Integer, double[]> p = run.probabilities(ids);
+    BigramModel dense = PublishedModels.denseTwin(sparse);
+    for (int id : ids) {
+      assertArrayEquals(sparse.probabilities(id), p.get(id), 1e-12, "row " + id);
+      assertArrayEquals(dense.probabilities(id), p.get(id), 1e-6, "row " + id + " of the dense twin");
+      assertEquals(1.0, Arrays.stream(p.get(id)).sum(), 1e-12, "row " + id);
+    }
+  }
+
+  @Test
+  void aSparseTableWhoseNextAndWeightsDifferInLengthIsOneErrorNamingTheRun(@TempDir Path dir) throws Exception {
+    Vocabulary vocab = PublishedModels.vocabulary(4);
+    List<Row> rows = new ArrayList<>();
+    rows.add(PublishedModels.sparseRow(0, vocab, List.of(1, 2), List.of(0.5f, -0.5f)));
+    rows.add(PublishedModels.sparseRow(1, vocab, List.of(), List.of()));
+    rows.add(PublishedModels.sparseRow(2, vocab, List.of(0, 3), List.of(0.25f)));
+    rows.add(PublishedModels.sparseRow(3, vocab, List.of(3), List.of(1f)));
+    Path run = PublishedModels.publishSparseRows(spark, dir, vocab, rows);
+    String expected = "model of " + PublishedRun.open(spark, run.toString()).dir()
+        + " is corrupt at row 2: 2 next ids but 1 weights";
+    InputException whole = assertThrows(InputException.class, () -> PublishedRun.open(spark, run.toString()).model());
+    assertEquals(expected, whole.getMessage());
+    InputException one = assertThrows(InputException.class,
+        () -> PublishedRun.open(new org.apache.hadoop.conf.Configuration(), run.toString()).probabilities(2));
+    assertEquals(expected, one.getMessage());
+  }
+
+  @Test
+  void aSparseTableWithNextIdsOutOfOrderOrRangeIsOneErrorNamingTheRow(@TempDir Path dir) throws Exception {
+    Vocabulary vocab = PublishedModels.vocabulary(4);
+    List<Row> rows = new ArrayList<>();
+    rows.add(PublishedModels.sparseRow(0, vocab, List.of(2, 1), List.of(0.5f, -0.5f)));
+    rows.add(PublishedModels.sparseRow(1, vocab, List.of(4), List.of(1f)));
+    rows.add(PublishedModels.sparseRow(2, vocab, List.of(), List.of()));
+    rows.add(PublishedModels.sparseRow(3, vocab, List.of(), List.of()));
+    Path run = PublishedModels.publishSparseRows(spark, dir, vocab, rows);
+    InputException whole = assertThrows(InputException.class, () -> PublishedRun.open(spark, run.toString()).model());
+    assertTrue(whole.getMessage().matches("model of .* is corrupt at row [01]: .*"), whole.getMessage());
+    PublishedRun plain = PublishedRun.open(new org.apache.hadoop.conf.Configuration(), run.toString());
+    assertEquals("model of " + plain.dir() + " is corrupt at row 0: next ids not increasing at 1",
+        assertThrows(InputException.class, () -> plain.probabilities(0)).getMessage());
+    assertEquals("model of " + plain.dir() + " is corrupt at row 1: next id 4 outside [0, 4)",
+        assertThrows(InputException.class, () -> plain.probabilities(1)).getMessage());
+  }
+
+  @Test
+  void aSparseTableMissingARowIsOneErrorNamingTheRun(@TempDir Path dir) throws Exception {
+    Vocabulary vocab = PublishedModels.vocabulary(4);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 3; i++) rows.add(PublishedModels.sparseRow(i, vocab, List.of(i), List.of(0.5f)));
+    Path run = PublishedModels.publishSparseRows(spark, dir, vocab, rows);
+    InputException e = assertThrows(InputException.class, () -> PublishedRun.open(spark, run.toString()).model());
+    assertTrue(e.getMessage().endsWith(" has 3 rows, expected V = 4: the run is corrupt"), e.getMessage());
+  }
+
+  @Test
+  void sparseFilesAreCutWhereThePairsReachTheirShareNotTheRows() {
+    // Row i has V - i pairs: the first rows hold most of them, as the frequent words do.
+    int v = 100;
+    int[] start = new int[v + 1];
+    List<Integer> cols = new ArrayList<>();
+    for (int i = 0; i < v; i++) {
+      for (int j = i; j < v; j++) cols.add(j);
+      start[i + 1] = cols.size();
+    }
+    SparsePairs pairs = new SparsePairs(v, start, cols.stream().mapToInt(Integer::intValue).toArray());
+    int files = 4;
+    RowBlocks blocks = new RowBlocks(v, 64);
+    int[] cuts = ModelStore.fileCuts(pairs, blocks, files);
+    assertEquals(0, cuts[0]);
+    assertEquals(blocks.numPartitions(), cuts[files]);
+    int largestBlock = 2 * v; // 2 rows per block, at most V pairs a row
+    for (int f = 0; f < files; f++) {
+      assertTrue(cuts[f] <= cuts[f + 1], Arrays.toString(cuts));
+      int held = pairs.rowStart(blocks.firstRow(cuts[f + 1])) - pairs.rowStart(blocks.firstRow(cuts[f]));
+      assertEquals(pairs.size() / (double) files, held, largestBlock, "file " + f + " of cuts " + Arrays.toString(cuts));
+    }
+    assertTrue(blocks.firstRow(cuts[1]) < v / files, "the first file, of the frequent words, has fewer rows: "
+        + Arrays.toString(cuts));
+  }
+}
