@@ -6,6 +6,7 @@
 #   ./submit.sh train --input PATH... --output DIR [--run-id ID] [--conf FILE] [--set key=value]...
 #   ./submit.sh predict --model RUN_DIR (--word WORD | --words A,B,C | --words-from FILE|-) [--top K] [--json]
 #   ./submit.sh evaluate --model RUN_DIR --input PATH... [--json]
+#   ./submit.sh export --model RUN_DIR --format arpa --output FILE[.gz] [--top-per-context K] [--input HELD_OUT]
 #   ./submit.sh --master spark://host:7077 --executor-memory 4g train ...
 #
 # Spark: uses $SPARK_HOME/bin/spark-submit or a spark-submit on PATH when there is one. Otherwise it runs
@@ -29,14 +30,14 @@ usage() {
 spark_opts=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    train|predict|evaluate) break ;;
+    train|predict|evaluate|export) break ;;
     -h|--help) usage; exit 0 ;;
     --verbose|-v|--supervise|--load-spark-defaults) spark_opts+=("$1"); shift ;;
     --*=*) spark_opts+=("$1"); shift ;;
     --*)
       if [[ $# -lt 2 ]]; then echo "error: spark-submit option $1 needs a value" >&2; exit 2; fi
       spark_opts+=("$1" "$2"); shift 2 ;;
-    *) echo "error: unknown command '$1': expected train, predict or evaluate (./submit.sh --help)" >&2; exit 2 ;;
+    *) echo "error: unknown command '$1': expected train, predict, evaluate or export (./submit.sh --help)" >&2; exit 2 ;;
   esac
 done
 
@@ -67,9 +68,9 @@ fi
 export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/conf}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-# predict reads a run's files without Spark: with no --master it runs as a plain JVM and answers in about a
-# second, with the Spark and Hadoop jars (for their Parquet and file-system readers) on its classpath.
-if [[ "${1:-}" == "predict" ]] && ! $master_given; then
+# predict and export read a run's files without Spark: with no --master they run as a plain JVM, with the Spark
+# and Hadoop jars (for their Parquet and file-system readers) on its classpath.
+if [[ "${1:-}" == "predict" || "${1:-}" == "export" ]] && ! $master_given; then
   jars="$LOCAL_SPARK_HOME/jars"
   if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
     jars="$SPARK_HOME/jars"

@@ -12,12 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * The command line: {@code train}, {@code predict} and {@code evaluate}. Parses and validates, runs the
+ * The command line: {@code train}, {@code predict}, {@code evaluate} and {@code export}. Parses and validates, runs the
  * command, and turns every failure into one line on standard error and a documented {@link ExitCode}.
  */
 @Command(name = "bigram-trainer", mixinStandardHelpOptions = true, version = "bigram-trainer 1.0.0",
     description = "Trains and serves softmax next-word (bigram) models on Spark.",
-    subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class},
+    subcommands = {TrainCommand.class, PredictCommand.class, EvaluateCommand.class, ExportCommand.class},
     footer = {"", "Exit codes: 0 success, 1 internal error, 2 bad configuration, 3 bad input, 4 output error,",
         "5 training diverged, 6 quality gate failed."})
 public final class Main implements Runnable {
@@ -32,8 +32,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: train, predict or"
-        + " evaluate (see --help)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: train, predict,"
+        + " evaluate or export (see --help)");
   }
 
   public static void main(String[] args) {

@@ -57,6 +57,11 @@ final class PairCounter {
     ids[n++] = id;
   }
 
+  /** All the counts as one block of {@code one}'s single row block (rows {@code [0, V)}). */
+  RowBlock toBlock(RowBlocks one) {
+    return RowBlockBuilder.toBlock(0, counts, stats, one);
+  }
+
   /** The counts split by row block, one record per block that has any; the counters go to block 0. */
   Iterator<Tuple2<Integer, BlockCounts>> byBlock(RowBlocks blocks) {
     int numBlocks = blocks.numPartitions();

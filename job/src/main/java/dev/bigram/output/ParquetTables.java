@@ -123,14 +123,35 @@ final class ParquetTables {
    * object is made per weight (a record reader would assemble every row of those row groups first).
    */
   static Map<Integer, StoredRow> modelRows(Configuration conf, Path runDir, java.util.Set<Integer> ids) {
-    Path dir = new Path(runDir, "model");
     Map<Integer, StoredRow> out = new java.util.HashMap<>();
+    forEachModelRow(conf, runDir, ids::contains, java.util.Collections.min(ids), java.util.Collections.max(ids),
+        (id, weights, next, n) -> out.put(id, new StoredRow(java.util.Arrays.copyOf(weights, n),
+            next == null ? null : java.util.Arrays.copyOf(next, n))));
+    return out;
+  }
+
+  /** What {@link #forEachModelRow} hands over for each row read: valid only during the call. */
+  interface RowConsumer {
+    /**
+     * @param weights the row's weights in {@code [0, n)} (a reused buffer)
+     * @param next the next id of each weight in {@code [0, n)} for a sparse table (a reused buffer), else null
+     */
+    void row(int id, float[] weights, int[] next, int n);
+  }
+
+  /**
+   * Streams the rows of the model table whose id is {@code wanted}, column by column, reading only the row
+   * groups whose {@code id} statistics meet {@code [lo, hi]}; rows come in file order. A sparse row whose
+   * {@code next} and {@code weights} differ in length is an {@link InputException}.
+   */
+  static void forEachModelRow(Configuration conf, Path runDir, java.util.function.IntPredicate wanted, int lo, int hi,
+      RowConsumer consumer) {
+    Path dir = new Path(runDir, "model");
     try {
       FileSystem fs = dir.getFileSystem(conf);
       FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
       if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
-      int lo = java.util.Collections.min(ids);
-      int hi = java.util.Collections.max(ids);
+      java.util.Arrays.sort(parts, java.util.Comparator.comparing(f -> f.getPath().getName()));
       Boolean tableSparse = null;
       for (FileStatus part : parts) {
         try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
@@ -156,7 +177,8 @@ final class ParquetTables {
                     projection).getRootConverter(), projection, reader.getFooter().getFileMetaData().getCreatedBy());
             ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
             ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
-            readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), ids, out);
+            readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), wanted, consumer,
+                runDir);
           }
         }
       }
@@ -166,7 +188,6 @@ final class ParquetTables {
       throw new InputException("table model/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
           + "): the run is incomplete or corrupt; pass another run or train again", e);
     }
-    return out;
   }
 
   /** Whether row group {@code g}'s {@code id} statistics allow an id in {@code [lo, hi]} (no statistics: yes). */
@@ -181,19 +202,19 @@ final class ParquetTables {
 
   /** Walks a row group's rows: one id, then that row's list of weights (and of next ids, when sparse). */
   private static void readRows(org.apache.parquet.column.ColumnReader id, ListColumn weights, ListColumn next,
-      long rows, java.util.Set<Integer> ids, Map<Integer, StoredRow> out) {
+      long rows, java.util.function.IntPredicate wanted, RowConsumer consumer, Path runDir) {
     for (long r = 0; r < rows; r++) {
       int rowId = id.getInteger();
       id.consume();
-      boolean wanted = ids.contains(rowId);
-      int n = weights.readRow(wanted);
-      float[] w = wanted ? java.util.Arrays.copyOf(weights.floats, n) : null;
-      int[] columns = null;
-      if (next != null) {
-        int m = next.readRow(wanted);
-        if (wanted) columns = java.util.Arrays.copyOf(next.ints, m);
+      boolean keep = wanted.test(rowId);
+      int n = weights.readRow(keep);
+      int m = next == null ? n : next.readRow(keep);
+      if (!keep) continue;
+      if (m != n) {
+        throw new InputException("model of " + runDir + " is corrupt at row " + rowId + ": " + m
+            + " next ids but " + n + " weights");
       }
-      if (wanted) out.put(rowId, new StoredRow(w, columns));
+      consumer.row(rowId, weights.floats, next == null ? null : next.ints, n);
     }
   }
 

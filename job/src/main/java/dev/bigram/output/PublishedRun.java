@@ -169,6 +169,38 @@ public final class PublishedRun {
     return vocab;
   }
 
+  /** The bias {@code b} read straight from the model's files (its {@code bias} column), or null without one. */
+  public float[] bias() {
+    if (!bias) return null;
+    int v = vocabulary().size();
+    float[] b = new float[v];
+    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "bias"), FilterCompat.NOOP,
+        g -> {
+          int id = g.getInteger("id", 0);
+          if (id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
+        });
+    return b;
+  }
+
+  /**
+   * Streams every row of the model straight from its files, in file order: for a dense run {@code next} is
+   * null and the row has {@code V} weights; for a sparse run each weight's next id is in {@code next}.
+   */
+  void forEachRow(ParquetTables.RowConsumer consumer) {
+    int v = vocabulary().size();
+    ParquetTables.forEachModelRow(hadoop, dir, id -> true, Integer.MIN_VALUE, Integer.MAX_VALUE, (id, w, next, n) -> {
+      if (id < 0 || id >= v || (next == null && n != v)) {
+        throw new InputException("model of " + dir + " is corrupt at row " + id);
+      }
+      consumer.row(id, w, next, n);
+    });
+  }
+
+  /** Whether the run's model has the sparse layout ({@code model_weights} in summary.json; dense before it). */
+  public boolean isSparse() {
+    return "sparse".equals(summary.get("model_weights"));
+  }
+
   /** The whole model (dense or sparse, as it was written), read with Spark. */
   public BigramModel model() {
     if (spark == null) throw new IllegalStateException("the whole model of " + dir + " is read with Spark");
@@ -184,12 +216,7 @@ public final class PublishedRun {
     int v = vocabulary().size();
     java.util.Set<Integer> wanted = new java.util.TreeSet<>(ids);
     Map<Integer, ParquetTables.StoredRow> rows = new java.util.HashMap<>();
-    float[] b = bias ? new float[v] : null;
-    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "bias"), FilterCompat.NOOP,
-        g -> {
-          int id = g.getInteger("id", 0);
-          if (b != null && id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
-        });
+    float[] b = bias();
     for (Map.Entry<Integer, ParquetTables.StoredRow> e : ParquetTables.modelRows(hadoop, dir, wanted).entrySet()) {
       ParquetTables.StoredRow r = e.getValue();
       String wrong = r.next() == null ? null : ModelReader.sparseRowError(r.next(), r.weights(), -1, v);

@@ -110,7 +110,7 @@ class ExitCodesTest extends SparkTestBase {
     List<String> lines = r.stderr().strip().lines().toList();
     assertEquals(List.of(
         "error: unknown key train.learning-rte (did you mean train.learning-rate?)",
-        "error: vocab.size has the wrong type: expected an integer in [2, 46340] (vocab.size has type STRING rather"
+        "error: vocab.size has the wrong type: expected an integer in [2, 1000000] (vocab.size has type STRING rather"
             + " than NUMBER)",
         "error: train.decay = 1.5 is out of range: expected a number in (0, 1]",
         "Failed: the configuration has 3 problems; nothing was run."), lines);
