@@ -45,7 +45,7 @@ public final class ConvergeBench {
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
         WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange(), null);
     BigramModel initial = config.sparseFor(v)
-        ? BigramModel.initialize(data.trainingPairs(), config.bias(), config.initStddev(), config.seed())
+        ? BigramModel.initialize(data.trainingPairs(config.pairMinCount()), config.bias(), config.initStddev(), config.seed())
         : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
     Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());

@@ -64,6 +64,9 @@ public final class Keys {
       "dense (all V x V weights), sparse (a weight per distinct training pair; unseen pairs score their bias) or"
           + " auto (dense up to V = " + AUTO_DENSE_LIMIT + ", sparse beyond)",
       v -> v.equals("auto") || v.equals("dense") || v.equals("sparse"), "auto, dense or sparse");
+  public static final Param<Integer> MODEL_PAIR_MIN_COUNT = Param.integer("model.pair-min-count", 1,
+      "sparse model: a training pair seen fewer times than this has no weight of its own and scores its bias alone",
+      v -> v >= 1, "an integer >= 1");
   public static final Param<Long> MODEL_SEED = Param.lng("model.seed", 42L, "seed of the initial W");
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
@@ -144,7 +147,7 @@ public final class Keys {
   /** Every key, in the order of docs/configuration.md. */
   public static final List<Param<?>> ALL = List.of(INPUT_PATHS, INPUT_BINARY_THRESHOLD, INPUT_ON_BINARY,
       INPUT_ENCODING, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
-      TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_WEIGHTS, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
+      TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_WEIGHTS, MODEL_PAIR_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,
       ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,

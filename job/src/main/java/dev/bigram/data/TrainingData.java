@@ -42,12 +42,12 @@ public record TrainingData(Vocabulary vocab, JavaRDD<RowBlock> blocks, RowBlocks
   }
 
   /**
-   * The distinct training pairs, the entries of the sparse model: gathered from the cached blocks in one job
-   * (8 bytes per pair reach the driver, once per run).
+   * The distinct training pairs seen at least {@code minCount} times, the entries of the sparse model: gathered
+   * from the cached blocks in one job (8 bytes per pair reach the driver, once per run).
    */
-  public SparsePairs trainingPairs() {
+  public SparsePairs trainingPairs(long minCount) {
     int v = vocab.size();
-    java.util.List<int[][]> parts = blocks.map(TrainingData::pairsOf).collect();
+    java.util.List<int[][]> parts = blocks.map(b -> pairsOf(b, minCount)).collect();
     int[] rowStart = new int[v + 1];
     long total = 0;
     for (int[][] part : parts) {
@@ -71,18 +71,21 @@ public record TrainingData(Vocabulary vocab, JavaRDD<RowBlock> blocks, RowBlocks
     return new SparsePairs(v, rowStart, columns);
   }
 
-  /** A block's training rows, their starts and next ids. */
-  private static int[][] pairsOf(RowBlock block) {
+  /** A block's training rows, the starts of their kept pairs and those pairs' next ids. */
+  private static int[][] pairsOf(RowBlock block, long minCount) {
     CountRows train = block.train();
     int[] rows = new int[train.numRows()];
     int[] start = new int[train.numRows() + 1];
     int[] next = new int[train.numPairs()];
+    int kept = 0;
     for (int r = 0; r < rows.length; r++) {
       rows[r] = train.row(r);
-      start[r + 1] = train.pairEnd(r);
+      for (int k = train.pairStart(r); k < train.pairEnd(r); k++) {
+        if (train.pairCount(k) >= minCount) next[kept++] = train.nextId(k);
+      }
+      start[r + 1] = kept;
     }
-    for (int k = 0; k < next.length; k++) next[k] = train.nextId(k);
-    return new int[][] {rows, start, next};
+    return new int[][] {rows, start, java.util.Arrays.copyOf(next, kept)};
   }
 
   public void release() {

@@ -128,7 +128,7 @@ final class StartingPoint {
     }
     BigramModel initial;
     if (config.sparseFor(v)) {
-      if (pairs == null) pairs = data.trainingPairs();
+      if (pairs == null) pairs = data.trainingPairs(config.pairMinCount());
       initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
     } else {
       initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
