@@ -97,13 +97,13 @@ final class ExportCommand implements Callable<Integer> {
       main.out.println(Json.compact(m));
       return ExitCode.SUCCESS.code();
     }
-    main.out.printf(Locale.ROOT, "Wrote %s: ARPA, %d unigrams, %d bigrams (%s)%n", output, r.unigrams(),
-        r.bigrams(), r.exact() ? "exact: every pair of the sparse model"
-            : "the top " + r.topPerContext() + " next words of each context");
+    main.out.println(String.format(Locale.ROOT, "Wrote %s: ARPA, %d unigrams, %d bigrams (%s)", output,
+        r.unigrams(), r.bigrams(), r.exact() ? "exact: every pair of the sparse model"
+            : "the top " + r.topPerContext() + " next words of each context"));
     if (counts != null) {
-      main.out.printf(Locale.ROOT, "Held-out %s: %d bigrams, perplexity %.4f with the model, %.4f with the export"
-          + " (%+.2f%%)%n", heldOut, r.heldOutBigrams(), r.modelPerplexity(), r.exportPerplexity(),
-          100 * (r.exportPerplexity() / r.modelPerplexity() - 1));
+      main.out.println(String.format(Locale.ROOT, "Held-out %s: %d bigrams, perplexity %.4f with the model, %.4f"
+          + " with the export (%+.2f%%)", heldOut, r.heldOutBigrams(), r.modelPerplexity(), r.exportPerplexity(),
+          100 * (r.exportPerplexity() / r.modelPerplexity() - 1)));
     }
     return ExitCode.SUCCESS.code();
   }

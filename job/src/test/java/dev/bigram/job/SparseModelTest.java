@@ -129,6 +129,34 @@ class SparseModelTest extends SparkTestBase {
         "a warm start begins below a cold one");
   }
 
+  @Test
+  void theSparseModelKeepsExactlyThePairsSeenAtLeastPairMinCountTimes() {
+    TrainerConfig config = config(out.toString());
+    dev.bigram.data.TrainingData data = dev.bigram.data.DataPass.run(jsc, config.inputPaths(), config.tokenizer(),
+        config.vocabSize(), config.vocabMinCount(), config.validationFraction(), 3);
+    try {
+      dev.bigram.model.SparsePairs all = data.trainingPairs(1);
+      dev.bigram.model.SparsePairs repeated = data.trainingPairs(2);
+      assertEquals(data.distinctTrainBigrams(), all.size());
+      int expected = 0;
+      for (dev.bigram.data.RowBlock block : data.blocks().collect()) {
+        dev.bigram.data.CountRows train = block.train();
+        for (int r = 0; r < train.numRows(); r++) {
+          for (int k = train.pairStart(r); k < train.pairEnd(r); k++) {
+            boolean kept = repeated.find(train.row(r), train.nextId(k)) >= 0;
+            assertEquals(train.pairCount(k) >= 2, kept, "pair " + train.row(r) + " " + train.nextId(k));
+            assertTrue(all.find(train.row(r), train.nextId(k)) >= 0);
+            if (kept) expected++;
+          }
+        }
+      }
+      assertEquals(expected, repeated.size());
+      assertTrue(repeated.size() > 0 && repeated.size() < all.size(), repeated.size() + " of " + all.size());
+    } finally {
+      data.release();
+    }
+  }
+
   /**
    * Generated text with 100,000 word types, each seen at least twice: id {@code t / 3} of a counter walks through
    * all of them, the other tokens are frequent words, so that the sparse model of V = 100,000 trains in seconds.
