@@ -2,12 +2,13 @@
 # Bytes shipped per epoch on a real Spark standalone cluster: the sharded broadcast (each executor fetches only
 # the rows of W that its row blocks own) against one whole-matrix broadcast (every executor fetches all of W).
 #
-#   bench/cluster-broadcast.sh [--sizes "2000 10000"] [--epochs 3] [--worker-memory 3g] [--executor-memory 3g]
-#                              [--driver-memory 6g] [--dir DIR]
+#   bench/cluster-broadcast.sh [--sizes "2000 10000"] [--models "dense sparse"] [--epochs 3] [--worker-memory 3g]
+#                              [--executor-memory 3g] [--driver-memory 6g] [--dir DIR]
 #
 # Starts a cluster with bench/cluster-demo.sh start (a master and two one-core workers on 127.0.0.1), generates a
 # corpus with more than max(--sizes) words (bench/gen_corpus.py, 10 MB, cached in DIR), then trains each
-# (V, broadcast) pair for --epochs epochs with SGD on 2 row blocks, one per executor, and prints a Markdown table.
+# (V, model, broadcast) for --epochs epochs with SGD on 2 row blocks, one per executor, and prints a Markdown table.
+# The dense model is run with both broadcasts; the sparse one (model.weights = sparse) is always sharded.
 # Every number comes from the job itself: the shipped bytes are Spark's own block reports and task metrics,
 # gathered by dev.bigram.train.ShippingMeter (summary.json shipped_*_per_epoch); seconds are the means of the
 # epoch log lines, epoch 1 excluded (JIT warm-up). The cluster is stopped by process id on exit.
@@ -19,6 +20,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES="2000 10000"
+MODELS="dense sparse"
 EPOCHS=3
 WORKER_MEMORY=3g
 EXECUTOR_MEMORY=3g
@@ -28,12 +30,13 @@ DIR=/tmp/bigram-cluster-broadcast
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) SIZES="$2"; shift 2 ;;
+    --models) MODELS="$2"; shift 2 ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --worker-memory) WORKER_MEMORY="$2"; shift 2 ;;
     --executor-memory) EXECUTOR_MEMORY="$2"; shift 2 ;;
     --driver-memory) DRIVER_MEMORY="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/cluster-broadcast.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -59,16 +62,21 @@ echo "Cluster at $URL" >&2
 results="$DIR/results.tsv"
 : >"$results"
 for v in $SIZES; do
-  for mode in sharded whole; do
-    id="v$v-$mode"
-    echo "V = $v, broadcast $mode..." >&2
-    "$ROOT/submit.sh" --master "$URL" --driver-memory "$DRIVER_MEMORY" --executor-memory "$EXECUTOR_MEMORY" \
-      --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
-      train --input "$CORPUS" --output "$DIR/runs" --run-id "$id" --overwrite \
-      --set vocab.size="$v" --set vocab.min-count=1 --set train.optimizer=sgd --set train.max-epochs="$EPOCHS" \
-      --set train.partitions=2 --set train.broadcast="$mode" --set early-stopping.patience=1000 \
-      >"$DIR/$id.out" 2>"$DIR/$id.log" || { echo "error: run $id failed, see $DIR/$id.log" >&2; exit 1; }
-    echo -e "$v\t$mode\t$DIR/runs/$id/summary.json\t$DIR/$id.log" >>"$results"
+  for model in $MODELS; do
+    modes="sharded whole"
+    [[ "$model" == sparse ]] && modes="sharded"
+    for mode in $modes; do
+      id="v$v-$model-$mode"
+      echo "V = $v, $model, broadcast $mode..." >&2
+      "$ROOT/submit.sh" --master "$URL" --driver-memory "$DRIVER_MEMORY" --executor-memory "$EXECUTOR_MEMORY" \
+        --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
+        train --input "$CORPUS" --output "$DIR/runs" --run-id "$id" --overwrite \
+        --set vocab.size="$v" --set vocab.min-count=1 --set train.optimizer=sgd --set train.max-epochs="$EPOCHS" \
+        --set train.partitions=2 --set train.broadcast="$mode" --set early-stopping.patience=1000 \
+        --set model.weights="$model" \
+        >"$DIR/$id.out" 2>"$DIR/$id.log" || { echo "error: run $id failed, see $DIR/$id.log" >&2; exit 1; }
+      echo -e "$v\t$model\t$mode\t$DIR/runs/$id/summary.json\t$DIR/$id.log" >>"$results"
+    done
   done
 done
 
@@ -80,12 +88,12 @@ epoch_re = re.compile(r"epoch (\d+)/\d+ .* " + num + r" s  \(broadcast " + num +
                       + r" s, aggregate " + num + r" s, gradient " + num + r" MB, update " + num
                       + r" s\)  \[shipped: weights " + num + r" MB to (\d+) executors?, read in " + num
                       + r" s; gradient " + num + r" MB back, fetched in " + num + r" s\]")
-print("| V | broadcast | W payload per epoch | shipped to executors per epoch | executors fetching "
+print("| V | model | broadcast | W payload per epoch | shipped to executors per epoch | executors fetching "
       "| shipped / payload | gradient back per epoch | broadcast s (driver) | weight read s (tasks, summed) "
       "| aggregate s | result fetch s | epoch s |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for line in open(sys.argv[1]):
-    v, mode, summary_path, log_path = line.rstrip("\n").split("\t")
+    v, model, mode, summary_path, log_path = line.rstrip("\n").split("\t")
     s = json.load(open(summary_path))
     rows = [m for m in (epoch_re.search(l) for l in open(log_path)) if m and int(m.group(1)) > 1]
     if not rows:
@@ -94,7 +102,7 @@ for line in open(sys.argv[1]):
     executors = max(int(m.group(9)) for m in rows)
     payload = s["broadcast_bytes_per_epoch"]
     shipped = s["shipped_broadcast_bytes_per_epoch"]
-    print(f"| {int(v):,} | {mode} | {payload / 1e6:.1f} MB | {shipped / 1e6:.1f} MB | {executors} "
-          f"| {shipped / payload:.2f} | {s['shipped_result_bytes_per_epoch'] / 1e6:.1f} MB "
+    print(f"| {int(v):,} | {model} | {mode} | {payload / 1e6:.3f} MB | {shipped / 1e6:.3f} MB | {executors} "
+          f"| {shipped / payload:.2f} | {s['shipped_result_bytes_per_epoch'] / 1e6:.3f} MB "
           f"| {mean(4):.2f} | {mean(10):.2f} | {mean(5):.2f} | {mean(12):.2f} | {mean(2):.2f} |")
 EOF
