@@ -65,7 +65,8 @@ class SparseModelTest extends SparkTestBase {
         "train.broadcast=whole").result().history();
     assertEquals("sparse", one.summary().get("model_weights"));
     assertSameHistory(one.result().history(), three, 1e-9);
-    assertSameHistory(three, broadcast, 0.0);
+    // The partial sums of the blocks reach the driver in the order their tasks end: the last digit may differ.
+    assertSameHistory(three, broadcast, 1e-12);
     List<EpochRecord> h = one.result().history();
     assertTrue(h.get(7).trainLoss() < h.get(0).trainLoss() - 0.3, "training lowers the loss: " + h);
   }
