@@ -75,15 +75,17 @@ final class BaselineScores {
   }
 
   /**
-   * The discounts the run recorded; a run from before modified Kneser-Ney has none, and gets the same closed
-   * form recomputed from its training counts ({@code joint}'s training side is the run's {@code counts/}).
+   * The discounts the run recorded; a run from before modified Kneser-Ney has none, and gets the closed form
+   * recomputed from its training counts ({@code joint}'s training side is the run's {@code counts/}), unscaled:
+   * the validation split it was scaled on is not kept.
    */
   private static ModifiedKneserNey.Discounts discounts(PublishedRun run, JavaRDD<RowBlock> joint) {
     Object recorded = run.summary().get("mkn_discounts");
     if (recorded == null) {
       ModifiedKneserNey.Discounts d = ModifiedKneserNey.estimate(joint);
-      LOG.info("summary.json of {} has no mkn_discounts (the run predates modified Kneser-Ney): recomputed them"
-          + " from its counts/: {}", Redaction.redactText(String.valueOf(run.dir())), parameterText(d.asList()));
+      LOG.info("summary.json of {} has no mkn_discounts (the run predates modified Kneser-Ney): scoring the closed"
+          + " form of its counts/, {}, not scaled on a validation split as a new run's are",
+          Redaction.redactText(String.valueOf(run.dir())), parameterText(d.asList()));
       return d;
     }
     if (recorded instanceof List<?> l && l.size() == 3 && l.stream().allMatch(x -> x instanceof Number)) {

@@ -66,14 +66,19 @@ class EvaluateBaselinesTest extends SparkTestBase {
     return out;
   }
 
-  @Test
-  void anOldRunWithoutDiscountsGetsTheClosedFormOfItsCounts() throws Exception {
+  /** The closed-form discounts of a run's counts/, by plain loops. */
+  private static Discounts closedFormOfCounts(String runId) {
     long[] n = new long[4];
-    for (Row row : spark.read().parquet(runs.resolve("old-run").resolve("counts").toString()).collectAsList()) {
+    for (Row row : spark.read().parquet(runs.resolve(runId).resolve("counts").toString()).collectAsList()) {
       long c = row.getLong(2);
       if (c >= 1 && c <= 4) n[(int) c - 1]++;
     }
-    Discounts expected = Discounts.closedForm(n[0], n[1], n[2], n[3]);
+    return Discounts.closedForm(n[0], n[1], n[2], n[3]);
+  }
+
+  @Test
+  void anOldRunWithoutDiscountsGetsTheClosedFormOfItsCounts() throws Exception {
+    Discounts expected = closedFormOfCounts("old-run");
     CliRun r = CliRun.of(spark, "evaluate", "--model", runs.resolve("old-run").toString(), "--input", INPUT,
         "--baseline", "kn,mkn,add-k", "--json").assertSuccess();
     JsonNode mkn = baseline(r, "mkn");
@@ -103,7 +108,8 @@ class EvaluateBaselinesTest extends SparkTestBase {
     Map<String, Object> summary = PublishedRun.open(spark, runs.resolve("new").toString()).summary();
     List<Double> recorded = ((List<?>) summary.get("mkn_discounts")).stream()
         .map(x -> ((Number) x).doubleValue()).toList();
-    assertEquals(3, recorded.size());
+    double scale = ((Number) summary.get("mkn_discount_scale")).doubleValue();
+    assertEquals(closedFormOfCounts("new").scaled(scale).asList(), recorded, "the closed form, scaled");
     double ce = ((Number) summary.get("mkn_validation_cross_entropy")).doubleValue();
     assertEquals(Math.exp(ce), ((Number) summary.get("mkn_validation_perplexity")).doubleValue(), 1e-9 * Math.exp(ce));
     assertTrue(ce > 0 && Double.isFinite(ce), summary.toString());

@@ -26,19 +26,31 @@ import org.apache.spark.broadcast.Broadcast;
  * ({@link ContinuationCounts#probability}) with the discount {@code D1}: most continuation counts
  * {@code N1+(. w)} are small, and {@code D1 < 1} keeps it a distribution.
  *
- * <p>The discounts are not tuned: they are Chen and Goodman's closed-form estimates from the count-of-counts of
- * the training bigrams ({@link Discounts#closedForm}), so they follow from the training counts alone and
- * {@code evaluate} can recompute them from a run's {@code counts/}. Each row {@code p(. | v)} sums to one over
- * the vocabulary. Reads row blocks as {@link KneserNey} does.
+ * <p>The discounts start from Chen and Goodman's closed-form estimates from the count-of-counts of the training
+ * bigrams ({@link Discounts#closedForm}); the three are then scaled together by the factor of
+ * {@link #scaleGrid()} ({@code 0.5 .. 1.5}, with {@code 1}, the closed form itself) that gives the lowest
+ * held-out cross-entropy, all evaluated in one pass, as {@link KneserNey}'s discount is chosen. Each row
+ * {@code p(. | v)} sums to one over the vocabulary. Reads row blocks as {@link KneserNey} does.
  */
 public final class ModifiedKneserNey {
   /**
-   * How far each discount is kept from {@code 0} and from the count it discounts: every seen pair keeps more
-   * than its share of {@code gamma(v)}, and every word of the vocabulary a non-zero probability.
+   * How far each discount is kept from {@code 0} and from the count it discounts: a seen pair keeps at least
+   * this much of its count, and {@code gamma(v) > 0}, so that every word of the vocabulary has a non-zero
+   * probability.
    */
   static final double MARGIN = 0.01;
 
+  /** Steps of the scale grid. */
+  static final int SCALE_STEPS_PER_UNIT = 20;
+
   private ModifiedKneserNey() {}
+
+  /** Scales {@code 0.50, 0.55, ..., 1.50} of the closed-form discounts; {@code 1} exactly among them. */
+  static double[] scaleGrid() {
+    double[] s = new double[SCALE_STEPS_PER_UNIT + 1];
+    for (int i = 0; i < s.length; i++) s[i] = (SCALE_STEPS_PER_UNIT / 2 + i) / (double) SCALE_STEPS_PER_UNIT;
+    return s;
+  }
 
   /**
    * The three discounts, each strictly between {@code 0} and the count it applies to ({@code D3+} below 3).
@@ -91,6 +103,11 @@ public final class ModifiedKneserNey {
       double d2 = clamp(2 - 3 * y * n3 / n2, 2);
       double d3 = n3 > 0 ? clamp(3 - 4 * y * n4 / n3, 3) : d2;
       return new Discounts(d1, d2, d3);
+    }
+
+    /** The three discounts times {@code factor}, each clamped as {@link #closedForm} clamps them. */
+    public Discounts scaled(double factor) {
+      return new Discounts(clamp(one * factor, 1), clamp(two * factor, 2), clamp(threeOrMore * factor, 3));
     }
 
     /** {@link #closedForm(long, long, long, long)} of {@code countOfCounts[0 .. 3]}. */
@@ -170,10 +187,24 @@ public final class ModifiedKneserNey {
     return ce;
   }
 
-  /** The closed-form discounts of the training side and the held-out cross-entropy they give. */
+  /**
+   * The closed-form discounts of the training side, scaled by the factor of {@link #scaleGrid()} with the lowest
+   * held-out cross-entropy (the closed form itself on a tie).
+   */
   public static Fit fit(JavaRDD<RowBlock> blocks, int numClasses) {
-    Discounts d = estimate(blocks);
-    return new Fit(d, crossEntropy(blocks, numClasses, d));
+    Discounts closedForm = estimate(blocks);
+    double[] scales = scaleGrid();
+    Discounts[] candidates = new Discounts[scales.length];
+    for (int i = 0; i < scales.length; i++) candidates[i] = closedForm.scaled(scales[i]);
+    double[] ce = crossEntropies(blocks, ContinuationCounts.of(blocks, numClasses), candidates);
+    int best = SCALE_STEPS_PER_UNIT / 2;
+    for (int i = 0; i < scales.length; i++) if (ce[i] < ce[best]) best = i;
+    return new Fit(candidates[best], scales[best], ce[best]);
+  }
+
+  /** The closed-form discounts of the training side, without held-out counts to choose a scale on. */
+  public static Fit untuned(JavaRDD<RowBlock> blocks) {
+    return new Fit(estimate(blocks), 1.0, Double.NaN);
   }
 
   /** Held-out cross-entropy with given discounts. */
@@ -181,8 +212,11 @@ public final class ModifiedKneserNey {
     return crossEntropies(blocks, ContinuationCounts.of(blocks, numClasses), new Discounts[] {discounts})[0];
   }
 
-  /** The discounts and the held-out cross-entropy (nats) they give. */
-  public record Fit(Discounts discounts, double crossEntropy) {
+  /**
+   * The discounts, the factor that scaled the closed form to them, and the held-out cross-entropy (nats) they
+   * give.
+   */
+  public record Fit(Discounts discounts, double scale, double crossEntropy) {
     public double perplexity() {
       return Math.exp(crossEntropy);
     }

@@ -3,6 +3,7 @@ package dev.bigram.data.baseline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
@@ -223,18 +224,43 @@ class ModifiedKneserNeyTest extends SparkTestBase {
   }
 
   @Test
+  void scaledDiscountsAreClampedAndTheGridHoldsTheClosedFormItself() {
+    Discounts d = new Discounts(0.6, 1.1, 1.5);
+    Discounts twice = d.scaled(2);
+    assertEquals(1 - ModifiedKneserNey.MARGIN, twice.one(), TOLERANCE);
+    assertEquals(2 - ModifiedKneserNey.MARGIN, twice.two(), TOLERANCE);
+    assertEquals(3 - ModifiedKneserNey.MARGIN, twice.threeOrMore(), TOLERANCE);
+    assertEquals(0.3, d.scaled(0.5).one(), TOLERANCE);
+    double[] grid = ModifiedKneserNey.scaleGrid();
+    assertEquals(0.5, grid[0]);
+    assertEquals(1.5, grid[grid.length - 1]);
+    assertEquals(1.0, grid[ModifiedKneserNey.SCALE_STEPS_PER_UNIT / 2]);
+  }
+
+  @Test
   void sparkFitAndEvaluatePathGiveThePlainLoopCrossEntropy() {
     int v = 23;
     List<Pair> pairs = Occurrences.random(v, 1500, 0.2, 5);
-    Discounts expectedDiscounts = Discounts.closedForm(countOfCounts(v, pairs));
-    double expected = KneserNeyTest.heldOut(mknTable(v, pairs, expectedDiscounts), pairs);
+    Discounts closedForm = Discounts.closedForm(countOfCounts(v, pairs));
+    // The plain-loop choice: the scale of the closed form with the lowest held-out cross-entropy.
+    double[] scales = ModifiedKneserNey.scaleGrid();
+    int best = ModifiedKneserNey.SCALE_STEPS_PER_UNIT / 2;
+    double[] plain = new double[scales.length];
+    for (int i = 0; i < scales.length; i++) {
+      plain[i] = KneserNeyTest.heldOut(mknTable(v, pairs, closedForm.scaled(scales[i])), pairs);
+      if (plain[i] < plain[best]) best = i;
+    }
+    double expected = plain[best];
     int numBlocks = 4;
 
     // Training: the data pass's blocks, training and validation side by side.
     JavaRDD<RowBlock> blocks = jsc.parallelize(Occurrences.blocks(pairs, new RowBlocks(v, numBlocks)), numBlocks);
     ModifiedKneserNey.Fit fit = ModifiedKneserNey.fit(blocks, v);
-    assertEquals(expectedDiscounts, fit.discounts());
+    assertEquals(scales[best], fit.scale());
+    assertEquals(closedForm.scaled(scales[best]), fit.discounts());
     assertEquals(expected, fit.crossEntropy(), 1e-9 * expected);
+    assertTrue(fit.crossEntropy() <= plain[ModifiedKneserNey.SCALE_STEPS_PER_UNIT / 2] * (1 + 1e-9),
+        "never worse on the held-out counts than the closed form");
 
     // evaluate: the training counts as counts/ rows, the held-out text as the blocks of the scored corpus.
     List<Row> counts = new ArrayList<>();
@@ -250,9 +276,10 @@ class ModifiedKneserNeyTest extends SparkTestBase {
     JavaRDD<RowBlock> joint = HeldOutBlocks.build(jsc.parallelize(counts, 3),
         jsc.parallelize(Occurrences.blocks(scored, new RowBlocks(v, numBlocks)), numBlocks), v, numBlocks);
     try {
-      assertEquals(expectedDiscounts, ModifiedKneserNey.estimate(joint), "the closed form recomputed from counts/");
-      double got = ModifiedKneserNey.crossEntropy(joint, v, expectedDiscounts);
-      assertEquals(expected, got, 1e-9 * expected);
+      assertEquals(closedForm, ModifiedKneserNey.estimate(joint), "the closed form recomputed from counts/");
+      assertEquals(expected, ModifiedKneserNey.crossEntropy(joint, v, fit.discounts()), 1e-9 * expected);
+      double closed = plain[ModifiedKneserNey.SCALE_STEPS_PER_UNIT / 2];
+      assertEquals(closed, ModifiedKneserNey.crossEntropy(joint, v, closedForm), 1e-9 * closed);
     } finally {
       joint.unpersist(false);
     }
