@@ -1,31 +1,40 @@
 package dev.bigram.cli;
 
+import dev.bigram.config.Redaction;
+import dev.bigram.data.InputException;
 import dev.bigram.data.RowBlock;
 import dev.bigram.data.TrainingData;
 import dev.bigram.data.baseline.AddK;
 import dev.bigram.data.baseline.HeldOutBlocks;
 import dev.bigram.data.baseline.KneserNey;
+import dev.bigram.data.baseline.ModifiedKneserNey;
 import dev.bigram.output.CountsTable;
 import dev.bigram.output.PublishedRun;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code evaluate --baseline}: scores the run's count-based baselines on the evaluated text. */
 final class BaselineScores {
+  private static final Logger LOG = LoggerFactory.getLogger(BaselineScores.class);
+
   private BaselineScores() {}
 
   /** Names as on the command line. */
-  static final List<String> NAMES = List.of("kn", "add-k");
+  static final List<String> NAMES = List.of("kn", "mkn", "add-k");
 
   static Map<String, Object> score(SparkSession spark, PublishedRun run, TrainingData data, List<String> names) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (names.isEmpty()) return out;
     for (String n : names) {
       if (!NAMES.contains(n)) {
-        throw new IllegalArgumentException("--baseline " + n + " is unknown: expected kn or add-k");
+        throw new IllegalArgumentException("--baseline " + n + " is unknown: expected kn, mkn or add-k");
       }
     }
     int v = data.vocab().size();
@@ -33,17 +42,20 @@ final class BaselineScores {
         data.partitioner().numPartitions());
     try {
       for (String n : names) {
-        boolean kn = n.equals("kn");
-        String key = kn ? "kn_discount" : "addk_k";
-        Object parameter = run.summary().get(key);
-        if (!(parameter instanceof Number p)) {
-          throw new dev.bigram.data.InputException("summary.json of " + run.dir() + " has no " + key
-              + ": the run predates the baselines; train it again to compare");
-        }
-        double ce = kn ? KneserNey.crossEntropy(joint, v, p.doubleValue()) : AddK.crossEntropy(joint, v, p.doubleValue());
         Map<String, Object> b = new LinkedHashMap<>();
-        b.put("parameter_name", kn ? "discount" : "k");
-        b.put("parameter", p.doubleValue());
+        double ce;
+        if (n.equals("mkn")) {
+          ModifiedKneserNey.Discounts d = discounts(run, joint);
+          ce = ModifiedKneserNey.crossEntropy(joint, v, d);
+          b.put("parameter_name", "discounts");
+          b.put("parameter", d.asList());
+        } else {
+          boolean kn = n.equals("kn");
+          double p = number(run, kn ? "kn_discount" : "addk_k");
+          ce = kn ? KneserNey.crossEntropy(joint, v, p) : AddK.crossEntropy(joint, v, p);
+          b.put("parameter_name", kn ? "discount" : "k");
+          b.put("parameter", p);
+        }
         b.put("cross_entropy", ce);
         b.put("perplexity", Math.exp(ce));
         out.put(n, b);
@@ -52,5 +64,47 @@ final class BaselineScores {
       joint.unpersist(false);
     }
     return out;
+  }
+
+  private static double number(PublishedRun run, String key) {
+    if (!(run.summary().get(key) instanceof Number p)) {
+      throw new InputException("summary.json of " + run.dir() + " has no " + key
+          + ": the run predates the baselines; train it again to compare");
+    }
+    return p.doubleValue();
+  }
+
+  /**
+   * The discounts the run recorded; a run from before modified Kneser-Ney has none, and gets the closed form
+   * recomputed from its training counts ({@code joint}'s training side is the run's {@code counts/}), unscaled:
+   * the validation split it was scaled on is not kept.
+   */
+  private static ModifiedKneserNey.Discounts discounts(PublishedRun run, JavaRDD<RowBlock> joint) {
+    Object recorded = run.summary().get("mkn_discounts");
+    if (recorded == null) {
+      ModifiedKneserNey.Discounts d = ModifiedKneserNey.estimate(joint);
+      LOG.info("summary.json of {} has no mkn_discounts (the run predates modified Kneser-Ney): scoring the closed"
+          + " form of its counts/, {}, not scaled on a validation split as a new run's are",
+          Redaction.redactText(String.valueOf(run.dir())), parameterText(d.asList()));
+      return d;
+    }
+    if (recorded instanceof List<?> l && l.size() == 3 && l.stream().allMatch(x -> x instanceof Number)) {
+      try {
+        return new ModifiedKneserNey.Discounts(((Number) l.get(0)).doubleValue(), ((Number) l.get(1)).doubleValue(),
+            ((Number) l.get(2)).doubleValue());
+      } catch (IllegalArgumentException e) {
+        throw new InputException("summary.json of " + run.dir() + " has unusable mkn_discounts: " + e.getMessage());
+      }
+    }
+    throw new InputException("summary.json of " + run.dir() + " has unusable mkn_discounts: expected [D1, D2, D3+]");
+  }
+
+  /** A baseline's parameter as the text output shows it: one number, or a list of them. */
+  static String parameterText(Object parameter) {
+    if (parameter instanceof List<?> l) {
+      return l.stream().map(BaselineScores::parameterText).collect(Collectors.joining(", ", "[", "]"));
+    }
+    return parameter instanceof Number x ? String.format(Locale.ROOT, "%.4g", x.doubleValue())
+        : String.valueOf(parameter);
   }
 }

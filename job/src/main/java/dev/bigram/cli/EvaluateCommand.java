@@ -51,7 +51,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--baseline", paramLabel = "NAME", split = ",",
       description = "Also score a count-based baseline built from the run's training counts (counts/) with the"
-          + " smoothing chosen on its validation split: kn (interpolated Kneser-Ney) or add-k. Repeatable.")
+          + " smoothing chosen on its validation split: kn (interpolated Kneser-Ney), mkn (modified Kneser-Ney,"
+          + " three discounts estimated from the training counts) or add-k. Repeatable.")
   List<String> baselines = new java.util.ArrayList<>();
 
   @Override
@@ -103,9 +104,10 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> e : scored.entrySet()) {
           @SuppressWarnings("unchecked")
           Map<String, Object> b = (Map<String, Object>) e.getValue();
-          main.out.println(String.format(Locale.ROOT, "  baseline %s (%s = %.4g): cross-entropy %.4f nats,"
+          main.out.println(String.format(Locale.ROOT, "  baseline %s (%s = %s): cross-entropy %.4f nats,"
                   + " perplexity %.2f (model/baseline perplexity ratio %.3f).", e.getKey(), b.get("parameter_name"),
-              (Double) b.get("parameter"), (Double) b.get("cross_entropy"), (Double) b.get("perplexity"),
+              BaselineScores.parameterText(b.get("parameter")), (Double) b.get("cross_entropy"),
+              (Double) b.get("perplexity"),
               Math.exp(crossEntropy) / (Double) b.get("perplexity")));
         }
       }

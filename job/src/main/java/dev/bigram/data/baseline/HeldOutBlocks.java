@@ -62,10 +62,32 @@ public final class HeldOutBlocks {
   }
 
   /**
+   * One held-out pair as {@link PairVisitor} sees it, with the distinct next words of its previous word split by
+   * their training count, as modified Kneser-Ney needs them: {@code once + twice + more} is {@code types}.
+   */
+  @FunctionalInterface
+  interface CountClassVisitor {
+    /**
+     * @param once {@code N1(v .)}: the next words that follow the previous word exactly once in training
+     * @param twice {@code N2(v .)}: exactly twice
+     * @param more {@code N3+(v .)}: three times or more
+     * @see PairVisitor#visit
+     */
+    void visit(boolean seen, double total, int once, int twice, int more, int next, long trainCount,
+        long heldCount);
+  }
+
+  /**
    * Walks every held-out (validation) pair of {@code block} beside its training counts: one merge of the two
    * sorted sides, the join that every count-based baseline scores with.
    */
   static void join(RowBlock block, PairVisitor visitor) {
+    joinByCountClass(block, (seen, total, once, twice, more, next, c, weight) ->
+        visitor.visit(seen, total, once + twice + more, next, c, weight));
+  }
+
+  /** {@link #join(RowBlock, PairVisitor)} with the continuations of each previous word split by count. */
+  static void joinByCountClass(RowBlock block, CountClassVisitor visitor) {
     CountRows train = block.train();
     CountRows held = block.validation();
     int t = 0;
@@ -74,7 +96,17 @@ public final class HeldOutBlocks {
       while (t < train.numRows() && train.row(t) < row) t++;
       boolean seen = t < train.numRows() && train.row(t) == row;
       double total = seen ? train.rowTotal(t) : 0;
-      int types = seen ? train.pairEnd(t) - train.pairStart(t) : 0;
+      int once = 0;
+      int twice = 0;
+      int more = 0;
+      if (seen) {
+        for (int k = train.pairStart(t); k < train.pairEnd(t); k++) {
+          long n = train.pairCount(k);
+          if (n == 1) once++;
+          else if (n == 2) twice++;
+          else if (n >= 3) more++;
+        }
+      }
       int cursor = seen ? train.pairStart(t) : 0;
       for (int q = held.pairStart(r); q < held.pairEnd(r); q++) {
         int next = held.nextId(q);
@@ -83,7 +115,7 @@ public final class HeldOutBlocks {
           while (cursor < train.pairEnd(t) && train.nextId(cursor) < next) cursor++;
           if (cursor < train.pairEnd(t) && train.nextId(cursor) == next) c = train.pairCount(cursor);
         }
-        visitor.visit(seen, total, types, next, c, held.pairCount(q));
+        visitor.visit(seen, total, once, twice, more, next, c, held.pairCount(q));
       }
     }
   }
