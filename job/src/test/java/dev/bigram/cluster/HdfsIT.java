@@ -161,4 +161,22 @@ class HdfsIT extends SparkTestBase {
     assertEquals("h3", read(root + "/runs/LATEST").trim(), "LATEST moves to the new run");
     assertTrue(fs.exists(new Path(root + "/runs/h1/_SUCCESS")), "the earlier run stays");
   }
+
+  @Test
+  @Order(4)
+  void aSparseModelTrainsPublishesExportsAndAnswersOnHdfs() throws IOException {
+    String[] r = train("s1", "model.weights=sparse");
+    assertEquals("0", r[0], r[2]);
+    JsonNode summary = new ObjectMapper().readTree(read(root + "/runs/s1/summary.json"));
+    assertEquals("sparse", summary.get("model_weights").asText());
+    assertEquals(summary.get("distinct_bigrams").asLong(), summary.get("model_pairs").asLong());
+    String[] predict = run("predict", "--model", root + "/runs/s1", "--word", "the", "--top", "1", "--json");
+    assertEquals("0", predict[0], predict[2]);
+    assertEquals("cat", new ObjectMapper().readTree(predict[1].strip()).get(0).get("word").asText(), predict[1]);
+    String[] export = run("export", "--model", root + "/runs/s1", "--output", root + "/s1.arpa.gz", "--json");
+    assertEquals("0", export[0], export[2]);
+    assertTrue(fs.exists(new Path(root + "/s1.arpa.gz")), "the ARPA file is written on HDFS");
+    assertEquals(summary.get("model_pairs").asLong(), new ObjectMapper().readTree(export[1].strip())
+        .get("bigrams").asLong());
+  }
 }
