@@ -35,7 +35,7 @@ import picocli.CommandLine.ParentCommand;
         + " next words per context for a dense one).")
 final class ExportCommand implements Callable<Integer> {
   /** Next words per context of a dense model's export. */
-  static final int DEFAULT_TOP_PER_CONTEXT = 100;
+  static final int DEFAULT_TOP_PER_CONTEXT = 500;
 
   @ParentCommand
   Main main;
