@@ -1,9 +1,9 @@
 package dev.bigram.cli;
 
+import dev.bigram.data.InputException;
 import dev.bigram.data.LocalBigrams;
 import dev.bigram.data.RowBlock;
 import dev.bigram.data.Tokenizer;
-import dev.bigram.data.InputException;
 import dev.bigram.output.ArpaExport;
 import dev.bigram.output.Json;
 import dev.bigram.output.OutputException;

@@ -10,7 +10,6 @@ import dev.bigram.data.DataPass;
 import dev.bigram.data.TrainingData;
 import dev.bigram.data.baseline.Baselines;
 import dev.bigram.loss.Kernel;
-import dev.bigram.model.BigramModel;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;

@@ -63,18 +63,27 @@ final class UpdateLoop {
             owner == null ? 0 : owner.offsetOf(i), scale, l2);
         return;
       }
-      int dataOffset = owner == null ? 0 : owner.offsetOf(i);
-      double sq = 0.0;
-      for (int j = 0; j < v; j++) {
-        double g = (owner == null ? 0.0 : scale * owner.value(dataOffset + j)) + l2 * w[offset + j];
-        sq += g * g;
-        w[offset + j] = weightRule.apply(w, offset + j, g);
-      }
-      rowNormSq[i] = sq;
+      rowNormSq[i] = applyElements(w, offset, v, owner, owner == null ? 0 : owner.offsetOf(i), scale, l2,
+          weightRule);
     });
     double normSq = 0.0;
     for (double s : rowNormSq) normSq += s;
     return Math.sqrt(updateBias(model, gradient, biasRule, normSq));
+  }
+
+  /**
+   * The element rule over {@code w[offset .. offset + n)} with a double gradient ({@code data} from
+   * {@code owner} at {@code dataOffset}, none when owner is null); returns the squared norm of the gradient.
+   */
+  private static double applyElements(float[] w, int offset, int n, GradientRows owner, int dataOffset,
+      double scale, double l2, Rule weightRule) {
+    double sq = 0.0;
+    for (int k = 0; k < n; k++) {
+      double g = (owner == null ? 0.0 : scale * owner.value(dataOffset + k)) + l2 * w[offset + k];
+      sq += g * g;
+      w[offset + k] = weightRule.apply(w, offset + k, g);
+    }
+    return sq;
   }
 
   /** Entries per piece of a sparse model's weights updated by one thread. */
@@ -116,13 +125,7 @@ final class UpdateLoop {
         normSq[s] = floatRowRule.applyRow(w, from, n, owner == null ? null : owner.floats(), seg[2], scale, l2);
         return;
       }
-      double sq = 0.0;
-      for (int k = 0; k < n; k++) {
-        double g = scale * owner.value(seg[2] + k) + l2 * w[from + k];
-        sq += g * g;
-        w[from + k] = weightRule.apply(w, from + k, g);
-      }
-      normSq[s] = sq;
+      normSq[s] = applyElements(w, from, n, owner, seg[2], scale, l2, weightRule);
     });
     double sum = 0.0;
     for (double s : normSq) sum += s;

@@ -71,7 +71,7 @@ public final class ModelStore {
    * JVM and its rows as one bulk copy of a primitive array. {@code Row} with {@code List<Float>} would box every
    * weight, 10^8 objects at V = 10,000.
    */
-  public static final class ModelRow implements java.io.Serializable {
+  public static class ModelRow implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private int id;
     private String word;
@@ -122,55 +122,16 @@ public final class ModelStore {
 
   static final Encoder<ModelRow> MODEL_ROW = Encoders.bean(ModelRow.class);
 
-  /** One row of a sparse model's {@code model/} table, as a bean for the same reason as {@link ModelRow}. */
-  public static final class SparseModelRow implements java.io.Serializable {
+  /** One row of a sparse model's {@code model/} table: a {@link ModelRow} and the next id of each weight. */
+  public static final class SparseModelRow extends ModelRow {
     private static final long serialVersionUID = 1L;
-    private int id;
-    private String word;
-    private float bias;
-    private float[] weights;
     private int[] next;
 
     public SparseModelRow() {}
 
     SparseModelRow(int id, String word, float bias, float[] weights, int[] next) {
-      this.id = id;
-      this.word = word;
-      this.bias = bias;
-      this.weights = weights;
+      super(id, word, bias, weights);
       this.next = next;
-    }
-
-    public int getId() {
-      return id;
-    }
-
-    public void setId(int id) {
-      this.id = id;
-    }
-
-    public String getWord() {
-      return word;
-    }
-
-    public void setWord(String word) {
-      this.word = word;
-    }
-
-    public float getBias() {
-      return bias;
-    }
-
-    public void setBias(float bias) {
-      this.bias = bias;
-    }
-
-    public float[] getWeights() {
-      return weights;
-    }
-
-    public void setWeights(float[] weights) {
-      this.weights = weights;
     }
 
     public int[] getNext() {

@@ -59,14 +59,18 @@ public final class MemoryCheck {
           Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, perEntry)));
     }
     if (localExchange && !exactKernel) return; // task results carry no gradient values
-    long gradientBytes = v * v * (exactKernel ? 8 : 4) + v * 8;
+    checkResultSize(v * v * (exactKernel ? 8 : 4) + v * 8, "vocab.size = " + vocabSize, conf);
+  }
+
+  /** Refuses a gradient larger than {@code spark.driver.maxResultSize}; {@code what} names the model. */
+  private static void checkResultSize(long gradientBytes, String what, SparkConf conf) {
     long maxResult = JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
     if (maxResult > 0 && gradientBytes > maxResult) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "vocab.size = %d returns a %.2f GB gradient to the driver every epoch, above"
+          "%s returns a %.2f GB gradient to the driver every epoch, above"
               + " spark.driver.maxResultSize = %.2f GB: set --conf spark.driver.maxResultSize=%dm (or 0 for no"
               + " limit) or lower vocab.size",
-          vocabSize, gradientBytes / 1e9, maxResult / 1e9, (long) Math.ceil(gradientBytes * 1.1 / (1 << 20))));
+          what, gradientBytes / 1e9, maxResult / 1e9, (long) Math.ceil(gradientBytes * 1.1 / (1 << 20))));
     }
   }
 
@@ -88,15 +92,8 @@ public final class MemoryCheck {
           Math.ceil(need / 0.9 / 1e9)));
     }
     if (localExchange && !exactKernel) return;
-    long gradientBytes = numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8;
-    long maxResult = JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
-    if (maxResult > 0 && gradientBytes > maxResult) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-          "the sparse model of V = %d returns a %.2f GB gradient to the driver every epoch, above"
-              + " spark.driver.maxResultSize = %.2f GB: set --conf spark.driver.maxResultSize=%dm (or 0 for no"
-              + " limit) or lower vocab.size",
-          vocabSize, gradientBytes / 1e9, maxResult / 1e9, (long) Math.ceil(gradientBytes * 1.1 / (1 << 20))));
-    }
+    checkResultSize(numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8,
+        "the sparse model of V = " + vocabSize, conf);
   }
 
   static int largestFitting(long driverMaxMemory, String optimizer) {

@@ -1,5 +1,6 @@
 package dev.bigram.job;
 
+import static dev.bigram.train.TrainingTest.assertSameHistory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,18 +44,6 @@ class SparseModelTest extends SparkTestBase {
         "model.weights=sparse"));
     all.addAll(List.of(sets));
     return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false));
-  }
-
-  static void assertSameHistory(List<EpochRecord> a, List<EpochRecord> b, double tol) {
-    assertEquals(a.size(), b.size(), "epochs");
-    for (int i = 0; i < a.size(); i++) {
-      EpochRecord x = a.get(i);
-      EpochRecord y = b.get(i);
-      assertEquals(x.trainLoss(), y.trainLoss(), tol * Math.abs(x.trainLoss()), "train loss, epoch " + x.epoch());
-      assertEquals(x.validationLoss(), y.validationLoss(), tol * Math.abs(x.validationLoss()),
-          "validation loss, epoch " + x.epoch());
-      assertEquals(x.gradNorm(), y.gradNorm(), tol * Math.abs(x.gradNorm()), "gradient norm, epoch " + x.epoch());
-    }
   }
 
   @Test

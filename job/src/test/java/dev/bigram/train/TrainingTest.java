@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The epoch loop on a local SparkSession: determinism, partition invariance, the floor, early stopping. */
-class TrainingTest extends SparkTestBase {
+public class TrainingTest extends SparkTestBase {
   static final double HISTORY_TOLERANCE = 1e-9;
 
   @TempDir
@@ -38,7 +38,7 @@ class TrainingTest extends SparkTestBase {
     return TrainJob.run(spark, TrainerConfig.load(null, all), new TrainJob.RunOptions(runId, false));
   }
 
-  static void assertSameHistory(List<EpochRecord> a, List<EpochRecord> b, double tol) {
+  public static void assertSameHistory(List<EpochRecord> a, List<EpochRecord> b, double tol) {
     assertEquals(a.size(), b.size());
     for (int i = 0; i < a.size(); i++) {
       EpochRecord x = a.get(i);
