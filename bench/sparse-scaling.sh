@@ -13,7 +13,8 @@
 # and `uptime` is recorded before each run. Prints a Markdown table (V, model pairs, median epoch / aggregate /
 # update seconds over epochs 2..N, data pass seconds, wall, max RSS, load) and the least-squares fit through the
 # origin of (epoch s - empty epoch s) = slope * pairs, with each point's residual.
-# --big-mb N (N > 0): also trains one corpus of N MB (seed 7 + seed 8 halves concatenated) for 10 epochs.
+# --big-mb N (N > --mb): also trains one corpus of N MB for 10 epochs: the --mb MB seed-7 corpus followed by
+# N - MB MB generated with --seed 8.
 # Heavy commands run under nice -n 19. Runs and logs stay in DATA_DIR/runs, DATA_DIR/logs.
 set -euo pipefail
 
@@ -74,10 +75,9 @@ done
 if (( BIG_MB > 0 )); then
   BIG="$DIR/big$BIG_MB.txt"
   if [[ ! -s "$BIG" ]]; then
-    half=$((BIG_MB / 2))
-    [[ -s "$DIR/g$half.txt" ]] || nice -n 19 python3 "$ROOT/bench/gen_corpus.py" --mb "$half" --vocab 300000 --seed 7 --out "$DIR/g$half.txt" --quiet
-    [[ -s "$DIR/g$half-s8.txt" ]] || nice -n 19 python3 "$ROOT/bench/gen_corpus.py" --mb "$half" --vocab 300000 --seed 8 --out "$DIR/g$half-s8.txt" --quiet
-    cat "$DIR/g$half.txt" "$DIR/g$half-s8.txt" >"$BIG"
+    rest=$((BIG_MB - MB))
+    [[ -s "$DIR/s8-$rest.txt" ]] || nice -n 19 python3 "$ROOT/bench/gen_corpus.py" --mb "$rest" --vocab 300000 --seed 8 --out "$DIR/s8-$rest.txt" --quiet
+    cat "$BASE" "$DIR/s8-$rest.txt" >"$BIG"
   fi
   [[ -s "$DIR/runs/sparse-big$BIG_MB/summary.json" ]] || train "sparse-big$BIG_MB" "$BIG" 10
   ids+=("sparse-big$BIG_MB")
