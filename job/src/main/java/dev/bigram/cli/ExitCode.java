@@ -6,7 +6,7 @@ public enum ExitCode {
   SUCCESS(0, "success"),
   INTERNAL_ERROR(1, "internal error (a bug or an unexpected Spark failure; rerun with --verbose)"),
   BAD_CONFIGURATION(2, "bad command line or configuration (also: --resume with changed settings)"),
-  BAD_INPUT(3, "bad or missing input: corpus paths, or a model directory given to predict/evaluate"),
+  BAD_INPUT(3, "bad or missing input: corpus paths, or a model directory given to predict/evaluate/export"),
   OUTPUT_ERROR(4, "the output cannot be written: not writable, a file, disk full, the run id is complete, or"
       + " another process is writing the same run id"),
   DIVERGED(5, "training diverged (a loss not finite, or above ten times epoch 1's): stopped at once, nothing"

@@ -91,8 +91,8 @@ public final class PublishedRun {
   }
 
   /**
-   * Resolves a model argument: a run directory, or an output directory's {@code RunFiles.LATEST}. The result must hold
-   * {@code _RunFiles.SUCCESS}.
+   * Resolves a model argument: a run directory, or an output directory's {@code LATEST} run
+   * ({@link RunFiles#LATEST}). The result must hold {@code _SUCCESS} ({@link RunFiles#SUCCESS}).
    */
   public static Path resolve(Configuration hadoop, String location) throws IOException {
     Path path = new Path(location);
@@ -105,7 +105,7 @@ public final class PublishedRun {
     }
     if (!fs.exists(path)) {
       throw new InputException("model " + location + " does not exist: pass a run directory"
-          + " (or an output directory with RunFiles.LATEST)");
+          + " (or an output directory with " + RunFiles.LATEST + ")");
     }
     FileStatus success = fs.exists(new Path(path, RunFiles.SUCCESS)) ? fs.getFileStatus(new Path(path, RunFiles.SUCCESS)) : null;
     if (success == null) {

@@ -195,6 +195,14 @@ class ArpaExportTest extends SparkTestBase {
     assertFalse(Files.exists(file));
   }
 
+  @Test
+  void aMissingModelIsBadInputNamingThePathAndTheLatestFile() {
+    Path missing = dir.resolve("no-such-run");
+    dev.bigram.testing.CliRun.of(spark, "export", "--model", missing.toString(), "--output",
+        dir.resolve("never.arpa").toString()).assertOneLineError(dev.bigram.cli.ExitCode.BAD_INPUT,
+        "model " + missing + " does not exist: pass a run directory (or an output directory with LATEST)");
+  }
+
   private static void assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
     Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, e);
     assertTrue(t instanceof IOException || t.getCause() instanceof IOException, t.toString());
