@@ -75,11 +75,13 @@ public final class ArpaExport {
     }
     boolean sparse = run.isSparse();
     int k = sparse ? 0 : Math.max(1, Math.min(topPerContext, v));
-    SparseSoftmax.BiasExp be = SparseSoftmax.BiasExp.of(run.bias(), v);
+    // One read of the bias column serves both the back-off distribution and the dense rows' logits.
+    float[] bias = run.bias();
+    SparseSoftmax.BiasExp be = SparseSoftmax.BiasExp.of(bias, v);
     double lnB = Math.log(be.sum());
     double[] logQ = new double[v];
     for (int j = 0; j < v; j++) logQ[j] = Math.log(be.exp()[j]) - lnB;
-    Scan scan = new Scan(v, k, logQ, be, run.bias(), heldOut == null ? null : heldOut.train());
+    Scan scan = new Scan(v, k, logQ, be, bias, heldOut == null ? null : heldOut.train());
     run.forEachRow(scan::row);
     long bigrams = sparse ? scan.pairs : (long) v * k;
     boolean markers = vocab.sentenceMarkers();
@@ -157,6 +159,8 @@ public final class ArpaExport {
     final int k;
     final double[] logQ;
     final SparseSoftmax.BiasExp be;
+    /** {@code log B'}, once. */
+    final double lnB;
     /** The bias, or null (then 0). */
     final float[] bias;
     final double[] logAlpha;
@@ -176,6 +180,7 @@ public final class ArpaExport {
       this.k = k;
       this.logQ = logQ;
       this.be = be;
+      this.lnB = Math.log(be.sum());
       this.bias = bias;
       this.logAlpha = new double[v];
       this.held = held;
@@ -190,9 +195,7 @@ public final class ArpaExport {
     void row(int id, float[] w, int[] next, int n) {
       int r = heldRow[id];
       if (next != null) {
-        double z = SparseSoftmax.scaledPartition(be, next, w, 0, n);
-        double lnZ = Math.log(z);
-        double lnB = Math.log(be.sum());
+        double lnZ = Math.log(SparseSoftmax.scaledPartition(be, next, w, 0, n));
         logAlpha[id] = lnB - lnZ;
         pairs += n;
         if (r < 0) return;

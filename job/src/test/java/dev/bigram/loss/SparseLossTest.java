@@ -146,8 +146,9 @@ class SparseLossTest {
   }
 
   @Test
-  void weightsNearZeroKeepTheBiasGradientTo1e9() {
-    // exp(b + w) - exp(b) at w ~ 1e-7 cancels in a plain difference; expm1 keeps its digits.
+  void withWeightsNearZeroTheBiasGradientStillMatchesTheBruteForceTo1e9() {
+    // Weights of about 1e-7, where exp(b + w) - exp(b) is a difference of near-equal numbers. (At this
+    // tolerance a plain difference would pass too: its error is relative to each term, not to db_j.)
     int v = 13;
     List<Pair> occurrences = Occurrences.random(v, 500, 0.0, DATA_SEED + 5);
     SparsePairs pairs = pairsOf(occurrences, v);
