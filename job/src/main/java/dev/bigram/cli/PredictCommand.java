@@ -90,10 +90,15 @@ final class PredictCommand implements Callable<Integer> {
       boolean oov = id == WordIds.OUT_OF_VOCABULARY;
       queries.add(new Query(w, oov ? Vocabulary.UNK_ID : id, oov));
     }
-    Map<Integer, double[]> probabilities = run.probabilities(queries.stream().map(Query::id).toList());
+    // Each distinct context's distribution is read, cut to its top k and dropped: a batch holds k answers a
+    // context, not V probabilities.
+    boolean[] leftOut = leftOut(vocab, includeUnk);
+    Map<Integer, List<Prediction>> best = new java.util.HashMap<>();
+    run.forEachDistribution(queries.stream().map(Query::id).toList(),
+        (id, p) -> best.put(id, topK(p, vocab, top, leftOut)));
     if (target.word != null) {
       Query q = queries.get(0);
-      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top, includeUnk);
+      List<Prediction> predictions = best.get(q.id());
       if (json) {
         if (q.oov()) main.err.println(oovNote(q));
         main.out.println(Json.compact(predictionRows(predictions)));
@@ -104,7 +109,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     List<Map<String, Object>> answers = new ArrayList<>();
     for (Query q : queries) {
-      List<Prediction> predictions = topK(probabilities.get(q.id()), vocab, top, includeUnk);
+      List<Prediction> predictions = best.get(q.id());
       if (json || batch) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("word", q.input());
@@ -173,16 +178,23 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * The {@code k} most likely next words; without {@code includeUnk}, {@code <unk>}, {@code <s>} and
-   * {@code </s>} are left out (their probabilities are not given to the others).
+   * Which ids are never suggested: {@code <unk>}, {@code <s>} and {@code </s>}, unless {@code includeUnk} (their
+   * probabilities are not given to the others).
    */
-  static List<Prediction> topK(double[] p, Vocabulary vocab, int k, boolean includeUnk) {
+  static boolean[] leftOut(Vocabulary vocab, boolean includeUnk) {
+    boolean[] out = new boolean[vocab.size()];
+    for (int j = 0; j < out.length && !includeUnk; j++) out[j] = Vocabulary.isSpecial(vocab.word(j));
+    return out;
+  }
+
+  /** The {@code k} most likely next words, but none of {@code leftOut}. */
+  static List<Prediction> topK(double[] p, Vocabulary vocab, int k, boolean[] leftOut) {
     // One pass keeping the k best in order (higher probability first, then lower id), as PatternAnalysis.topIds
     // orders them, without sorting all V: a batch asks this once per word.
     int[] best = new int[Math.min(k, p.length)];
     int n = 0;
     for (int j = 0; j < p.length; j++) {
-      if (!includeUnk && Vocabulary.isSpecial(vocab.word(j))) continue;
+      if (leftOut[j]) continue;
       if (n == best.length && !(p[j] > p[best[n - 1]])) continue;
       int at = n == best.length ? n - 1 : n++;
       while (at > 0 && p[j] > p[best[at - 1]]) {

@@ -118,7 +118,12 @@ public final class ModelReader {
       return next.length + " next ids but " + weights.length + " weights";
     }
     if (length >= 0 && next.length != length) return next.length + " next ids, " + length + " at the first read";
-    for (int k = 0; k < next.length; k++) {
+    return nextIdsError(next, next.length, numClasses);
+  }
+
+  /** Why the first {@code n} next ids of a sparse row are not a valid row, or null when they are. */
+  static String nextIdsError(int[] next, int n, int numClasses) {
+    for (int k = 0; k < n; k++) {
       if (next[k] < 0 || next[k] >= numClasses) return "next id " + next[k] + " outside [0, " + numClasses + ")";
       if (k > 0 && next[k] <= next[k - 1]) return "next ids not increasing at " + next[k];
     }

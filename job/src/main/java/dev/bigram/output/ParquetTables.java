@@ -11,13 +11,22 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -42,36 +51,118 @@ final class ParquetTables {
   private ParquetTables() {}
 
   /**
-   * Calls {@code row} for every row of {@code table} that {@code filter} keeps, with only {@code read} of its
-   * columns; checks the file's schema against {@code expected} first.
+   * Calls {@code row} for every row of {@code table} with the values of {@code read}, primitive columns decoded
+   * straight from their pages (no record assembly, no object per row but the strings), after checking each
+   * file's schema against {@code expected}. Failures are one {@link InputException} naming the table.
    */
-  static void forEach(Configuration conf, Path runDir, String table, Map<String, String> expected,
-      List<String> read, FilterCompat.Filter filter, Consumer<Group> row) {
-    Path dir = new Path(runDir, table);
+  static void scan(Configuration conf, Path runDir, String table, Map<String, String> expected, List<String> read,
+      Consumer<Values> row) {
     try {
-      FileSystem fs = dir.getFileSystem(conf);
-      FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
-      if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
-      for (FileStatus part : parts) {
-        MessageType schema;
-        try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
-          schema = footer.getFooter().getFileMetaData().getSchema();
-        }
-        check(schema, expected, runDir, table);
-        List<Type> projected = new ArrayList<>();
-        for (String column : read) projected.add(schema.getType(column));
-        Configuration withProjection = new Configuration(conf);
-        withProjection.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projected).toString());
-        try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), part.getPath())
-            .withConf(withProjection).withFilter(filter).build()) {
-          for (Group g = reader.read(); g != null; g = reader.read()) row.accept(g);
+      for (FileStatus part : parts(conf, new Path(runDir, table))) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
+          check(reader.getFooter().getFileMetaData().getSchema(), expected, runDir, table);
+          scan(reader, read, row);
         }
       }
     } catch (InputException e) {
       throw e;
     } catch (Exception e) {
-      throw new InputException("table " + table + "/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
-          + "): the run is incomplete or corrupt; pass another run or train again", e);
+      throw unreadable(table, runDir, e);
+    }
+  }
+
+  /** The Parquet files of a table's directory, by name. */
+  private static FileStatus[] parts(Configuration conf, Path dir) throws IOException {
+    FileStatus[] parts = dir.getFileSystem(conf).listStatus(dir, p -> p.getName().endsWith(".parquet"));
+    if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
+    java.util.Arrays.sort(parts, java.util.Comparator.comparing(f -> f.getPath().getName()));
+    return parts;
+  }
+
+  private static InputException unreadable(String table, Path runDir, Exception e) {
+    return new InputException("table " + table + "/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
+        + "): the run is incomplete or corrupt; pass another run or train again", e);
+  }
+
+  /** {@link #scan} of one open file, every row group. */
+  private static void scan(ParquetFileReader reader, List<String> read, Consumer<Values> row) throws IOException {
+    MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+    List<Type> projected = new ArrayList<>();
+    for (String column : read) projected.add(schema.getType(column));
+    MessageType projection = new MessageType(schema.getName(), projected);
+    reader.setRequestedSchema(projection);
+    Values values = new Values(projection.getColumns());
+    for (int g = 0; g < reader.getRowGroups().size(); g++) {
+      PageReadStore pages = reader.readRowGroup(g);
+      ColumnReadStoreImpl store = columnStore(reader, pages, projection);
+      ColumnReader[] columns = new ColumnReader[read.size()];
+      for (int c = 0; c < columns.length; c++) columns[c] = store.getColumnReader(values.descriptors.get(c));
+      for (long r = 0; r < pages.getRowCount(); r++) {
+        values.next(columns);
+        row.accept(values);
+      }
+    }
+  }
+
+  private static ColumnReadStoreImpl columnStore(ParquetFileReader reader, PageReadStore pages, MessageType projection) {
+    return new ColumnReadStoreImpl(pages, new GroupRecordConverter(projection).getRootConverter(), projection,
+        reader.getFooter().getFileMetaData().getCreatedBy());
+  }
+
+  /** One row's values in {@link #scan}, by the column's place in its {@code read} list. */
+  static final class Values {
+    private final List<ColumnDescriptor> descriptors;
+    private final boolean[] isNull;
+    private final long[] integers;
+    private final double[] reals;
+    private final String[] strings;
+
+    private Values(List<ColumnDescriptor> descriptors) {
+      this.descriptors = descriptors;
+      int n = descriptors.size();
+      isNull = new boolean[n];
+      integers = new long[n];
+      reals = new double[n];
+      strings = new String[n];
+    }
+
+    /** Reads the current row of every column, and moves them on to the next. */
+    private void next(ColumnReader[] columns) {
+      for (int c = 0; c < columns.length; c++) {
+        ColumnReader in = columns[c];
+        isNull[c] = in.getCurrentDefinitionLevel() < descriptors.get(c).getMaxDefinitionLevel();
+        if (!isNull[c]) {
+          switch (descriptors.get(c).getPrimitiveType().getPrimitiveTypeName()) {
+            case INT32 -> integers[c] = in.getInteger();
+            case INT64 -> integers[c] = in.getLong();
+            case FLOAT -> reals[c] = in.getFloat();
+            case DOUBLE -> reals[c] = in.getDouble();
+            case BINARY -> strings[c] = in.getBinary().toStringUsingUTF8();
+            default -> in.skip();
+          }
+        }
+        in.consume();
+      }
+    }
+
+    boolean isNull(int c) {
+      return isNull[c];
+    }
+
+    int getInt(int c) {
+      return (int) integers[c];
+    }
+
+    long getLong(int c) {
+      return integers[c];
+    }
+
+    float getFloat(int c) {
+      return (float) reals[c];
+    }
+
+    String getString(int c) {
+      return strings[c];
     }
   }
 
@@ -114,23 +205,7 @@ final class ParquetTables {
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  /** One row of the model table: its weights, and in the sparse layout the next id of each (null: dense). */
-  record StoredRow(float[] weights, int[] next) {}
-
-  /**
-   * The rows {@code ids} of the model's {@code weights} (and {@code next}, in a sparse table), decoded column by
-   * column into arrays: only the row groups whose {@code id} statistics can hold a wanted id are read, and no
-   * object is made per weight (a record reader would assemble every row of those row groups first).
-   */
-  static Map<Integer, StoredRow> modelRows(Configuration conf, Path runDir, java.util.Set<Integer> ids) {
-    Map<Integer, StoredRow> out = new java.util.HashMap<>();
-    forEachModelRow(conf, runDir, ids::contains, java.util.Collections.min(ids), java.util.Collections.max(ids),
-        (id, weights, next, n) -> out.put(id, new StoredRow(java.util.Arrays.copyOf(weights, n),
-            next == null ? null : java.util.Arrays.copyOf(next, n))));
-    return out;
-  }
-
-  /** What {@link #forEachModelRow} hands over for each row read: valid only during the call. */
+  /** What {@link ModelFiles#forEachRow} hands over for each row read: valid only during the call. */
   interface RowConsumer {
     /**
      * @param weights the row's weights in {@code [0, n)} (a reused buffer)
@@ -140,21 +215,25 @@ final class ParquetTables {
   }
 
   /**
-   * Streams the rows of the model table whose id is {@code wanted}, column by column, reading only the row
-   * groups whose {@code id} statistics meet {@code [lo, hi]}; rows come in file order. A sparse row whose
-   * {@code next} and {@code weights} differ in length is an {@link InputException}.
+   * The model table's files, opened once: their footers are parsed and their schemas checked once, for the bias
+   * and then the rows. Every failure is one {@link InputException} naming the table.
    */
-  static void forEachModelRow(Configuration conf, Path runDir, java.util.function.IntPredicate wanted, int lo, int hi,
-      RowConsumer consumer) {
-    Path dir = new Path(runDir, "model");
-    try {
-      FileSystem fs = dir.getFileSystem(conf);
-      FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
-      if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
-      java.util.Arrays.sort(parts, java.util.Comparator.comparing(f -> f.getPath().getName()));
-      Boolean tableSparse = null;
-      for (FileStatus part : parts) {
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
+  static final class ModelFiles implements java.io.Closeable {
+    private final Path runDir;
+    private final List<ParquetFileReader> readers = new ArrayList<>();
+    private boolean sparse;
+
+    private ModelFiles(Path runDir) {
+      this.runDir = runDir;
+    }
+
+    static ModelFiles open(Configuration conf, Path runDir) {
+      ModelFiles files = new ModelFiles(runDir);
+      try {
+        Boolean tableSparse = null;
+        for (FileStatus part : parts(conf, new Path(runDir, "model"))) {
+          ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf));
+          files.readers.add(reader);
           MessageType schema = reader.getFooter().getFileMetaData().getSchema();
           boolean sparse = schema.containsField("next");
           check(schema, sparse ? SPARSE_MODEL : MODEL, runDir, "model");
@@ -163,36 +242,135 @@ final class ParquetTables {
                 + " the run is corrupt");
           }
           tableSparse = sparse;
+        }
+        files.sparse = tableSparse;
+        return files;
+      } catch (RuntimeException | IOException e) {
+        files.close();
+        throw e instanceof InputException ie ? ie : unreadable("model", runDir, e);
+      }
+    }
+
+    /** The {@code bias} column by id, of length {@code v} (ids outside {@code [0, v)} are left out). */
+    float[] bias(int v) {
+      float[] b = new float[v];
+      try {
+        for (ParquetFileReader reader : readers) {
+          scan(reader, List.of("id", "bias"), row -> {
+            int id = row.isNull(0) ? -1 : row.getInt(0);
+            if (id >= 0 && id < v && !row.isNull(1)) b[id] = row.getFloat(1);
+          });
+        }
+      } catch (InputException e) {
+        throw e;
+      } catch (Exception e) {
+        throw unreadable("model", runDir, e);
+      }
+      return b;
+    }
+
+    /**
+     * Streams the rows whose id is in {@code ids} (every row when {@code ids} is null), column by column and in
+     * file order, with no object made per weight (a record reader would assemble every row of a row group
+     * first). For a set of ids it reads little more than their rows: a row group is skipped when its {@code id}
+     * statistics cannot hold one of them; otherwise its {@code id} column (a few bytes a row) is read first, and
+     * then only the pages of {@code weights} and {@code next} that hold a wanted row, by the file's offset index
+     * (a dense row group of 80 MB holds 20 pages of weights). A sparse row whose {@code next} and
+     * {@code weights} differ in length is an {@link InputException}.
+     */
+    void forEachRow(java.util.Set<Integer> ids, RowConsumer consumer) {
+      if (ids != null && ids.isEmpty()) return;
+      java.util.function.IntPredicate wanted = ids == null ? id -> true : ids::contains;
+      int lo = ids == null ? Integer.MIN_VALUE : java.util.Collections.min(ids);
+      int hi = ids == null ? Integer.MAX_VALUE : java.util.Collections.max(ids);
+      try {
+        for (ParquetFileReader reader : readers) {
+          MessageType schema = reader.getFooter().getFileMetaData().getSchema();
           List<Type> read = new ArrayList<>(List.of(schema.getType("id"), schema.getType("weights")));
           if (sparse) read.add(schema.getType("next"));
           MessageType projection = new MessageType(schema.getName(), read);
-          reader.setRequestedSchema(projection);
-          List<org.apache.parquet.column.ColumnDescriptor> columns = projection.getColumns();
-          List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups = reader.getRowGroups();
+          MessageType idOnly = new MessageType(schema.getName(), schema.getType("id"));
+          List<ColumnDescriptor> columns = projection.getColumns();
+          List<BlockMetaData> groups = reader.getRowGroups();
           for (int g = 0; g < groups.size(); g++) {
-            if (!mayHold(groups.get(g), lo, hi)) continue;
-            org.apache.parquet.column.page.PageReadStore pages = reader.readRowGroup(g);
-            org.apache.parquet.column.impl.ColumnReadStoreImpl store = new org.apache.parquet.column.impl
-                .ColumnReadStoreImpl(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(
-                    projection).getRootConverter(), projection, reader.getFooter().getFileMetaData().getCreatedBy());
+            PageReadStore pages;
+            if (ids == null) {
+              reader.setRequestedSchema(projection);
+              pages = reader.readRowGroup(g);
+            } else {
+              if (!mayHold(groups.get(g), lo, hi)) continue;
+              reader.setRequestedSchema(idOnly);
+              RowRanges rows = pagesHolding(reader, g, rowsWanted(reader, reader.readRowGroup(g), idOnly, wanted));
+              if (rows.rowCount() == 0) continue;
+              reader.setRequestedSchema(projection);
+              pages = reader.readFilteredRowGroup(g, rows);
+            }
+            ColumnReadStoreImpl store = columnStore(reader, pages, projection);
             ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
             ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
             readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), wanted, consumer,
                 runDir);
           }
         }
+      } catch (InputException e) {
+        throw e;
+      } catch (Exception e) {
+        throw unreadable("model", runDir, e);
       }
-    } catch (InputException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new InputException("table model/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
-          + "): the run is incomplete or corrupt; pass another run or train again", e);
+    }
+
+    /** The indexes, within the row group, of the rows whose id is wanted, read from its {@code id} column alone. */
+    private static java.util.BitSet rowsWanted(ParquetFileReader reader, PageReadStore idPages, MessageType idOnly,
+        java.util.function.IntPredicate wanted) {
+      ColumnReader id = columnStore(reader, idPages, idOnly).getColumnReader(idOnly.getColumns().get(0));
+      java.util.BitSet rows = new java.util.BitSet();
+      for (int r = 0; r < idPages.getRowCount(); r++) {
+        if (wanted.test(id.getInteger())) rows.set(r);
+        id.consume();
+      }
+      return rows;
+    }
+
+    /**
+     * The rows of the pages of {@code weights} (and {@code next}) that hold one of {@code rows}: what
+     * {@link ParquetFileReader#readFilteredRowGroup(int, RowRanges)} reads. Without an offset index, every row.
+     */
+    private RowRanges pagesHolding(ParquetFileReader reader, int g, java.util.BitSet rows) throws IOException {
+      BlockMetaData group = reader.getRowGroups().get(g);
+      long rowCount = group.getRowCount();
+      if (rows.isEmpty()) return RowRanges.EMPTY;
+      RowRanges ranges = null;
+      for (ColumnChunkMetaData c : group.getColumns()) {
+        String name = c.getPath().toArray()[0];
+        if (!name.equals("weights") && !(sparse && name.equals("next"))) continue;
+        OffsetIndex pageIndex = reader.readOffsetIndex(c);
+        if (pageIndex == null) return RowRanges.createSingle(rowCount);
+        java.util.stream.IntStream.Builder holding = java.util.stream.IntStream.builder();
+        for (int p = 0; p < pageIndex.getPageCount(); p++) {
+          int first = rows.nextSetBit((int) pageIndex.getFirstRowIndex(p));
+          if (first >= 0 && first <= pageIndex.getLastRowIndex(p, rowCount)) holding.add(p);
+        }
+        RowRanges these = RowRanges.create(rowCount, holding.build().iterator(), pageIndex);
+        ranges = ranges == null ? these : RowRanges.union(ranges, these);
+      }
+      return ranges == null ? RowRanges.createSingle(rowCount) : ranges;
+    }
+
+    @Override
+    public void close() {
+      for (ParquetFileReader reader : readers) {
+        try {
+          reader.close();
+        } catch (IOException e) {
+          // Read-only: nothing is lost when closing fails.
+        }
+      }
     }
   }
 
   /** Whether row group {@code g}'s {@code id} statistics allow an id in {@code [lo, hi]} (no statistics: yes). */
-  private static boolean mayHold(org.apache.parquet.hadoop.metadata.BlockMetaData g, int lo, int hi) {
-    for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
+  private static boolean mayHold(BlockMetaData g, int lo, int hi) {
+    for (ColumnChunkMetaData c : g.getColumns()) {
       if (c.getPath().toDotString().equals("id") && c.getStatistics() != null && c.getStatistics().hasNonNullValue()) {
         return ((Integer) c.getStatistics().genericGetMax()) >= lo && ((Integer) c.getStatistics().genericGetMin()) <= hi;
       }
@@ -201,7 +379,7 @@ final class ParquetTables {
   }
 
   /** Walks a row group's rows: one id, then that row's list of weights (and of next ids, when sparse). */
-  private static void readRows(org.apache.parquet.column.ColumnReader id, ListColumn weights, ListColumn next,
+  private static void readRows(ColumnReader id, ListColumn weights, ListColumn next,
       long rows, java.util.function.IntPredicate wanted, RowConsumer consumer, Path runDir) {
     for (long r = 0; r < rows; r++) {
       int rowId = id.getInteger();
@@ -220,7 +398,7 @@ final class ParquetTables {
 
   /** A list column read one row at a time: a row's values go on while the repetition level is 1. */
   private static final class ListColumn {
-    private final org.apache.parquet.column.ColumnReader reader;
+    private final ColumnReader reader;
     private final boolean isFloat;
     private final int fullDefinition;
     private long remaining;
@@ -228,7 +406,7 @@ final class ParquetTables {
     float[] floats;
     int[] ints;
 
-    ListColumn(org.apache.parquet.column.ColumnReader reader, org.apache.parquet.column.ColumnDescriptor column) {
+    ListColumn(ColumnReader reader, ColumnDescriptor column) {
       this.reader = reader;
       this.isFloat = column.getPrimitiveType().getPrimitiveTypeName()
           == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;

@@ -143,16 +143,18 @@ public final class PublishedRun {
     if (vocab == null) {
       List<String> words = new ArrayList<>();
       List<Long> counts = new ArrayList<>();
-      ParquetTables.forEach(hadoop, dir, "vocab", ParquetTables.VOCAB, List.of("id", "word", "count"),
-          FilterCompat.NOOP, g -> {
-            int id = g.getInteger("id", 0);
-            while (words.size() <= id) {
-              words.add(null);
-              counts.add(0L);
-            }
-            words.set(id, g.getFieldRepetitionCount("word") == 0 ? null : g.getString("word", 0));
-            counts.set(id, g.getFieldRepetitionCount("count") == 0 ? 0L : g.getLong("count", 0));
-          });
+      ParquetTables.scan(hadoop, dir, "vocab", ParquetTables.VOCAB, List.of("id", "word", "count"), row -> {
+        if (row.isNull(0) || row.getInt(0) < 0) {
+          throw new InputException("vocab of " + dir + " is corrupt: a row without a valid id");
+        }
+        int id = row.getInt(0);
+        while (words.size() <= id) {
+          words.add(null);
+          counts.add(0L);
+        }
+        words.set(id, row.isNull(1) ? null : row.getString(1));
+        counts.set(id, row.isNull(2) ? 0L : row.getLong(2));
+      });
       for (int i = 0; i < words.size(); i++) {
         if (words.get(i) == null) {
           throw new InputException("vocab of " + dir + " is corrupt: no word for id " + i);
@@ -172,14 +174,9 @@ public final class PublishedRun {
   /** The bias {@code b} read straight from the model's files (its {@code bias} column), or null without one. */
   public float[] bias() {
     if (!bias) return null;
-    int v = vocabulary().size();
-    float[] b = new float[v];
-    ParquetTables.forEach(hadoop, dir, "model", ParquetTables.MODEL, List.of("id", "bias"), FilterCompat.NOOP,
-        g -> {
-          int id = g.getInteger("id", 0);
-          if (id >= 0 && id < v && g.getFieldRepetitionCount("bias") > 0) b[id] = g.getFloat("bias", 0);
-        });
-    return b;
+    try (ParquetTables.ModelFiles files = ParquetTables.ModelFiles.open(hadoop, dir)) {
+      return files.bias(vocabulary().size());
+    }
   }
 
   /**
@@ -188,12 +185,14 @@ public final class PublishedRun {
    */
   void forEachRow(ParquetTables.RowConsumer consumer) {
     int v = vocabulary().size();
-    ParquetTables.forEachModelRow(hadoop, dir, id -> true, Integer.MIN_VALUE, Integer.MAX_VALUE, (id, w, next, n) -> {
-      if (id < 0 || id >= v || (next == null && n != v)) {
-        throw new InputException("model of " + dir + " is corrupt at row " + id);
-      }
-      consumer.row(id, w, next, n);
-    });
+    try (ParquetTables.ModelFiles files = ParquetTables.ModelFiles.open(hadoop, dir)) {
+      files.forEachRow(null, (id, w, next, n) -> {
+        if (id < 0 || id >= v || (next == null && n != v)) {
+          throw new InputException("model of " + dir + " is corrupt at row " + id);
+        }
+        consumer.row(id, w, next, n);
+      });
+    }
   }
 
   /** Whether the run's model has the sparse layout ({@code model_weights} in summary.json; dense before it). */
@@ -209,37 +208,51 @@ public final class PublishedRun {
 
   /**
    * {@code p(. | id)} for several ids, from their rows of the model and the bias, read straight from the model's
-   * files: the bias column, and the weights (and next ids, in the sparse layout) of only the row groups that
-   * hold the ids ({@link ParquetTables#modelRows}).
+   * files (see {@link #forEachDistribution}).
    */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
-    int v = vocabulary().size();
-    java.util.Set<Integer> wanted = new java.util.TreeSet<>(ids);
-    Map<Integer, ParquetTables.StoredRow> rows = new java.util.HashMap<>();
-    float[] b = bias();
-    for (Map.Entry<Integer, ParquetTables.StoredRow> e : ParquetTables.modelRows(hadoop, dir, wanted).entrySet()) {
-      ParquetTables.StoredRow r = e.getValue();
-      String wrong = r.next() == null ? null : ModelReader.sparseRowError(r.next(), r.weights(), -1, v);
-      if (wrong != null || r.next() == null && r.weights().length != v) {
-        throw new InputException("model of " + dir + " is corrupt at row " + e.getKey()
-            + (wrong == null ? "" : ": " + wrong));
-      }
-      rows.put(e.getKey(), r);
-    }
-    // The sparse softmax's O(V) part depends on the bias alone: once for all the ids.
-    SparseSoftmax.BiasExp biasExp = null;
     Map<Integer, double[]> out = new java.util.HashMap<>();
+    forEachDistribution(ids, (id, p) -> out.put(id, p.clone()));
+    return out;
+  }
+
+  /** What {@link #forEachDistribution} hands over: one context's {@code p(. | id)}, valid only during the call. */
+  public interface DistributionConsumer {
+    void accept(int id, double[] p);
+  }
+
+  /**
+   * Calls {@code consumer} once for each distinct id with {@code p(. | id)}, in file order, from the bias column
+   * and only the rows of the ids ({@link ParquetTables.ModelFiles#forEachRow} reads the pages that hold them): a batch
+   * of any size holds one distribution at a time. Every id must be a row of the model.
+   */
+  public void forEachDistribution(java.util.Collection<Integer> ids, DistributionConsumer consumer) {
+    int v = vocabulary().size();
+    java.util.Set<Integer> wanted = new java.util.HashSet<>(ids);
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    try (ParquetTables.ModelFiles files = ParquetTables.ModelFiles.open(hadoop, dir)) {
+      float[] b = bias ? files.bias(v) : null;
+      // The sparse softmax's O(V) part depends on the bias alone: once for all the ids.
+      SparseSoftmax.BiasExp[] biasExp = new SparseSoftmax.BiasExp[1];
+      files.forEachRow(wanted, (id, w, next, n) -> {
+        String wrong = next == null ? null : ModelReader.nextIdsError(next, n, v);
+        if (wrong != null || next == null && n != v) {
+          throw new InputException("model of " + dir + " is corrupt at row " + id + (wrong == null ? "" : ": " + wrong));
+        }
+        if (!seen.add(id)) throw new InputException("model of " + dir + " has two rows for id " + id + ": the run is corrupt");
+        if (next == null) {
+          consumer.accept(id, Softmax.probabilities(w, 0, b, v));
+        } else {
+          if (biasExp[0] == null) biasExp[0] = SparseSoftmax.BiasExp.of(b, v);
+          consumer.accept(id, SparseSoftmax.probabilities(biasExp[0], next, w, 0, n));
+        }
+      });
+    }
     for (int id : wanted) {
-      ParquetTables.StoredRow r = rows.get(id);
-      if (r == null) throw new InputException("model of " + dir + " has no row for id " + id + ": the run is corrupt");
-      if (r.next() == null) {
-        out.put(id, Softmax.probabilities(r.weights(), 0, b, v));
-      } else {
-        if (biasExp == null) biasExp = SparseSoftmax.BiasExp.of(b, v);
-        out.put(id, SparseSoftmax.probabilities(biasExp, r.next(), r.weights(), 0, r.next().length));
+      if (!seen.contains(id)) {
+        throw new InputException("model of " + dir + " has no row for id " + id + ": the run is corrupt");
       }
     }
-    return out;
   }
 
   /** {@code p(. | id)} from one row of W and the bias, without loading the rest of the model. */

@@ -74,6 +74,55 @@ class ModelStoreTest extends SparkTestBase {
   }
 
   @Test
+  void rowsReadPageByPageFromFilesOfManySmallPagesAreTheModelsRowsInBothLayouts(@TempDir Path dir) throws Exception {
+    BigramModel sparse = PublishedModels.randomSparse(V, 5);
+    BigramModel dense = PublishedModels.denseTwin(sparse);
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try {
+      // Pages of at most 3 rows: reading an id then reads the pages that hold it, not its whole row group.
+      hadoop.setInt("parquet.page.row.count.limit", 3);
+      hadoop.setInt("parquet.page.size.row.check.min", 1);
+      hadoop.setInt("parquet.page.size.row.check.max", 1);
+      PublishedModels.publish(spark, dir.resolve("sparse"), sparse, PublishedModels.vocabulary(V));
+      PublishedModels.publish(spark, dir.resolve("dense"), dense, PublishedModels.vocabulary(V));
+    } finally {
+      hadoop.unset("parquet.page.row.count.limit");
+      hadoop.unset("parquet.page.size.row.check.min");
+      hadoop.unset("parquet.page.size.row.check.max");
+    }
+    List<Integer> ids = List.of(0, 3, 4, 17, 18, 19, V - 1);
+    for (String layout : List.of("sparse", "dense")) {
+      PublishedRun run = PublishedRun.open(new org.apache.hadoop.conf.Configuration(), dir.resolve(layout).toString());
+      assertTrue(weightPages(run) > 2 * V / 3 / 2, layout + ": the weights are in many pages");
+      Map<Integer, double[]> p = run.probabilities(ids);
+      assertEquals(ids.size(), p.size());
+      for (int id : ids) assertArrayEquals(sparse.probabilities(id), p.get(id), 1e-6, layout + " row " + id);
+      java.util.Set<Integer> rowsRead = new java.util.TreeSet<>();
+      run.forEachDistribution(List.of(18), (id, q) -> rowsRead.add(id));
+      assertEquals(java.util.Set.of(18), rowsRead, layout);
+    }
+  }
+
+  /** How many pages the {@code weights} column has across the model's files. */
+  private static int weightPages(PublishedRun run) throws java.io.IOException {
+    int pages = 0;
+    java.io.File[] parts = new java.io.File(run.dir().toUri().getPath(), "model")
+        .listFiles((d, name) -> name.endsWith(".parquet"));
+    for (java.io.File part : parts) {
+      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(part.toURI()),
+              new org.apache.hadoop.conf.Configuration()))) {
+        for (org.apache.parquet.hadoop.metadata.BlockMetaData g : reader.getRowGroups()) {
+          for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
+            if (c.getPath().toArray()[0].equals("weights")) pages += reader.readOffsetIndex(c).getPageCount();
+          }
+        }
+      }
+    }
+    return pages;
+  }
+
+  @Test
   void aSparseTableWhoseNextAndWeightsDifferInLengthIsOneErrorNamingTheRun(@TempDir Path dir) throws Exception {
     Vocabulary vocab = PublishedModels.vocabulary(4);
     List<Row> rows = new ArrayList<>();
