@@ -293,17 +293,21 @@ final class ParquetTables {
           List<ColumnDescriptor> columns = projection.getColumns();
           List<BlockMetaData> groups = reader.getRowGroups();
           for (int g = 0; g < groups.size(); g++) {
-            PageReadStore pages;
-            if (ids == null) {
-              reader.setRequestedSchema(projection);
-              pages = reader.readRowGroup(g);
-            } else {
-              if (!mayHold(groups.get(g), lo, hi)) continue;
-              reader.setRequestedSchema(idOnly);
-              RowRanges rows = pagesHolding(reader, g, rowsWanted(reader, reader.readRowGroup(g), idOnly, wanted));
-              if (rows.rowCount() == 0) continue;
-              reader.setRequestedSchema(projection);
-              pages = reader.readFilteredRowGroup(g, rows);
+            if (ids != null && !mayHold(groups.get(g), lo, hi)) continue;
+            reader.setRequestedSchema(idOnly);
+            int[] rowIds = readIds(reader, reader.readRowGroup(g), idOnly);
+            java.util.BitSet rows = new java.util.BitSet(rowIds.length);
+            for (int r = 0; r < rowIds.length; r++) rows.set(r, wanted.test(rowIds[r]));
+            if (rows.isEmpty()) continue;
+            reader.setRequestedSchema(projection);
+            PageReadStore pages = ids == null ? reader.readRowGroup(g)
+                : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
+            ColumnChunkMetaData weightsChunk = chunk(groups.get(g), "weights");
+            if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk,
+                reader.readOffsetIndex(weightsChunk) != null)) {
+              PlainFloatRows.forEachRow(pages.getPageReader(columns.get(1)), columns.get(1), r -> rows.get((int) r),
+                  (r, w, n) -> consumer.row(rowIds[(int) r], w, null, n));
+              continue;
             }
             ColumnReadStoreImpl store = columnStore(reader, pages, projection);
             ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
@@ -319,16 +323,23 @@ final class ParquetTables {
       }
     }
 
-    /** The indexes, within the row group, of the rows whose id is wanted, read from its {@code id} column alone. */
-    private static java.util.BitSet rowsWanted(ParquetFileReader reader, PageReadStore idPages, MessageType idOnly,
-        java.util.function.IntPredicate wanted) {
-      ColumnReader id = columnStore(reader, idPages, idOnly).getColumnReader(idOnly.getColumns().get(0));
-      java.util.BitSet rows = new java.util.BitSet();
-      for (int r = 0; r < idPages.getRowCount(); r++) {
-        if (wanted.test(id.getInteger())) rows.set(r);
+    /** Every row's id, in the row group's order, read from its {@code id} column alone. */
+    private static int[] readIds(ParquetFileReader reader, PageReadStore idPages, MessageType idOnly) {
+      ColumnDescriptor column = idOnly.getColumns().get(0);
+      ColumnReader id = columnStore(reader, idPages, idOnly).getColumnReader(column);
+      int[] ids = new int[Math.toIntExact(idPages.getRowCount())];
+      for (int r = 0; r < ids.length; r++) {
+        ids[r] = id.getCurrentDefinitionLevel() == column.getMaxDefinitionLevel() ? id.getInteger() : -1;
         id.consume();
       }
-      return rows;
+      return ids;
+    }
+
+    private static ColumnChunkMetaData chunk(BlockMetaData group, String column) {
+      for (ColumnChunkMetaData c : group.getColumns()) {
+        if (c.getPath().toArray()[0].equals(column)) return c;
+      }
+      throw new IllegalStateException("no column " + column);
     }
 
     /**

@@ -74,7 +74,8 @@ class ModelStoreTest extends SparkTestBase {
   }
 
   @Test
-  void rowsReadPageByPageFromFilesOfManySmallPagesAreTheModelsRowsInBothLayouts(@TempDir Path dir) throws Exception {
+  void rowsReadPageByPageFromFilesOfManySmallPagesAreTheModelsRowsInEveryLayoutAndEncoding(@TempDir Path dir)
+      throws Exception {
     BigramModel sparse = PublishedModels.randomSparse(V, 5);
     BigramModel dense = PublishedModels.denseTwin(sparse);
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -84,27 +85,48 @@ class ModelStoreTest extends SparkTestBase {
       hadoop.setInt("parquet.page.size.row.check.min", 1);
       hadoop.setInt("parquet.page.size.row.check.max", 1);
       PublishedModels.publish(spark, dir.resolve("sparse"), sparse, PublishedModels.vocabulary(V));
-      PublishedModels.publish(spark, dir.resolve("dense"), dense, PublishedModels.vocabulary(V));
+      // The job writes its weights in plain encoding...
+      PublishedModels.publish(spark, dir.resolve("dense-plain"), dense, PublishedModels.vocabulary(V));
+      // ... and another writer may not: the dense twin's many zeros make a dictionary pay.
+      PublishedModels.publish(spark, dir.resolve("dense-dictionary"), dense, PublishedModels.vocabulary(V));
+      String model = dir.resolve("dense-dictionary").resolve("model").toString();
+      spark.read().parquet(dir.resolve("dense-plain").resolve("model").toString()).coalesce(2).write()
+          .mode(org.apache.spark.sql.SaveMode.Overwrite).option("parquet.enable.dictionary", "true").parquet(model);
     } finally {
-      hadoop.unset("parquet.page.row.count.limit");
-      hadoop.unset("parquet.page.size.row.check.min");
-      hadoop.unset("parquet.page.size.row.check.max");
+      for (String key : List.of("parquet.page.row.count.limit", "parquet.page.size.row.check.min",
+          "parquet.page.size.row.check.max")) {
+        hadoop.unset(key);
+      }
     }
     List<Integer> ids = List.of(0, 3, 4, 17, 18, 19, V - 1);
-    for (String layout : List.of("sparse", "dense")) {
+    for (String layout : List.of("sparse", "dense-dictionary", "dense-plain")) {
       PublishedRun run = PublishedRun.open(new org.apache.hadoop.conf.Configuration(), dir.resolve(layout).toString());
-      assertTrue(weightPages(run) > 2 * V / 3 / 2, layout + ": the weights are in many pages");
+      java.util.Set<String> encodings = new java.util.TreeSet<>();
+      assertTrue(weightPages(run, encodings) > V / 3, layout + ": the weights are in many pages");
+      if (layout.startsWith("dense")) {
+        assertEquals(layout.equals("dense-plain"), encodings.stream().noneMatch(e -> e.contains("DICTIONARY")),
+            layout + ": " + encodings);
+      }
       Map<Integer, double[]> p = run.probabilities(ids);
       assertEquals(ids.size(), p.size());
       for (int id : ids) assertArrayEquals(sparse.probabilities(id), p.get(id), 1e-6, layout + " row " + id);
       java.util.Set<Integer> rowsRead = new java.util.TreeSet<>();
       run.forEachDistribution(List.of(18), (id, q) -> rowsRead.add(id));
       assertEquals(java.util.Set.of(18), rowsRead, layout);
+      List<Integer> every = new ArrayList<>();
+      run.forEachRow((id, w, next, n) -> {
+        every.add(id);
+        for (int k = 0; k < n; k++) {
+          int j = next == null ? k : next[k];
+          assertEquals(sparse.weight(id, j), w[k], 0f, layout + " w(" + id + ", " + j + ")");
+        }
+      });
+      assertEquals(V, every.size(), layout + ": every row once");
     }
   }
 
-  /** How many pages the {@code weights} column has across the model's files. */
-  private static int weightPages(PublishedRun run) throws java.io.IOException {
+  /** How many pages the {@code weights} column has across the model's files; adds their encodings. */
+  private static int weightPages(PublishedRun run, java.util.Set<String> encodings) throws java.io.IOException {
     int pages = 0;
     java.io.File[] parts = new java.io.File(run.dir().toUri().getPath(), "model")
         .listFiles((d, name) -> name.endsWith(".parquet"));
@@ -114,7 +136,10 @@ class ModelStoreTest extends SparkTestBase {
               new org.apache.hadoop.conf.Configuration()))) {
         for (org.apache.parquet.hadoop.metadata.BlockMetaData g : reader.getRowGroups()) {
           for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
-            if (c.getPath().toArray()[0].equals("weights")) pages += reader.readOffsetIndex(c).getPageCount();
+            if (c.getPath().toArray()[0].equals("weights")) {
+              pages += reader.readOffsetIndex(c).getPageCount();
+              c.getEncodings().forEach(e -> encodings.add(e.name()));
+            }
           }
         }
       }
