@@ -90,7 +90,7 @@ if [[ "${1:-}" == "predict" || "${1:-}" == "export" ]] && ! $master_given; then
     java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
     # The archive holds for one classpath and one JVM: its name says which. A stale one is ignored, silently.
     archive="$plain_lib/classes-$(printf '%s\n%s' "$cp" "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
-    jvm=(-XX:+UseSerialGC -Xlog:cds*=off -cp "$cp")
+    jvm=(-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xlog:cds*=off -cp "$cp")
     # A query of a few words is over before the optimizing compiler pays for itself: the quick one alone halves
     # the CPU it takes. A batch (--words-from) or an export runs long enough to want both.
     if [[ "$1" == "predict" && " $* " != *" --words-from"* ]]; then jvm+=(-XX:TieredStopAtLevel=1); fi
