@@ -35,6 +35,8 @@ final class ParquetTables {
   static final Map<String, String> VOCAB = columns("id", "int", "word", "string", "count", "bigint");
   static final Map<String, String> MODEL = columns("id", "int", "word", "string", "bias", "float",
       "weights", "array<float>");
+  /** The training counts ({@link CountsTable}). */
+  static final Map<String, String> COUNTS = columns("prev", "int", "next", "int", "count", "bigint");
   /** A sparse model's table: a {@code next} column beside the weights. */
   static final Map<String, String> SPARSE_MODEL = columns("id", "int", "word", "string", "bias", "float",
       "weights", "array<float>", "next", "array<int>");
@@ -188,6 +190,61 @@ final class ParquetTables {
       throw new InputException("table model/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
           + "): the run is incomplete or corrupt; pass another run or train again", e);
     }
+  }
+
+  /**
+   * Streams every row of the {@code counts/} table ({@link CountsTable}), column by column, no object made per
+   * row: what {@code evaluate --baseline} reads without Spark. A null is an {@link InputException}.
+   */
+  static void forEachCount(Configuration conf, Path runDir, dev.bigram.data.baseline.HeldOutBlocks.CountSink sink) {
+    Path dir = new Path(runDir, "counts");
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      FileStatus[] parts = fs.listStatus(dir, p -> p.getName().endsWith(".parquet"));
+      if (parts.length == 0) throw new IOException("no Parquet file in " + dir);
+      for (FileStatus part : parts) {
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(part.getPath(), conf))) {
+          MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+          check(schema, COUNTS, runDir, "counts");
+          MessageType projection = new MessageType(schema.getName(), List.of(schema.getType("prev"),
+              schema.getType("next"), schema.getType("count")));
+          reader.setRequestedSchema(projection);
+          List<org.apache.parquet.column.ColumnDescriptor> columns = projection.getColumns();
+          for (int g = 0; g < reader.getRowGroups().size(); g++) {
+            org.apache.parquet.column.page.PageReadStore pages = reader.readRowGroup(g);
+            org.apache.parquet.column.impl.ColumnReadStoreImpl store = new org.apache.parquet.column.impl
+                .ColumnReadStoreImpl(pages, new org.apache.parquet.example.data.simple.convert.GroupRecordConverter(
+                    projection).getRootConverter(), projection, reader.getFooter().getFileMetaData().getCreatedBy());
+            org.apache.parquet.column.ColumnReader prev = store.getColumnReader(columns.get(0));
+            org.apache.parquet.column.ColumnReader next = store.getColumnReader(columns.get(1));
+            org.apache.parquet.column.ColumnReader count = store.getColumnReader(columns.get(2));
+            for (long r = 0; r < pages.getRowCount(); r++) {
+              if (isNull(prev, columns.get(0)) || isNull(next, columns.get(1)) || isNull(count, columns.get(2))) {
+                throw new InputException("table counts/ of " + runDir + " has a null in row " + r + " of "
+                    + part.getPath().getName() + ": the run is corrupt; train it again");
+              }
+              int p = prev.getInteger();
+              int n = next.getInteger();
+              long c = count.getLong();
+              prev.consume();
+              next.consume();
+              count.consume();
+              sink.accept(p, n, c);
+            }
+          }
+        }
+      }
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InputException("table counts/ of " + runDir + " cannot be read (" + ModelReader.rootLine(e)
+          + "): the run is incomplete or corrupt; pass another run or train again", e);
+    }
+  }
+
+  private static boolean isNull(org.apache.parquet.column.ColumnReader reader,
+      org.apache.parquet.column.ColumnDescriptor column) {
+    return reader.getCurrentDefinitionLevel() < column.getMaxDefinitionLevel();
   }
 
   /** Whether row group {@code g}'s {@code id} statistics allow an id in {@code [lo, hi]} (no statistics: yes). */

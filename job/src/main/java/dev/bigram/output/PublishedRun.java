@@ -196,6 +196,11 @@ public final class PublishedRun {
     });
   }
 
+  /** The run's training counts ({@code counts/}), streamed straight from their files, without Spark. */
+  public dev.bigram.data.baseline.HeldOutBlocks.TrainCounts trainingCounts() {
+    return sink -> ParquetTables.forEachCount(hadoop, dir, sink);
+  }
+
   /** Whether the run's model has the sparse layout ({@code model_weights} in summary.json; dense before it). */
   public boolean isSparse() {
     return "sparse".equals(summary.get("model_weights"));
