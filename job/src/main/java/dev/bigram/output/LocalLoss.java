@@ -33,9 +33,14 @@ public final class LocalLoss {
    * @param blocks blocks over all {@code V} rows, as {@code LocalBigrams} counts them (no validation side)
    */
   public static BigramLossAggregator[] evaluate(PublishedRun run, RowBlock... blocks) {
+    return evaluate(run, BATCH_WEIGHTS, blocks);
+  }
+
+  /** As {@link #evaluate(PublishedRun, RowBlock...)}, evaluating a batch once it holds {@code batchWeights}. */
+  static BigramLossAggregator[] evaluate(PublishedRun run, int batchWeights, RowBlock... blocks) {
     int v = run.vocabulary().size();
     float[] bias = run.bias();
-    Batch batch = new Batch(v, bias, blocks);
+    Batch batch = new Batch(v, bias, batchWeights, blocks);
     boolean[] seen = new boolean[v];
     int[] rows = {0};
     run.forEachRow((id, weights, next, n) -> {
@@ -60,6 +65,7 @@ public final class LocalLoss {
     final int v;
     final float[] bias;
     final RowBlock[] blocks;
+    final int batchWeights;
     /** Per block: the index among its training rows of each row id, or -1. */
     final int[][] index;
     final BigramLossAggregator[] aggregators;
@@ -73,9 +79,10 @@ public final class LocalLoss {
     int size;
     Boolean sparse;
 
-    Batch(int v, float[] bias, RowBlock[] blocks) {
+    Batch(int v, float[] bias, int batchWeights, RowBlock[] blocks) {
       this.v = v;
       this.bias = bias;
+      this.batchWeights = batchWeights;
       this.blocks = blocks;
       this.index = new int[blocks.length][];
       this.aggregators = new BigramLossAggregator[blocks.length];
@@ -109,7 +116,7 @@ public final class LocalLoss {
       }
       ids[size++] = id;
       starts[size] = end;
-      if (end >= BATCH_WEIGHTS) flush();
+      if (end >= batchWeights) flush();
     }
 
     /** Evaluates the batch, each block's rows of it numbered by their place in the batch, and empties it. */
