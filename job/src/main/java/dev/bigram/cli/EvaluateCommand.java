@@ -55,7 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOption model;
 
-  @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH", description = "Corpus paths or globs.")
+  @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+      description = "Corpus paths or globs. One local file of up to 100 MB is read without starting Spark.")
   List<String> inputs;
 
   @Option(names = "--json", description = "Print one line of JSON.")
