@@ -69,12 +69,39 @@ fi
 export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/conf}"
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
-# predict and export read a run's files without Spark: with no --master they run as a plain JVM. Its classpath has
-# the Spark and Hadoop jars (for their Parquet and file-system readers) and $SPARK_CONF_DIR and $HADOOP_CONF_DIR (for
-# core-site.xml, as spark-submit has them), but logs through slf4j-simple (conf/simplelogger.properties) rather
-# than Log4j, whose start takes most of a second. The first run writes a class-data archive of what it loaded
-# (job/target/plain-jvm/*.jsa, a few seconds once); later runs map it and start in a fraction of the time.
-if [[ "${1:-}" == "predict" || "${1:-}" == "export" ]] && ! $master_given; then
+# evaluate reads its input without Spark when it is one local file of at most this many bytes (100 MB), the
+# rule of EvaluateCommand.LOCAL_INPUT_MAX_BYTES: one --input value, no glob, an existing regular file.
+LOCAL_EVALUATE_MAX_BYTES=104857600
+one_modest_local_file() {
+  local inputs=() taking=false a f
+  for a in "$@"; do
+    if $taking && [[ "$a" != -* ]]; then inputs+=("$a"); continue; fi
+    taking=false
+    case "$a" in
+      --input) taking=true ;;
+      --input=*) inputs+=("${a#--input=}") ;;
+    esac
+  done
+  [[ ${#inputs[@]} -eq 1 ]] || return 1
+  f="${inputs[0]#file:}"
+  [[ "$f" != *[\*\?\[\]\{\}\\]* && -f "$f" ]] || return 1
+  (( $(wc -c < "$f") <= LOCAL_EVALUATE_MAX_BYTES ))
+}
+
+# predict and export read a run's files without Spark, and so does evaluate on one modest local file: with no
+# --master they run as a plain JVM. Its classpath has the Spark and Hadoop jars (for their Parquet and file-system
+# readers) and $SPARK_CONF_DIR and $HADOOP_CONF_DIR (for core-site.xml, as spark-submit has them), but it logs
+# through slf4j-simple (conf/simplelogger.properties) rather than Log4j, whose start takes most of a second. The
+# first run writes a class-data archive of what it loaded (job/target/plain-jvm/*.jsa, a few seconds once); later
+# runs map it and start in a fraction of the time.
+plain_jvm=false
+if ! $master_given; then
+  case "${1:-}" in
+    predict|export) plain_jvm=true ;;
+    evaluate) if one_modest_local_file "${@:2}"; then plain_jvm=true; fi ;;
+  esac
+fi
+if $plain_jvm; then
   jars="$LOCAL_SPARK_HOME/jars"
   if [[ -n "${SPARK_HOME:-}" && -d "$SPARK_HOME/jars" ]]; then
     jars="$SPARK_HOME/jars"

@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.SparkSession;
@@ -29,39 +32,72 @@ final class BaselineScores {
   /** Names as on the command line. */
   static final List<String> NAMES = List.of("kn", "mkn", "add-k");
 
+  /** Scores the baselines on the held-out counts of {@code data}, joined with the run's counts/ by Spark. */
   static Map<String, Object> score(SparkSession spark, PublishedRun run, TrainingData data, List<String> names) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (names.isEmpty()) return out;
+    if (!check(names)) return new LinkedHashMap<>();
+    int v = data.vocab().size();
+    JavaRDD<RowBlock> joint = HeldOutBlocks.build(CountsTable.read(spark, run.dir()).javaRDD(), data.blocks(), v,
+        data.partitioner().numPartitions());
+    try {
+      return score(run, names, new Joint(d -> KneserNey.crossEntropy(joint, v, d),
+          d -> ModifiedKneserNey.crossEntropy(joint, v, d), k -> AddK.crossEntropy(joint, v, k),
+          () -> ModifiedKneserNey.estimate(joint)));
+    } finally {
+      joint.unpersist(false);
+    }
+  }
+
+  /**
+   * Scores the baselines on held-out counts of this JVM ({@code held}, one block over all rows), with the run's
+   * counts/ read straight from its files: the same per-block sums as with Spark, without it.
+   */
+  static Map<String, Object> score(PublishedRun run, RowBlock held, List<String> names) {
+    if (!check(names)) return new LinkedHashMap<>();
+    int v = run.vocabulary().size();
+    RowBlock joint = HeldOutBlocks.joint(run.trainingCounts(), held, v);
+    return score(run, names, new Joint(d -> KneserNey.crossEntropy(joint, v, d),
+        d -> ModifiedKneserNey.crossEntropy(joint, v, d), k -> AddK.crossEntropy(joint, v, k),
+        () -> ModifiedKneserNey.estimate(joint)));
+  }
+
+  /**
+   * The run's training counts joined with the held-out counts, as each baseline scores them: the cross-entropy
+   * of each baseline with its parameter, and the closed-form modified Kneser-Ney discounts of the training side.
+   */
+  private record Joint(DoubleUnaryOperator kneserNey,
+      ToDoubleFunction<ModifiedKneserNey.Discounts> modifiedKneserNey, DoubleUnaryOperator addK,
+      Supplier<ModifiedKneserNey.Discounts> closedForm) {}
+
+  /** Refuses an unknown name; false when there is nothing to score. */
+  private static boolean check(List<String> names) {
     for (String n : names) {
       if (!NAMES.contains(n)) {
         throw new IllegalArgumentException("--baseline " + n + " is unknown: expected kn, mkn or add-k");
       }
     }
-    int v = data.vocab().size();
-    JavaRDD<RowBlock> joint = HeldOutBlocks.build(CountsTable.read(spark, run.dir()).javaRDD(), data.blocks(), v,
-        data.partitioner().numPartitions());
-    try {
-      for (String n : names) {
-        Map<String, Object> b = new LinkedHashMap<>();
-        double ce;
-        if (n.equals("mkn")) {
-          ModifiedKneserNey.Discounts d = discounts(run, joint);
-          ce = ModifiedKneserNey.crossEntropy(joint, v, d);
-          b.put("parameter_name", "discounts");
-          b.put("parameter", d.asList());
-        } else {
-          boolean kn = n.equals("kn");
-          double p = number(run, kn ? "kn_discount" : "addk_k");
-          ce = kn ? KneserNey.crossEntropy(joint, v, p) : AddK.crossEntropy(joint, v, p);
-          b.put("parameter_name", kn ? "discount" : "k");
-          b.put("parameter", p);
-        }
-        b.put("cross_entropy", ce);
-        b.put("perplexity", Math.exp(ce));
-        out.put(n, b);
+    return !names.isEmpty();
+  }
+
+  private static Map<String, Object> score(PublishedRun run, List<String> names, Joint joint) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String n : names) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      double ce;
+      if (n.equals("mkn")) {
+        ModifiedKneserNey.Discounts d = discounts(run, joint);
+        ce = joint.modifiedKneserNey().applyAsDouble(d);
+        b.put("parameter_name", "discounts");
+        b.put("parameter", d.asList());
+      } else {
+        boolean kn = n.equals("kn");
+        double p = number(run, kn ? "kn_discount" : "addk_k");
+        ce = kn ? joint.kneserNey().applyAsDouble(p) : joint.addK().applyAsDouble(p);
+        b.put("parameter_name", kn ? "discount" : "k");
+        b.put("parameter", p);
       }
-    } finally {
-      joint.unpersist(false);
+      b.put("cross_entropy", ce);
+      b.put("perplexity", Math.exp(ce));
+      out.put(n, b);
     }
     return out;
   }
@@ -79,10 +115,10 @@ final class BaselineScores {
    * recomputed from its training counts ({@code joint}'s training side is the run's {@code counts/}), unscaled:
    * the validation split it was scaled on is not kept.
    */
-  private static ModifiedKneserNey.Discounts discounts(PublishedRun run, JavaRDD<RowBlock> joint) {
+  private static ModifiedKneserNey.Discounts discounts(PublishedRun run, Joint joint) {
     Object recorded = run.summary().get("mkn_discounts");
     if (recorded == null) {
-      ModifiedKneserNey.Discounts d = ModifiedKneserNey.estimate(joint);
+      ModifiedKneserNey.Discounts d = joint.closedForm().get();
       LOG.info("summary.json of {} has no mkn_discounts (the run predates modified Kneser-Ney): scoring the closed"
           + " form of its counts/, {}, not scaled on a validation split as a new run's are",
           Redaction.redactText(String.valueOf(run.dir())), parameterText(d.asList()));

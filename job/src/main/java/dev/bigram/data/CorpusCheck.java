@@ -12,7 +12,7 @@ public final class CorpusCheck {
 
   /** For {@code train}: at least one training bigram. */
   public static void requireTrainingBigrams(TrainingData data, List<String> paths) {
-    requireTokens(data, paths);
+    requireTokens(data.stats(), paths);
     if (data.trainBigrams() == 0) {
       if (data.validationBigrams() > 0) {
         throw new InputException("input " + String.join(",", paths) + " has " + data.validationBigrams()
@@ -25,24 +25,30 @@ public final class CorpusCheck {
 
   /** For {@code evaluate}: at least one bigram. */
   public static void requireBigrams(TrainingData data, List<String> paths) {
-    requireTokens(data, paths);
-    if (data.trainBigrams() + data.validationBigrams() == 0) {
+    requireBigrams(data.stats(), paths);
+  }
+
+  /** For {@code evaluate}: at least one bigram, from the corpus counters ({@link CorpusStats}) of a count. */
+  public static void requireBigrams(long[] stats, List<String> paths) {
+    requireTokens(stats, paths);
+    if (stats[CorpusStats.TRAIN_BIGRAMS.ordinal()] + stats[CorpusStats.VALIDATION_BIGRAMS.ordinal()] == 0) {
       throw new InputException("input " + String.join(",", paths) + " has no bigram to evaluate on (no line with"
           + " two tokens): pass sentences, one per line");
     }
   }
 
-  private static void requireTokens(TrainingData data, List<String> paths) {
+  private static void requireTokens(long[] stats, List<String> paths) {
     String input = "input " + String.join(",", paths);
-    long binary = data.stat(CorpusStats.BINARY_FILES);
-    if (data.stat(CorpusStats.LINES) == 0) {
+    long binary = stats[CorpusStats.BINARY_FILES.ordinal()];
+    long lines = stats[CorpusStats.LINES.ordinal()];
+    if (lines == 0) {
       throw new InputException(input + (binary > 0
           ? " has no text: its " + binary + " non-empty file" + (binary == 1 ? " was" : "s were") + " skipped as"
               + " binary; pass UTF-8 text, or raise input.binary-threshold"
           : " has no line of text: pass a corpus of sentences, one per line"));
     }
-    if (data.stat(CorpusStats.TOKENS) == 0) {
-      throw new InputException(input + " has " + data.stat(CorpusStats.LINES) + " lines but no token"
+    if (stats[CorpusStats.TOKENS.ordinal()] == 0) {
+      throw new InputException(input + " has " + lines + " lines but no token"
           + " (punctuation or blanks only, for tokenizer.pattern): pass text with words");
     }
   }

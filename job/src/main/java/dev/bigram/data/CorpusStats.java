@@ -39,4 +39,10 @@ public enum CorpusStats {
   public static long[] empty() {
     return new long[values().length];
   }
+
+  /** The share of the tokens of {@code stats} that were outside the vocabulary; 0 without tokens. */
+  public static double oovRate(long[] stats) {
+    long tokens = stats[TOKENS.ordinal()];
+    return tokens == 0 ? 0.0 : (double) stats[OOV_TOKENS.ordinal()] / tokens;
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -209,11 +210,22 @@ public final class DataPass {
       Tokenizer tokenizer, Vocabulary vocab, RowBlocks blocks, long validationThreshold,
       CollectionAccumulator<ReadIssue> issues) {
     PairCounter counter = new PairCounter(vocab);
+    countRecords(it, tokenizer, vocab, validationThreshold, counter, report -> ReadIssues.add(issues, report));
+    return counter.byBlock(blocks);
+  }
+
+  /**
+   * Feeds records read from text to {@code counter}: each line is tokenized and looked up in the vocabulary,
+   * and goes to validation when its hash is below the threshold; each read report's counters are added and the
+   * report handed to {@code reports}. The Spark pass and {@link LocalBigrams#read} both count this way.
+   */
+  static void countRecords(Iterator<CorpusRecord> it, Tokenizer tokenizer, Vocabulary vocab,
+      long validationThreshold, PairCounter counter, Consumer<CorpusRecord.ReadReport> reports) {
     while (it.hasNext()) {
       CorpusRecord record = it.next();
       if (!record.isLine()) {
         counter.addStats(record.report().stats());
-        ReadIssues.add(issues, record.report());
+        reports.accept(record.report());
         continue;
       }
       String line = record.line();
@@ -223,7 +235,6 @@ public final class DataPass {
           tokenizer.forEachToken(line, w -> counter.token(vocab.id(w)));
       counter.endLine(lineHash(line) < validationThreshold);
     }
-    return counter.byBlock(blocks);
   }
 
   /** Counts the bigrams of a tokenized partition: its local ids are translated to vocabulary ids once each. */

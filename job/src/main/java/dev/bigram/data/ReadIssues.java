@@ -3,6 +3,7 @@ package dev.bigram.data;
 import dev.bigram.config.ReadSettings;
 import dev.bigram.config.Redaction;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,12 @@ public final class ReadIssues {
     this.settings = settings;
   }
 
+  /** For a corpus read in this JVM ({@link LocalBigrams#read}): the issues are handed to {@link #check(Collection)}. */
+  ReadIssues(ReadSettings settings) {
+    this.accumulator = null;
+    this.settings = settings;
+  }
+
   /** The accumulator the tasks add to (serialized into their closures). */
   CollectionAccumulator<ReadIssue> accumulator() {
     return accumulator;
@@ -39,16 +46,26 @@ public final class ReadIssues {
 
   /** Called in a task for every report of a split. */
   static void add(CollectionAccumulator<ReadIssue> accumulator, CorpusRecord.ReadReport report) {
-    if (report.issue() != null) accumulator.add(report.issue());
-    for (ReadIssue note : report.notes()) accumulator.add(note);
+    add(accumulator::add, report);
+  }
+
+  /** The issue and the notes of one report, to {@code sink}. */
+  static void add(java.util.function.Consumer<ReadIssue> sink, CorpusRecord.ReadReport report) {
+    if (report.issue() != null) sink.accept(report.issue());
+    for (ReadIssue note : report.notes()) sink.accept(note);
   }
 
   /** Throws {@link InputException} for unusable files; logs newly skipped binary files once. */
   void check() {
+    check(accumulator.value());
+  }
+
+  /** {@link #check()} of the issues that reading found, however they were collected. */
+  void check(Collection<ReadIssue> issues) {
     Map<String, ReadIssue> unreadable = new LinkedHashMap<>();
     Map<String, ReadIssue> binary = new LinkedHashMap<>();
     Map<String, ReadIssue> windows1252 = new LinkedHashMap<>();
-    for (ReadIssue i : accumulator.value()) {
+    for (ReadIssue i : issues) {
       switch (i.kind()) {
         case UNREADABLE -> unreadable.putIfAbsent(i.path(), i);
         case BINARY -> binary.putIfAbsent(i.path(), i);

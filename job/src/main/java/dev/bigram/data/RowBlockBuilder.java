@@ -27,7 +27,7 @@ public final class RowBlockBuilder {
   }
 
   /** Builds block {@code index} from its summed bigram counts and corpus counters. */
-  static RowBlock toBlock(int index, LongCountMap pairs, long[] stats, RowBlocks partitioner) {
+  public static RowBlock toBlock(int index, LongCountMap pairs, long[] stats, RowBlocks partitioner) {
     int v = partitioner.numClasses();
     long[] keys = new long[pairs.size()];
     int[] fill = {0};

@@ -23,8 +23,7 @@ public record TrainingData(Vocabulary vocab, JavaRDD<RowBlock> blocks, RowBlocks
   }
 
   public double oovRate() {
-    long tokens = stat(CorpusStats.TOKENS);
-    return tokens == 0 ? 0.0 : (double) stat(CorpusStats.OOV_TOKENS) / tokens;
+    return CorpusStats.oovRate(stats);
   }
 
   /**

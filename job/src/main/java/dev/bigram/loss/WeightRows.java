@@ -59,6 +59,25 @@ public final class WeightRows implements Serializable {
     return rows;
   }
 
+  /**
+   * Sparse rows {@code [0, rowStarts.length - 1)} held on their own, not as a view of a whole model: row
+   * {@code r}'s entries are {@code [rowStarts[r], rowStarts[r + 1])} of {@code columns} and {@code weights}.
+   */
+  public static WeightRows sparseRows(int numClasses, int[] rowStarts, int[] columns, float[] weights,
+      float[] bias) {
+    int numRows = rowStarts.length - 1;
+    if (numRows < 0 || rowStarts[0] != 0 || rowStarts[numRows] > columns.length
+        || rowStarts[numRows] > weights.length) {
+      throw new IllegalArgumentException(numRows + " sparse rows of " + (numRows < 0 ? 0 : rowStarts[numRows])
+          + " entries, with " + columns.length + " columns and " + weights.length + " weights");
+    }
+    WeightRows rows = new WeightRows(0, numRows, numClasses, 0, weights, bias);
+    rows.rowStarts = rowStarts;
+    rows.rowStartsBase = 0;
+    rows.columns = columns;
+    return rows;
+  }
+
   public boolean isSparse() {
     return rowStarts != null;
   }

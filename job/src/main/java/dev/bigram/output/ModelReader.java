@@ -130,7 +130,7 @@ public final class ModelReader {
     return null;
   }
 
-  private static void requireAllRows(int rows, int numClasses, Path runDir) {
+  static void requireAllRows(int rows, int numClasses, Path runDir) {
     if (rows != numClasses) {
       throw new InputException("model of " + runDir + " has " + rows + " rows, expected V = " + numClasses
           + ": the run is corrupt");

@@ -44,6 +44,8 @@ final class ParquetTables {
   static final Map<String, String> VOCAB = columns("id", "int", "word", "string", "count", "bigint");
   static final Map<String, String> MODEL = columns("id", "int", "word", "string", "bias", "float",
       "weights", "array<float>");
+  /** The training counts ({@link CountsTable}). */
+  static final Map<String, String> COUNTS = columns("prev", "int", "next", "int", "count", "bigint");
   /** A sparse model's table: a {@code next} column beside the weights. */
   static final Map<String, String> SPARSE_MODEL = columns("id", "int", "word", "string", "bias", "float",
       "weights", "array<float>", "next", "array<int>");
@@ -377,6 +379,20 @@ final class ParquetTables {
         }
       }
     }
+  }
+
+  /**
+   * Streams every row of the {@code counts/} table ({@link CountsTable}), column by column, no object made per
+   * row: what {@code evaluate --baseline} reads without Spark. A null is an {@link InputException}.
+   */
+  static void forEachCount(Configuration conf, Path runDir, dev.bigram.data.baseline.HeldOutBlocks.CountSink sink) {
+    scan(conf, runDir, "counts", COUNTS, List.of("prev", "next", "count"), row -> {
+      if (row.isNull(0) || row.isNull(1) || row.isNull(2)) {
+        throw new InputException("table counts/ of " + runDir + " has a null prev, next or count: the run is corrupt;"
+            + " train it again");
+      }
+      sink.accept(row.getInt(0), row.getInt(1), row.getLong(2));
+    });
   }
 
   /** Whether row group {@code g}'s {@code id} statistics allow an id in {@code [lo, hi]} (no statistics: yes). */

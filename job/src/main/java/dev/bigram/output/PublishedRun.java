@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A complete run opened for reading: refuses anything without {@code _SUCCESS}, never half-loads. The summary,
  * the vocabulary and single rows of the model are read straight from the files, without Spark
- * ({@link ParquetTables}), so {@code predict} runs in a plain JVM; the whole model is read with Spark.
+ * ({@link ParquetTables}), so {@code predict} runs in a plain JVM; so are all its rows, streamed
+ * ({@link LocalLoss}), and its training counts. The whole model, held at once, is read with Spark.
  */
 public final class PublishedRun {
   /** Null when opened without Spark: {@link #model()} then needs a session. */
@@ -193,6 +194,11 @@ public final class PublishedRun {
         consumer.row(id, w, next, n);
       });
     }
+  }
+
+  /** The run's training counts ({@code counts/}), streamed straight from their files, without Spark. */
+  public dev.bigram.data.baseline.HeldOutBlocks.TrainCounts trainingCounts() {
+    return sink -> ParquetTables.forEachCount(hadoop, dir, sink);
   }
 
   /** Whether the run's model has the sparse layout ({@code model_weights} in summary.json; dense before it). */

@@ -69,5 +69,13 @@ class SubmitScriptIT extends SparkTestBase {
     assertEquals(0.0, eval.get("oov_rate").asDouble(), 0.0);
     assertEquals(Math.exp(eval.get("cross_entropy").asDouble()), eval.get("perplexity").asDouble(), 1e-9);
     assertTrue(eval.get("cross_entropy").asDouble() < 1.5, "a trained model beats log(10) = 2.30 nats");
+    // With no --master, evaluate on one small local file runs as a plain JVM too: the same numbers.
+    Processes.Result plainEvaluate = Processes.submit(Map.of(), 180, "evaluate", "--model", out.toString(),
+        "--input", training.toString(), "--json");
+    assertEquals(0, plainEvaluate.exitCode(), plainEvaluate.stderr());
+    JsonNode local = new ObjectMapper().readTree(plainEvaluate.stdout().strip());
+    assertEquals(eval.get("bigrams"), local.get("bigrams"));
+    assertEquals(eval.get("cross_entropy").asDouble(), local.get("cross_entropy").asDouble(),
+        1e-9 * eval.get("cross_entropy").asDouble());
   }
 }

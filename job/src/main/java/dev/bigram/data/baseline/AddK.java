@@ -29,10 +29,7 @@ public final class AddK {
   }
 
   static double[] crossEntropies(JavaRDD<RowBlock> blocks, int numClasses, double[] ks) {
-    double[] sums = blocks.map(b -> heldOutSums(b, numClasses, ks)).reduce(KneserNey::add);
-    double[] ce = new double[ks.length];
-    for (int i = 0; i < ce.length; i++) ce[i] = sums[ks.length] == 0 ? Double.NaN : sums[i] / sums[ks.length];
-    return ce;
+    return KneserNey.means(blocks.map(b -> heldOutSums(b, numClasses, ks)).reduce(KneserNey::add));
   }
 
   public static KneserNey.Choice choose(JavaRDD<RowBlock> blocks, int numClasses) {
@@ -45,5 +42,10 @@ public final class AddK {
 
   public static double crossEntropy(JavaRDD<RowBlock> blocks, int numClasses, double k) {
     return crossEntropies(blocks, numClasses, new double[] {k})[0];
+  }
+
+  /** Held-out cross-entropy with a given {@code k}, of one block that holds every row, without Spark. */
+  public static double crossEntropy(RowBlock joint, int numClasses, double k) {
+    return KneserNey.means(heldOutSums(joint, numClasses, new double[] {k}))[0];
   }
 }

@@ -1,6 +1,8 @@
 package dev.bigram.data.baseline;
 
+import dev.bigram.data.CorpusStats;
 import dev.bigram.data.CountRows;
+import dev.bigram.data.LongCountMap;
 import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlockBuilder;
 import dev.bigram.data.RowBlocks;
@@ -39,12 +41,46 @@ public final class HeldOutBlocks {
   /** The pairs of {@code rows} as held-out (validation) keys. */
   static List<Tuple2<Long, Long>> pairs(CountRows rows, int numClasses) {
     List<Tuple2<Long, Long>> out = new ArrayList<>(rows.numPairs());
+    forEachHeldOutKey(rows, numClasses, (key, count) -> out.add(new Tuple2<>(key, count)));
+    return out;
+  }
+
+  /** Each pair of {@code rows} as a held-out (validation) key with its count. */
+  private static void forEachHeldOutKey(CountRows rows, int numClasses, KeySink sink) {
     for (int r = 0; r < rows.numRows(); r++) {
       for (int k = rows.pairStart(r); k < rows.pairEnd(r); k++) {
-        out.add(new Tuple2<>(RowBlocks.key(rows.row(r), rows.nextId(k), true, numClasses), rows.pairCount(k)));
+        sink.accept(RowBlocks.key(rows.row(r), rows.nextId(k), true, numClasses), rows.pairCount(k));
       }
     }
-    return out;
+  }
+
+  @FunctionalInterface
+  private interface KeySink {
+    void accept(long key, long count);
+  }
+
+  /** Training counts read in this JVM: calls the sink once per distinct pair. */
+  @FunctionalInterface
+  public interface TrainCounts {
+    void forEach(CountSink sink);
+  }
+
+  /** One training pair {@code (prev, next)} and its count. */
+  @FunctionalInterface
+  public interface CountSink {
+    void accept(int prev, int next, long count);
+  }
+
+  /**
+   * What {@link #build} makes, as one block over all {@code V} rows built in this JVM: the training side holds
+   * {@code trainCounts}, the validation side the training side of {@code scored} (a block over all rows, as
+   * {@code LocalBigrams} counts one).
+   */
+  public static RowBlock joint(TrainCounts trainCounts, RowBlock scored, int numClasses) {
+    LongCountMap pairs = new LongCountMap(1 << 12);
+    trainCounts.forEach((prev, next, count) -> pairs.add(RowBlocks.key(prev, next, false, numClasses), count));
+    forEachHeldOutKey(scored.train(), numClasses, pairs::add);
+    return RowBlockBuilder.toBlock(0, pairs, CorpusStats.empty(), new RowBlocks(numClasses, 1));
   }
 
   /** One held-out pair with what the training counts of its block say about it. */

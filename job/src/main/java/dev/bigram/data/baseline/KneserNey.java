@@ -64,8 +64,17 @@ public final class KneserNey {
     } finally {
       bcContinuation.destroy();
     }
-    double[] ce = new double[discounts.length];
-    for (int i = 0; i < ce.length; i++) ce[i] = sums[discounts.length] == 0 ? Double.NaN : sums[i] / sums[discounts.length];
+    return means(sums);
+  }
+
+  /**
+   * Cross-entropies from held-out sums as {@link #heldOutSums} returns them: {@code [0, K)} divided by the
+   * number of bigrams {@code K} (NaN without any).
+   */
+  static double[] means(double[] sums) {
+    int k = sums.length - 1;
+    double[] ce = new double[k];
+    for (int i = 0; i < k; i++) ce[i] = sums[k] == 0 ? Double.NaN : sums[i] / sums[k];
     return ce;
   }
 
@@ -88,6 +97,15 @@ public final class KneserNey {
   /** Held-out cross-entropy with a given discount. */
   public static double crossEntropy(JavaRDD<RowBlock> blocks, int numClasses, double discount) {
     return crossEntropies(blocks, ContinuationCounts.of(blocks, numClasses), new double[] {discount})[0];
+  }
+
+  /**
+   * Held-out cross-entropy with a given discount, of one block that holds every row (built in this JVM by
+   * {@link HeldOutBlocks#joint}): the same per-block sums as the distributed form, without Spark.
+   */
+  public static double crossEntropy(RowBlock joint, int numClasses, double discount) {
+    ContinuationCounts cc = ContinuationCounts.of(joint.train(), numClasses);
+    return means(heldOutSums(joint, cc, new double[] {discount}))[0];
   }
 
   /** A smoothing parameter and the held-out cross-entropy (nats) it gives. */

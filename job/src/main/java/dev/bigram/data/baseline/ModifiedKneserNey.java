@@ -181,10 +181,7 @@ public final class ModifiedKneserNey {
     } finally {
       bcContinuation.destroy();
     }
-    int k = discounts.length;
-    double[] ce = new double[k];
-    for (int i = 0; i < k; i++) ce[i] = sums[k] == 0 ? Double.NaN : sums[i] / sums[k];
-    return ce;
+    return KneserNey.means(sums);
   }
 
   /**
@@ -210,6 +207,17 @@ public final class ModifiedKneserNey {
   /** Held-out cross-entropy with given discounts. */
   public static double crossEntropy(JavaRDD<RowBlock> blocks, int numClasses, Discounts discounts) {
     return crossEntropies(blocks, ContinuationCounts.of(blocks, numClasses), new Discounts[] {discounts})[0];
+  }
+
+  /** Held-out cross-entropy with given discounts, of one block that holds every row, without Spark. */
+  public static double crossEntropy(RowBlock joint, int numClasses, Discounts discounts) {
+    ContinuationCounts cc = ContinuationCounts.of(joint.train(), numClasses);
+    return KneserNey.means(heldOutSums(joint, cc, new Discounts[] {discounts}))[0];
+  }
+
+  /** The closed-form discounts of the training side of one block that holds every row. */
+  public static Discounts estimate(RowBlock joint) {
+    return Discounts.closedForm(countOfCounts(joint.train()));
   }
 
   /**
