@@ -48,7 +48,7 @@ public final class LocalLoss {
       seen[id] = true;
       rows[0]++;
       if (next != null) {
-        String wrong = ModelReader.sparseRowError(Arrays.copyOf(next, n), Arrays.copyOf(weights, n), n, v);
+        String wrong = ModelReader.nextIdsError(next, n, v);
         if (wrong != null) {
           throw new InputException("model of " + run.dir() + " is corrupt at row " + id + ": " + wrong);
         }
