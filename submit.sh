@@ -115,12 +115,15 @@ if $plain_jvm; then
     # Directories last: the class-data archive allows no class directory before a jar it loads from.
     cp+=":$SPARK_CONF_DIR${HADOOP_CONF_DIR:+:$HADOOP_CONF_DIR}"
     java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-    # The archive holds for one classpath and one JVM: its name says which. A stale one is ignored, silently.
-    archive="$plain_lib/classes-$(printf '%s\n%s' "$cp" "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
+    # An archive holds the classes of one kind of command, for one classpath and one JVM: its name says which.
+    # A stale one is ignored, silently.
+    kind="$1"
+    if [[ "$1" == "predict" && " $* " == *" --words-from"* ]]; then kind=predict-batch; fi
+    archive="$plain_lib/classes-$kind-$(printf '%s\n%s' "$cp" "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
     jvm=(-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xlog:cds*=off -cp "$cp")
     # A query of a few words is over before the optimizing compiler pays for itself: the quick one alone halves
     # the CPU it takes. A batch (--words-from) or an export runs long enough to want both.
-    if [[ "$1" == "predict" && " $* " != *" --words-from"* ]]; then jvm+=(-XX:TieredStopAtLevel=1); fi
+    if [[ "$kind" == "predict" ]]; then jvm+=(-XX:TieredStopAtLevel=1); fi
     if [[ -f "$archive" && "$archive" -nt "$JAR" ]]; then
       exec "$java" -XX:SharedArchiveFile="$archive" "${jvm[@]}" "$MAIN_CLASS" "$@"
     elif [[ -w "$plain_lib" ]]; then

@@ -93,7 +93,7 @@ final class PredictCommand implements Callable<Integer> {
     // Each distinct context's distribution is read, cut to its top k and dropped: a batch holds k answers a
     // context, not V probabilities.
     boolean[] leftOut = leftOut(vocab, includeUnk);
-    Map<Integer, List<Prediction>> best = new java.util.HashMap<>();
+    Map<Integer, List<Prediction>> best = new java.util.concurrent.ConcurrentHashMap<>();
     run.forEachDistribution(queries.stream().map(Query::id).toList(),
         (id, p) -> best.put(id, topK(p, vocab, top, leftOut)));
     if (target.word != null) {

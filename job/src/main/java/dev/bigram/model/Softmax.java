@@ -51,7 +51,11 @@ public final class Softmax {
 
   /** The probabilities {@code p(. | row)} of one row, as a new array. */
   public static double[] probabilities(float[] w, int wOffset, float[] b, int numClasses) {
-    double[] p = new double[numClasses];
+    return probabilities(w, wOffset, b, numClasses, new double[numClasses]);
+  }
+
+  /** As {@link #probabilities(float[], int, float[], int)}, into {@code p}, which it returns. */
+  public static double[] probabilities(float[] w, int wOffset, float[] b, int numClasses, double[] p) {
     double lse = logits(w, wOffset, b, numClasses, p);
     normalizeInPlace(p, lse, numClasses);
     return p;

@@ -63,9 +63,13 @@ public final class SparseSoftmax {
    * {@code w[from .. to)}: for a reader of several rows, who computes {@code be} once.
    */
   public static double[] probabilities(BiasExp be, int[] columns, float[] w, int from, int to) {
+    return probabilities(be, columns, w, from, to, new double[be.exp().length]);
+  }
+
+  /** As {@link #probabilities(BiasExp, int[], float[], int, int)}, into {@code p}, which it returns. */
+  public static double[] probabilities(BiasExp be, int[] columns, float[] w, int from, int to, double[] p) {
     double z = scaledPartition(be, columns, w, from, to);
     double[] e = be.exp();
-    double[] p = new double[e.length];
     for (int j = 0; j < p.length; j++) p[j] = e[j] / z;
     for (int k = from; k < to; k++) {
       int j = columns[k];

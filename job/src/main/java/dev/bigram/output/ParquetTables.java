@@ -253,6 +253,10 @@ final class ParquetTables {
       }
     }
 
+    boolean sparse() {
+      return sparse;
+    }
+
     /** The {@code bias} column by id, of length {@code v} (ids outside {@code [0, v)} are left out). */
     float[] bias(int v) {
       float[] b = new float[v];
@@ -281,42 +285,79 @@ final class ParquetTables {
      * {@code weights} differ in length is an {@link InputException}.
      */
     void forEachRow(java.util.Set<Integer> ids, RowConsumer consumer) {
+      forEachRow(ids, consumer, false);
+    }
+
+    /**
+     * As {@link #forEachRow(java.util.Set, RowConsumer)}; with {@code parallel}, the files are read at once on
+     * as many threads as there are processors, and {@code consumer} is called from all of them (rows of one
+     * file still come in its order).
+     */
+    void forEachRow(java.util.Set<Integer> ids, RowConsumer consumer, boolean parallel) {
       if (ids != null && ids.isEmpty()) return;
       java.util.function.IntPredicate wanted = ids == null ? id -> true : ids::contains;
       int lo = ids == null ? Integer.MIN_VALUE : java.util.Collections.min(ids);
       int hi = ids == null ? Integer.MAX_VALUE : java.util.Collections.max(ids);
+      int threads = parallel ? Math.min(readers.size(), Runtime.getRuntime().availableProcessors()) : 1;
+      if (threads <= 1) {
+        for (ParquetFileReader reader : readers) readFile(reader, wanted, lo, hi, ids == null, consumer);
+        return;
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, "model-reader");
+        t.setDaemon(true);
+        return t;
+      });
       try {
+        List<java.util.concurrent.Future<?>> files = new ArrayList<>();
         for (ParquetFileReader reader : readers) {
-          MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-          List<Type> read = new ArrayList<>(List.of(schema.getType("id"), schema.getType("weights")));
-          if (sparse) read.add(schema.getType("next"));
-          MessageType projection = new MessageType(schema.getName(), read);
-          MessageType idOnly = new MessageType(schema.getName(), schema.getType("id"));
-          List<ColumnDescriptor> columns = projection.getColumns();
-          List<BlockMetaData> groups = reader.getRowGroups();
-          for (int g = 0; g < groups.size(); g++) {
-            if (ids != null && !mayHold(groups.get(g), lo, hi)) continue;
-            reader.setRequestedSchema(idOnly);
-            int[] rowIds = readIds(reader, reader.readRowGroup(g), idOnly);
-            java.util.BitSet rows = new java.util.BitSet(rowIds.length);
-            for (int r = 0; r < rowIds.length; r++) rows.set(r, wanted.test(rowIds[r]));
-            if (rows.isEmpty()) continue;
-            reader.setRequestedSchema(projection);
-            PageReadStore pages = ids == null ? reader.readRowGroup(g)
-                : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
-            ColumnChunkMetaData weightsChunk = chunk(groups.get(g), "weights");
-            if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk,
-                reader.readOffsetIndex(weightsChunk) != null)) {
-              PlainFloatRows.forEachRow(pages.getPageReader(columns.get(1)), columns.get(1), r -> rows.get((int) r),
-                  (r, w, n) -> consumer.row(rowIds[(int) r], w, null, n));
-              continue;
-            }
-            ColumnReadStoreImpl store = columnStore(reader, pages, projection);
-            ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
-            ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
-            readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), wanted, consumer,
-                runDir);
+          files.add(pool.submit(() -> readFile(reader, wanted, lo, hi, ids == null, consumer)));
+        }
+        for (java.util.concurrent.Future<?> f : files) f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unreadable("model", runDir, e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw unreadable("model", runDir, e);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    /** The wanted rows of one file, in its order. */
+    private void readFile(ParquetFileReader reader, java.util.function.IntPredicate wanted, int lo, int hi,
+        boolean every, RowConsumer consumer) {
+      try {
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        List<Type> read = new ArrayList<>(List.of(schema.getType("id"), schema.getType("weights")));
+        if (sparse) read.add(schema.getType("next"));
+        MessageType projection = new MessageType(schema.getName(), read);
+        MessageType idOnly = new MessageType(schema.getName(), schema.getType("id"));
+        List<ColumnDescriptor> columns = projection.getColumns();
+        List<BlockMetaData> groups = reader.getRowGroups();
+        for (int g = 0; g < groups.size(); g++) {
+          if (!every && !mayHold(groups.get(g), lo, hi)) continue;
+          reader.setRequestedSchema(idOnly);
+          int[] rowIds = readIds(reader, reader.readRowGroup(g), idOnly);
+          java.util.BitSet rows = new java.util.BitSet(rowIds.length);
+          for (int r = 0; r < rowIds.length; r++) rows.set(r, wanted.test(rowIds[r]));
+          if (rows.isEmpty()) continue;
+          reader.setRequestedSchema(projection);
+          PageReadStore pages = every ? reader.readRowGroup(g)
+              : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
+          ColumnChunkMetaData weightsChunk = chunk(groups.get(g), "weights");
+          if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk,
+              reader.readOffsetIndex(weightsChunk) != null)) {
+            PlainFloatRows.forEachRow(pages.getPageReader(columns.get(1)), columns.get(1), r -> rows.get((int) r),
+                (r, w, n) -> consumer.row(rowIds[(int) r], w, null, n));
+            continue;
           }
+          ColumnReadStoreImpl store = columnStore(reader, pages, projection);
+          ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
+          ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
+          readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), wanted, consumer,
+              runDir);
         }
       } catch (InputException e) {
         throw e;

@@ -217,12 +217,15 @@ public final class PublishedRun {
    * files (see {@link #forEachDistribution}).
    */
   public Map<Integer, double[]> probabilities(java.util.Collection<Integer> ids) {
-    Map<Integer, double[]> out = new java.util.HashMap<>();
+    Map<Integer, double[]> out = new java.util.concurrent.ConcurrentHashMap<>();
     forEachDistribution(ids, (id, p) -> out.put(id, p.clone()));
     return out;
   }
 
-  /** What {@link #forEachDistribution} hands over: one context's {@code p(. | id)}, valid only during the call. */
+  /**
+   * What {@link #forEachDistribution} hands over: one context's {@code p(. | id)}, valid only during the call.
+   * It is called from several threads at once.
+   */
   public interface DistributionConsumer {
     void accept(int id, double[] p);
   }
@@ -235,24 +238,24 @@ public final class PublishedRun {
   public void forEachDistribution(java.util.Collection<Integer> ids, DistributionConsumer consumer) {
     int v = vocabulary().size();
     java.util.Set<Integer> wanted = new java.util.HashSet<>(ids);
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (ParquetTables.ModelFiles files = ParquetTables.ModelFiles.open(hadoop, dir)) {
       float[] b = bias ? files.bias(v) : null;
       // The sparse softmax's O(V) part depends on the bias alone: once for all the ids.
-      SparseSoftmax.BiasExp[] biasExp = new SparseSoftmax.BiasExp[1];
+      SparseSoftmax.BiasExp biasExp = files.sparse() ? SparseSoftmax.BiasExp.of(b, v) : null;
+      // One distribution a thread, reused: a batch of thousands of contexts makes no V-sized garbage for each.
+      ThreadLocal<double[]> buffers = ThreadLocal.withInitial(() -> new double[v]);
+      // The files at once, a thread each: a batch reads most of a dense model's V^2 weights.
       files.forEachRow(wanted, (id, w, next, n) -> {
         String wrong = next == null ? null : ModelReader.nextIdsError(next, n, v);
         if (wrong != null || next == null && n != v) {
           throw new InputException("model of " + dir + " is corrupt at row " + id + (wrong == null ? "" : ": " + wrong));
         }
         if (!seen.add(id)) throw new InputException("model of " + dir + " has two rows for id " + id + ": the run is corrupt");
-        if (next == null) {
-          consumer.accept(id, Softmax.probabilities(w, 0, b, v));
-        } else {
-          if (biasExp[0] == null) biasExp[0] = SparseSoftmax.BiasExp.of(b, v);
-          consumer.accept(id, SparseSoftmax.probabilities(biasExp[0], next, w, 0, n));
-        }
-      });
+        double[] p = buffers.get();
+        consumer.accept(id, next == null ? Softmax.probabilities(w, 0, b, v, p)
+            : SparseSoftmax.probabilities(biasExp, next, w, 0, n, p));
+      }, true);
     }
     for (int id : wanted) {
       if (!seen.contains(id)) {
