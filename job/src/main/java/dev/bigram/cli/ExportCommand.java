@@ -1,5 +1,6 @@
 package dev.bigram.cli;
 
+import dev.bigram.config.ReadSettings;
 import dev.bigram.data.InputException;
 import dev.bigram.data.LocalBigrams;
 import dev.bigram.data.RowBlock;
@@ -108,18 +109,8 @@ final class ExportCommand implements Callable<Integer> {
     return ExitCode.SUCCESS.code();
   }
 
+  /** The held-out file's bigrams, read as {@code evaluate} reads one local file ({@link LocalBigrams#read}). */
   private static RowBlock count(PublishedRun run, Configuration hadoop, String file) {
-    Path path = new Path(file);
-    try {
-      FileSystem fs = path.getFileSystem(hadoop);
-      if (!fs.isFile(path)) {
-        throw new InputException("--input " + file + " is not a file: pass one held-out text file");
-      }
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(path), StandardCharsets.UTF_8))) {
-        return LocalBigrams.count(in, new Tokenizer(run.tokenizer()), run.vocabulary());
-      }
-    } catch (IOException e) {
-      throw new InputException("--input " + file + " cannot be read (" + e.getMessage() + ")", e);
-    }
+    return LocalBigrams.read(hadoop, file, new Tokenizer(run.tokenizer()), run.vocabulary(), ReadSettings.defaults());
   }
 }

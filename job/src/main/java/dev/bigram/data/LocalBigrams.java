@@ -21,18 +21,6 @@ import org.apache.hadoop.mapred.JobConf;
 public final class LocalBigrams {
   private LocalBigrams() {}
 
-  /** The bigram counts of {@code lines}, as one row block over all {@code V} rows. */
-  public static RowBlock count(BufferedReader lines, Tokenizer tokenizer, Vocabulary vocab) throws IOException {
-    PairCounter counter = new PairCounter(vocab);
-    String line;
-    while ((line = lines.readLine()) != null) {
-      counter.startLine();
-      tokenizer.forEachToken(line, w -> counter.token(vocab.id(w)));
-      counter.endLine(false);
-    }
-    return counter.toBlock(new RowBlocks(vocab.size(), 1));
-  }
-
   /**
    * The bigram counts of the corpus under {@code path}, read in this JVM exactly as {@link CorpusReader} and
    * {@link DataPass#countBigrams(org.apache.spark.api.java.JavaSparkContext, Corpus, Tokenizer, Vocabulary,

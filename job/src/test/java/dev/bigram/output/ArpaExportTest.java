@@ -64,10 +64,9 @@ class ArpaExportTest extends SparkTestBase {
     return PublishedRun.open(jsc.hadoopConfiguration(), run.toString());
   }
 
-  static RowBlock heldOutCounts(PublishedRun run) throws IOException {
-    try (BufferedReader in = Files.newBufferedReader(heldOut, StandardCharsets.UTF_8)) {
-      return LocalBigrams.count(in, new Tokenizer(run.tokenizer()), run.vocabulary());
-    }
+  static RowBlock heldOutCounts(PublishedRun run) {
+    return LocalBigrams.read(jsc.hadoopConfiguration(), heldOut.toString(), new Tokenizer(run.tokenizer()),
+        run.vocabulary(), dev.bigram.config.ReadSettings.defaults());
   }
 
   static ArpaExport.Report export(PublishedRun run, Path file, int top) throws IOException {
