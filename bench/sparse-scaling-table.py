@@ -70,7 +70,13 @@ def read(d, rid):
     except OSError:
         row["load"] = "?"
     try:
-        row["mb"] = os.path.getsize(os.path.join(d, rid.replace("sparse-", "") + ".txt")) / 1e6
+        # the corpus is the last input (a --fixed-v run reads the word list first); older runs have no .inputs
+        inputs = [l.strip() for l in open(os.path.join(logs, rid + ".inputs")) if l.strip()]
+        corpus = inputs[-1]
+    except OSError:
+        corpus = os.path.join(d, rid.replace("sparse-", "") + ".txt")
+    try:
+        row["mb"] = os.path.getsize(corpus) / 1e6
     except OSError:
         row["mb"] = float("nan")
     return row
@@ -101,6 +107,10 @@ def main():
     print(f"\nFit: epoch_s - {base['epoch']:.3f} s (empty epoch, {base['id']}, V = {base['V']:,}, "
           f"{base['pairs']:,} pairs) = slope * pairs, least squares through the origin over {len(pts)} points:")
     print(f"slope = {slope * 1e9:.1f} ns per pair\n")
+    vs = sorted({r["V"] for r in ok})
+    if len(vs) > 1:
+        print(f"Note: V is not fixed across these points ({', '.join(f'{v:,}' for v in vs)}): the empty epoch's "
+              "O(V) part differs between them (bench/sparse-scaling.sh --fixed-v holds V).\n")
     print("| run | pairs | epoch s - empty | fitted | residual % |")
     print("|---|---|---|---|---|")
     for r, (dy, p) in zip(pts, y):
