@@ -116,6 +116,14 @@ def main():
     for r, (dy, p) in zip(pts, y):
         fit = slope * p
         print(f"| {r['id']} | {p:,} | {dy:.3f} | {fit:.3f} | {100 * (dy - fit) / fit:+.1f} % |")
+    # The target's own terms: from 10^6 pairs up, residuals relative to the fit. Least squares through the origin
+    # lets the largest points set the slope; least squares of the relative residuals weighs every point alike.
+    inside = [(dy, p) for dy, p in y if p >= 1e6]
+    if len(inside) >= 2:
+        rel = sum((dy / p) ** 2 for dy, p in inside) / sum(dy / p for dy, p in inside)
+        print(f"\nFrom 10^6 pairs up ({len(inside)} points), least squares of the relative residuals: "
+              f"slope = {rel * 1e9:.1f} ns per pair; residuals "
+              + ", ".join(f"{100 * (dy - rel * p) / (rel * p):+.1f} % ({p / 1e6:.2f} M)" for dy, p in inside))
 
 
 if __name__ == "__main__":
