@@ -178,19 +178,22 @@ def render(by_step):
 
     q = [r for s in ("quality-v2000-evaluate", "quality-v10000-evaluate") for r in by_step.get(s, [])]
     if q:
-        w("### Held-out perplexity: the job's defaults vs Kneser-Ney and add-k")
+        w("### Held-out perplexity: the job's defaults vs Kneser-Ney, modified Kneser-Ney and add-k")
         w("")
         w("Real English text (bench/real-corpus.sh, one repetition, 7.95 MB): every 10th line is the test set, "
           "the rest is trained on with the default settings (`./submit.sh train`, only `vocab.size` set), "
           "including `train.l2 = auto`; the baselines are built from the same training counts and vocabulary with "
           "their parameter chosen on the run's validation split; all three are scored on the test lines by "
-          "`./submit.sh evaluate --baseline kn,add-k`.")
+          "`./submit.sh evaluate --baseline kn,mkn,add-k`.")
         w("")
-        w("| V | job perplexity | Kneser-Ney (D) | add-k (k) | job / KN | job / add-k | chosen l2 (trials) | epochs "
-          "| training (s) | load before |")
-        w("| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |")
+        w("| V | job perplexity | Kneser-Ney (D) | modified Kneser-Ney | add-k (k) | job / KN | job / add-k "
+          "| chosen l2 (trials) | epochs | training (s) | load before |")
+        w("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |")
         for r in q:
+            # Results from before modified Kneser-Ney was scored have no figure for it.
+            mkn = f(r["mkn_perplexity"]) if "mkn_perplexity" in r else "not scored"
             w(f"| {r['vocab']:,} | **{f(r['model_perplexity'])}** | {f(r['kn_perplexity'])} ({f(r['kn_discount'])}) | "
+              f"{mkn} | "
               f"{f(r['addk_perplexity'])} ({r['addk_k']:.3g}) | **{f(r['model_perplexity'] / r['kn_perplexity'], 3)}** | "
               f"{f(r['model_perplexity'] / r['addk_perplexity'], 3)} | {r['l2']:.3g} ({r['l2_trials']}) | {r['epochs']} | "
               f"{f(r['seconds_training'], 0)} | {r['load_before']} |")
@@ -198,7 +201,7 @@ def render(by_step):
         tr = by_step.get("quality-v10000-train", by_step.get("quality-v2000-train", [{}]))
         w(f"Commands: `./submit.sh --driver-memory 6g train --input real-train.txt --output runs --run-id quality-v10000 "
           f"--set vocab.size=10000`, then `bench/evaluate-json.sh` (= `./submit.sh evaluate --model runs/quality-v10000 "
-          f"--input real-test.txt --baseline kn,add-k --json`).")
+          f"--input real-test.txt --baseline kn,mkn,add-k --json`).")
         w("")
     w(END)
     return "\n".join(out)
