@@ -52,6 +52,7 @@ fi
 has_master=false
 for a in "${spark_opts[@]+"${spark_opts[@]}"}"; do [[ "$a" == "--master" || "$a" == --master=* ]] && has_master=true; done
 master_given=$has_master
+spark_options_given=$([[ ${#spark_opts[@]} -gt 0 ]] && echo true || echo false)
 if ! $has_master; then spark_opts=(--master 'local[*]' "${spark_opts[@]+"${spark_opts[@]}"}"); fi
 
 # Build the application jar (and the local Spark home) when missing or older than the sources.
@@ -84,18 +85,25 @@ one_modest_local_file() {
   done
   [[ ${#inputs[@]} -eq 1 ]] || return 1
   f="${inputs[0]#file:}"
-  [[ "$f" != *[\*\?\[\]\{\}\\]* && -f "$f" ]] || return 1
+  # A path without a scheme means the default file system, which a core-site.xml or spark-defaults.conf may make
+  # HDFS: then only file: paths are local. A ':' left in the name is a scheme to Hadoop.
+  if [[ "${inputs[0]}" != file:* ]] && default_fs_configured; then return 1; fi
+  [[ "$f" != *[\*\?\[\]\{\}\\:]* && -f "$f" ]] || return 1
   (( $(wc -c < "$f") <= LOCAL_EVALUATE_MAX_BYTES ))
 }
+default_fs_configured() {
+  grep -qs 'fs.defaultFS' "${HADOOP_CONF_DIR:-/nonexistent}/core-site.xml" \
+    || grep -qs '^[[:space:]]*spark.hadoop.fs.defaultFS' "$SPARK_CONF_DIR/spark-defaults.conf"
+}
 
-# predict and export read a run's files without Spark, and so does evaluate on one modest local file: with no
-# --master they run as a plain JVM. Its classpath has the Spark and Hadoop jars (for their Parquet and file-system
+# predict and export read a run's files without Spark, and so does evaluate on one modest local file: given no
+# spark-submit option (--master, --conf, ...), they run as a plain JVM. Its classpath has the Spark and Hadoop jars (for their Parquet and file-system
 # readers) and $SPARK_CONF_DIR and $HADOOP_CONF_DIR (for core-site.xml, as spark-submit has them), but it logs
 # through slf4j-simple (conf/simplelogger.properties) rather than Log4j, whose start takes most of a second. The
 # first run writes a class-data archive of what it loaded (job/target/plain-jvm/*.jsa, a few seconds once); later
 # runs map it and start in a fraction of the time.
 plain_jvm=false
-if ! $master_given; then
+if ! $spark_options_given; then
   case "${1:-}" in
     predict|export) plain_jvm=true ;;
     evaluate) if one_modest_local_file "${@:2}"; then plain_jvm=true; fi ;;
@@ -121,6 +129,11 @@ if $plain_jvm; then
     if [[ "$1" == "predict" && " $* " == *" --words-from"* ]]; then kind=predict-batch; fi
     archive="$plain_lib/classes-$kind-$(printf '%s\n%s' "$cp" "$(readlink -f "$(command -v "$java")")" | cksum | cut -d' ' -f1).jsa"
     jvm=(-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xlog:cds*=off -cp "$cp")
+    # The spark.hadoop.* settings of spark-defaults.conf (an object store's credentials, say), as Spark would
+    # hand them to Hadoop.
+    while read -r key value; do
+      if [[ "$key" == spark.hadoop.* ]]; then jvm+=("-D$key=$value"); fi
+    done < <(grep -s '^[[:space:]]*spark\.hadoop\.' "$SPARK_CONF_DIR/spark-defaults.conf" || true)
     # A query of a few words is over before the optimizing compiler pays for itself: the quick one alone halves
     # the CPU it takes. A batch (--words-from) or an export runs long enough to want both.
     if [[ "$kind" == "predict" ]]; then jvm+=(-XX:TieredStopAtLevel=1); fi
@@ -130,7 +143,8 @@ if $plain_jvm; then
       tmp="$archive.$$.tmp"
       status=0
       "$java" -XX:ArchiveClassesAtExit="$tmp" "${jvm[@]}" "$MAIN_CLASS" "$@" || status=$?
-      if [[ -f "$tmp" ]]; then mv -f "$tmp" "$archive"; fi
+      # Only a run that did its work has loaded what the next ones need.
+      if [[ "$status" == 0 && -f "$tmp" ]]; then mv -f "$tmp" "$archive"; else rm -f "$tmp"; fi
       exit "$status"
     fi
     exec "$java" "${jvm[@]}" "$MAIN_CLASS" "$@"

@@ -319,6 +319,7 @@ final class ParquetTables {
         throw unreadable("model", runDir, e);
       } catch (java.util.concurrent.ExecutionException e) {
         if (e.getCause() instanceof RuntimeException re) throw re;
+        if (e.getCause() instanceof Error error) throw error;
         throw unreadable("model", runDir, e);
       } finally {
         pool.shutdownNow();
@@ -334,6 +335,7 @@ final class ParquetTables {
         if (sparse) read.add(schema.getType("next"));
         MessageType projection = new MessageType(schema.getName(), read);
         MessageType idOnly = new MessageType(schema.getName(), schema.getType("id"));
+        MessageType weightsOnly = new MessageType(schema.getName(), schema.getType("weights"));
         List<ColumnDescriptor> columns = projection.getColumns();
         List<BlockMetaData> groups = reader.getRowGroups();
         for (int g = 0; g < groups.size(); g++) {
@@ -343,21 +345,26 @@ final class ParquetTables {
           java.util.BitSet rows = new java.util.BitSet(rowIds.length);
           for (int r = 0; r < rowIds.length; r++) rows.set(r, wanted.test(rowIds[r]));
           if (rows.isEmpty()) continue;
-          reader.setRequestedSchema(projection);
-          PageReadStore pages = every ? reader.readRowGroup(g)
-              : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
           ColumnChunkMetaData weightsChunk = chunk(groups.get(g), "weights");
           if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk,
               reader.readOffsetIndex(weightsChunk) != null)) {
+            // Only the pages that hold wanted rows; each page says its first row, and rowIds maps a row to its id.
+            reader.setRequestedSchema(weightsOnly);
+            PageReadStore pages = every ? reader.readRowGroup(g)
+                : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
             PlainFloatRows.forEachRow(pages.getPageReader(columns.get(1)), columns.get(1), r -> rows.get((int) r),
                 (r, w, n) -> consumer.row(rowIds[(int) r], w, null, n));
             continue;
           }
+          // Anything else (the sparse layout, another writer's encodings) goes through Parquet's column readers over
+          // the whole row group. Not a filtered read: its synchronizing readers can hand over a row outside the
+          // ranges when a column's pages are larger than the ranges' (parquet-java 1.16, issue 3747).
+          reader.setRequestedSchema(projection);
+          PageReadStore pages = reader.readRowGroup(g);
           ColumnReadStoreImpl store = columnStore(reader, pages, projection);
           ListColumn weights = new ListColumn(store.getColumnReader(columns.get(1)), columns.get(1));
           ListColumn next = sparse ? new ListColumn(store.getColumnReader(columns.get(2)), columns.get(2)) : null;
-          readRows(store.getColumnReader(columns.get(0)), weights, next, pages.getRowCount(), wanted, consumer,
-              runDir);
+          readRows(rowIds, weights, next, rows, consumer, runDir);
         }
       } catch (InputException e) {
         throw e;
@@ -446,21 +453,19 @@ final class ParquetTables {
     return true;
   }
 
-  /** Walks a row group's rows: one id, then that row's list of weights (and of next ids, when sparse). */
-  private static void readRows(ColumnReader id, ListColumn weights, ListColumn next,
-      long rows, java.util.function.IntPredicate wanted, RowConsumer consumer, Path runDir) {
-    for (long r = 0; r < rows; r++) {
-      int rowId = id.getInteger();
-      id.consume();
-      boolean keep = wanted.test(rowId);
+  /** Walks a row group's rows: each row's list of weights (and of next ids, when sparse), kept when wanted. */
+  private static void readRows(int[] rowIds, ListColumn weights, ListColumn next, java.util.BitSet wanted,
+      RowConsumer consumer, Path runDir) {
+    for (int r = 0; r < rowIds.length; r++) {
+      boolean keep = wanted.get(r);
       int n = weights.readRow(keep);
       int m = next == null ? n : next.readRow(keep);
       if (!keep) continue;
       if (m != n) {
-        throw new InputException("model of " + runDir + " is corrupt at row " + rowId + ": " + m
+        throw new InputException("model of " + runDir + " is corrupt at row " + rowIds[r] + ": " + m
             + " next ids but " + n + " weights");
       }
-      consumer.row(rowId, weights.floats, next == null ? null : next.ints, n);
+      consumer.row(rowIds[r], weights.floats, next == null ? null : next.ints, n);
     }
   }
 

@@ -125,8 +125,85 @@ class ModelStoreTest extends SparkTestBase {
     }
   }
 
+  @Test
+  void everyWantedRowOfASparseTableIsReadWhenItsIdPagesAreLargerThanItsWeightPages(@TempDir Path dir)
+      throws Exception {
+    int v = 200;
+    Vocabulary vocab = PublishedModels.vocabulary(v);
+    java.util.Random random = new java.util.Random(11);
+    Map<Integer, List<Integer>> next = new java.util.HashMap<>();
+    Map<Integer, List<Float>> weights = new java.util.HashMap<>();
+    List<Row> rows = new ArrayList<>();
+    for (int id = 0; id < v; id++) {
+      List<Integer> n = new ArrayList<>();
+      List<Float> w = new ArrayList<>();
+      for (int j = 0; j < v; j++) {
+        if (random.nextInt(12) == 0) {
+          n.add(j);
+          w.add(random.nextFloat());
+        }
+      }
+      next.put(id, n);
+      weights.put(id, w);
+      rows.add(PublishedModels.sparseRow(id, vocab, n, w));
+    }
+    java.util.Collections.shuffle(rows, random);
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try {
+      // Pages of 7 ids, but of a row or two of weights (cut by size): a row's id and its weights then sit in
+      // pages that start at different rows.
+      hadoop.setInt("parquet.page.size", 64);
+      hadoop.setInt("parquet.page.row.count.limit", 7);
+      hadoop.setInt("parquet.page.size.row.check.min", 1);
+      hadoop.setInt("parquet.page.size.row.check.max", 1);
+      PublishedModels.publishSparseRows(spark, dir, vocab, rows);
+    } finally {
+      for (String key : List.of("parquet.page.size", "parquet.page.row.count.limit",
+          "parquet.page.size.row.check.min", "parquet.page.size.row.check.max")) {
+        hadoop.unset(key);
+      }
+    }
+    org.apache.hadoop.fs.Path run = new org.apache.hadoop.fs.Path(dir.toUri());
+    PublishedRun published = PublishedRun.open(new org.apache.hadoop.conf.Configuration(), dir.toString());
+    int idPages = pages(published, "id", new java.util.TreeSet<>());
+    int weightPages = pages(published, "weights", new java.util.TreeSet<>());
+    assertTrue(idPages > 10 && weightPages > 2 * idPages, idPages + " id pages, " + weightPages + " weight pages");
+    for (int trial = 0; trial < 40; trial++) {
+      java.util.Set<Integer> wanted = new java.util.TreeSet<>();
+      for (int k = 1 + random.nextInt(12); k > 0; k--) wanted.add(random.nextInt(v));
+      for (boolean parallel : new boolean[] {false, true}) {
+        Map<Integer, List<Integer>> gotNext = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, List<Float>> gotWeights = new java.util.concurrent.ConcurrentHashMap<>();
+        try (ParquetTables.ModelFiles files = ParquetTables.ModelFiles.open(new org.apache.hadoop.conf.Configuration(),
+            run)) {
+          files.forEachRow(wanted, (id, w, nx, n) -> {
+            List<Integer> ns = new ArrayList<>();
+            List<Float> ws = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+              ns.add(nx[k]);
+              ws.add(w[k]);
+            }
+            gotNext.put(id, ns);
+            gotWeights.put(id, ws);
+          }, parallel);
+        }
+        assertEquals(wanted, new java.util.TreeSet<>(gotNext.keySet()), "trial " + trial);
+        for (int id : wanted) {
+          assertEquals(next.get(id), gotNext.get(id), "next of row " + id);
+          assertEquals(weights.get(id), gotWeights.get(id), "weights of row " + id);
+        }
+      }
+    }
+  }
+
   /** How many pages the {@code weights} column has across the model's files; adds their encodings. */
   private static int weightPages(PublishedRun run, java.util.Set<String> encodings) throws java.io.IOException {
+    return pages(run, "weights", encodings);
+  }
+
+  /** How many pages {@code column} has across the model's files; adds their encodings. */
+  private static int pages(PublishedRun run, String column, java.util.Set<String> encodings)
+      throws java.io.IOException {
     int pages = 0;
     java.io.File[] parts = new java.io.File(run.dir().toUri().getPath(), "model")
         .listFiles((d, name) -> name.endsWith(".parquet"));
@@ -136,7 +213,7 @@ class ModelStoreTest extends SparkTestBase {
               new org.apache.hadoop.conf.Configuration()))) {
         for (org.apache.parquet.hadoop.metadata.BlockMetaData g : reader.getRowGroups()) {
           for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : g.getColumns()) {
-            if (c.getPath().toArray()[0].equals("weights")) {
+            if (c.getPath().toArray()[0].equals(column)) {
               pages += reader.readOffsetIndex(c).getPageCount();
               c.getEncodings().forEach(e -> encodings.add(e.name()));
             }
