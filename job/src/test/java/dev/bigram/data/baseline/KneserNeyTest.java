@@ -16,17 +16,8 @@ class KneserNeyTest {
 
   /** The interpolated Kneser-Ney anchor of docs/design.md, written as directly as possible. */
   static double[][] knTable(int v, List<Pair> pairs, double d) {
-    long[][] c = new long[v][v];
-    for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;
-    int[] preceding = new int[v];
-    long distinct = 0;
-    for (int i = 0; i < v; i++) for (int j = 0; j < v; j++) if (c[i][j] > 0) { preceding[j]++; distinct++; }
-    int continued = 0;
-    for (int j = 0; j < v; j++) if (preceding[j] > 0) continued++;
-    double[] pCont = new double[v];
-    for (int j = 0; j < v; j++) {
-      pCont[j] = Math.max(preceding[j] - d, 0) / distinct + d * continued / (double) distinct / v;
-    }
+    long[][] c = trainingCounts(v, pairs);
+    double[] pCont = continuation(c, d);
     double[][] p = new double[v][v];
     for (int i = 0; i < v; i++) {
       long total = 0;
@@ -37,6 +28,31 @@ class KneserNeyTest {
       }
     }
     return p;
+  }
+
+  /** {@code c[i][j]}: how often the training occurrences hold the pair (i, j). */
+  static long[][] trainingCounts(int v, List<Pair> pairs) {
+    long[][] c = new long[v][v];
+    for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;
+    return c;
+  }
+
+  /**
+   * The continuation distribution, discounted by {@code d}: how many distinct words precede {@code j}, over
+   * the distinct pairs, with the discounted mass spread evenly over the vocabulary.
+   */
+  static double[] continuation(long[][] c, double d) {
+    int v = c.length;
+    int[] preceding = new int[v];
+    long distinct = 0;
+    for (int i = 0; i < v; i++) for (int j = 0; j < v; j++) if (c[i][j] > 0) { preceding[j]++; distinct++; }
+    int continued = 0;
+    for (int j = 0; j < v; j++) if (preceding[j] > 0) continued++;
+    double[] pCont = new double[v];
+    for (int j = 0; j < v; j++) {
+      pCont[j] = Math.max(preceding[j] - d, 0) / distinct + d * continued / (double) distinct / v;
+    }
+    return pCont;
   }
 
   static double heldOut(double[][] p, List<Pair> pairs) {
@@ -85,8 +101,7 @@ class KneserNeyTest {
     List<RowBlock> blocks = Occurrences.blocks(pairs, new RowBlocks(v, 2));
     double[] ks = {1e-4, 0.1, 1.0, 100.0};
     double[] s = sums(blocks, b -> AddK.heldOutSums(b, v, ks));
-    long[][] c = new long[v][v];
-    for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;
+    long[][] c = trainingCounts(v, pairs);
     for (int i = 0; i < ks.length; i++) {
       double[][] table = new double[v][v];
       for (int row = 0; row < v; row++) {

@@ -164,18 +164,8 @@ class ModifiedKneserNeyTest extends SparkTestBase {
 
   /** Modified Kneser-Ney written as directly as possible from docs/design.md, over raw occurrences. */
   static double[][] mknTable(int v, List<Pair> pairs, Discounts d) {
-    long[][] c = new long[v][v];
-    for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;
-    int[] preceding = new int[v];
-    long distinct = 0;
-    for (int i = 0; i < v; i++) for (int j = 0; j < v; j++) if (c[i][j] > 0) { preceding[j]++; distinct++; }
-    int continued = 0;
-    for (int j = 0; j < v; j++) if (preceding[j] > 0) continued++;
-    double d1 = d.one();
-    double[] pCont = new double[v];
-    for (int j = 0; j < v; j++) {
-      pCont[j] = Math.max(preceding[j] - d1, 0) / distinct + d1 * continued / (double) distinct / v;
-    }
+    long[][] c = KneserNeyTest.trainingCounts(v, pairs);
+    double[] pCont = KneserNeyTest.continuation(c, d.one());
     double[][] p = new double[v][v];
     for (int i = 0; i < v; i++) {
       long total = 0;
@@ -196,10 +186,8 @@ class ModifiedKneserNeyTest extends SparkTestBase {
 
   /** The count-of-counts n1..n4 of the training occurrences, by plain loops. */
   static long[] countOfCounts(int v, List<Pair> pairs) {
-    long[][] c = new long[v][v];
-    for (Pair p : pairs) if (!p.validation()) c[p.prev()][p.next()]++;
     long[] n = new long[4];
-    for (long[] row : c) for (long x : row) if (x >= 1 && x <= 4) n[(int) x - 1]++;
+    for (long[] row : KneserNeyTest.trainingCounts(v, pairs)) for (long x : row) if (x >= 1 && x <= 4) n[(int) x - 1]++;
     return n;
   }
 
