@@ -28,15 +28,8 @@ mkdir -p "$OUT_DIR"
 PYDOC="$(apt-cache search --names-only '^python3\.[0-9]+-doc$' 2>/dev/null | awk '{print $1}' | sort -V | tail -1)"
 PYDOC="${PYDOC:-python3-doc}"
 PACKAGES=(dict-gcide debian-handbook "$PYDOC" gnu-standards)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if (( ${#missing[@]} )); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
-    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
-fi
+source "$ROOT/bench/debian-packages.sh"
+ensure_packages --no-install-recommends -- "${PACKAGES[@]}"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

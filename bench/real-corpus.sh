@@ -33,15 +33,8 @@ MB="$2"
 [[ "$MB" =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "MB must be a number, got '$MB'" >&2; exit 2; }
 
 PACKAGES=(jargon-text bible-kjv-text bible-kjv fortunes fortune-anarchism debian-history)
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if (( ${#missing[@]} )); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y "${missing[@]}" >/dev/null \
-    || { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
+ensure_packages -- "${PACKAGES[@]}"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
