@@ -278,10 +278,10 @@ final class ParquetTables {
     /**
      * Streams the rows whose id is in {@code ids} (every row when {@code ids} is null), column by column and in
      * file order, with no object made per weight (a record reader would assemble every row of a row group
-     * first). For a set of ids it reads little more than their rows: a row group is skipped when its {@code id}
-     * statistics cannot hold one of them; otherwise its {@code id} column (a few bytes a row) is read first, and
-     * then only the pages of {@code weights} and {@code next} that hold a wanted row, by the file's offset index
-     * (a dense row group of 80 MB holds 20 pages of weights). A sparse row whose {@code next} and
+     * first). A row group is skipped when its {@code id} statistics cannot hold a wanted id; otherwise its
+     * {@code id} column (a few bytes a row) is read first. Of a dense model's plain weights, only the pages that
+     * hold a wanted row are read then, by the file's offset index (a row group of 80 MB holds 20 pages at
+     * V = 10,000); anything else is read a row group at a time. A sparse row whose {@code next} and
      * {@code weights} differ in length is an {@link InputException}.
      */
     void forEachRow(java.util.Set<Integer> ids, RowConsumer consumer) {
@@ -346,12 +346,12 @@ final class ParquetTables {
           for (int r = 0; r < rowIds.length; r++) rows.set(r, wanted.test(rowIds[r]));
           if (rows.isEmpty()) continue;
           ColumnChunkMetaData weightsChunk = chunk(groups.get(g), "weights");
-          if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk,
-              reader.readOffsetIndex(weightsChunk) != null)) {
+          OffsetIndex weightPages = sparse ? null : reader.readOffsetIndex(weightsChunk);
+          if (!sparse && PlainFloatRows.applies(columns.get(1), weightsChunk, weightPages != null)) {
             // Only the pages that hold wanted rows; each page says its first row, and rowIds maps a row to its id.
             reader.setRequestedSchema(weightsOnly);
             PageReadStore pages = every ? reader.readRowGroup(g)
-                : reader.readFilteredRowGroup(g, pagesHolding(reader, g, rows));
+                : reader.readFilteredRowGroup(g, pagesHolding(weightPages, rows, groups.get(g).getRowCount()));
             PlainFloatRows.forEachRow(pages.getPageReader(columns.get(1)), columns.get(1), r -> rows.get((int) r),
                 (r, w, n) -> consumer.row(rowIds[(int) r], w, null, n));
             continue;
@@ -393,28 +393,16 @@ final class ParquetTables {
     }
 
     /**
-     * The rows of the pages of {@code weights} (and {@code next}) that hold one of {@code rows}: what
-     * {@link ParquetFileReader#readFilteredRowGroup(int, RowRanges)} reads. Without an offset index, every row.
+     * The rows of the pages (by their offset index) that hold one of {@code rows}: what
+     * {@link ParquetFileReader#readFilteredRowGroup(int, RowRanges)} reads.
      */
-    private RowRanges pagesHolding(ParquetFileReader reader, int g, java.util.BitSet rows) throws IOException {
-      BlockMetaData group = reader.getRowGroups().get(g);
-      long rowCount = group.getRowCount();
-      if (rows.isEmpty()) return RowRanges.EMPTY;
-      RowRanges ranges = null;
-      for (ColumnChunkMetaData c : group.getColumns()) {
-        String name = c.getPath().toArray()[0];
-        if (!name.equals("weights") && !(sparse && name.equals("next"))) continue;
-        OffsetIndex pageIndex = reader.readOffsetIndex(c);
-        if (pageIndex == null) return RowRanges.createSingle(rowCount);
-        java.util.stream.IntStream.Builder holding = java.util.stream.IntStream.builder();
-        for (int p = 0; p < pageIndex.getPageCount(); p++) {
-          int first = rows.nextSetBit((int) pageIndex.getFirstRowIndex(p));
-          if (first >= 0 && first <= pageIndex.getLastRowIndex(p, rowCount)) holding.add(p);
-        }
-        RowRanges these = RowRanges.create(rowCount, holding.build().iterator(), pageIndex);
-        ranges = ranges == null ? these : RowRanges.union(ranges, these);
+    private static RowRanges pagesHolding(OffsetIndex pages, java.util.BitSet rows, long rowCount) {
+      java.util.stream.IntStream.Builder holding = java.util.stream.IntStream.builder();
+      for (int p = 0; p < pages.getPageCount(); p++) {
+        int first = rows.nextSetBit((int) pages.getFirstRowIndex(p));
+        if (first >= 0 && first <= pages.getLastRowIndex(p, rowCount)) holding.add(p);
       }
-      return ranges == null ? RowRanges.createSingle(rowCount) : ranges;
+      return RowRanges.create(rowCount, holding.build().iterator(), pages);
     }
 
     @Override
