@@ -3,9 +3,11 @@ package dev.bigram.job;
 import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.TrainingData;
+import dev.bigram.model.BigramModel;
 import dev.bigram.optim.Convergence;
 import dev.bigram.optim.L2;
 import dev.bigram.optim.LearningRateSchedule;
+import dev.bigram.optim.OptimizerState;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.train.Checkpoint;
 import dev.bigram.train.CheckpointedState;
@@ -14,6 +16,7 @@ import dev.bigram.train.EpochLoop;
 import dev.bigram.train.TrainingResult;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,27 +54,39 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     }
     if (!search) {
       double l2 = config.l2Auto() ? 0.0 : config.l2();
-      Trained t = train(cx, l2, cx.checkpoints(), null);
+      Trained t = train(cx, l2, cx.checkpoints(), null, null);
       return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings());
     }
     return new Search(cx).run();
   }
 
-  /** One training at an L2: its result, the analysis that listened to it, how it started, and its loop. */
+  /**
+   * One training at an L2: its result, the analysis that listened to it, how it started, and its loop; or, once
+   * it is kept as the search's best trial, its optimizer's state for the next trials instead of the loop.
+   */
   private record Trained(TrainingResult result, RunAnalysis analysis, StartingPoint.Start start,
-      EpochLoop.LoopSettings settings, EpochLoop loop) {}
+      EpochLoop.LoopSettings settings, EpochLoop loop, OptimizerState carried) {}
 
-  private static Trained train(Context cx, double l2, CheckpointStore store, Resume.Point resumed) {
+  /**
+   * Where a later trial of the search starts: the best trial so far, its best model, and its optimizer's state
+   * at its end without the first moments ({@link OptimizerState#withoutMeans}).
+   */
+  private record Source(double l2, BigramModel model, OptimizerState state) {}
+
+  /**
+   * One training at {@code l2}: from {@code resumed} when it is not null (its own checkpoint), else from
+   * {@code source} when it is not null (a warm trial of the search), else from the run's starting point. Every
+   * training's schedule starts at {@code train.learning-rate}.
+   */
+  private static Trained train(Context cx, double l2, CheckpointStore store, Resume.Point resumed, Source source) {
     RunAnalysis analysis = RunAnalysis.prepare(cx.config().analysis(), cx.config().tokenizer(), cx.data());
     EpochLoop.LoopSettings loopSettings = loopSettings(cx.config(), l2);
-    StartingPoint.Start start = resumed == null
-        ? cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
-            analysis.tracer())
-        : cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
-            analysis.tracer(), resumed);
+    StartingPoint.Start start = cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store,
+        cx.settings(), cx.dataPrint(), analysis.tracer(), resumed, source == null ? null : source.model(),
+        source == null ? null : source.state());
     TrainingResult r = start.loop().run();
     return new Trained(r, analysis, new StartingPoint.Start(null, start.checkpointing(), start.summary()),
-        loopSettings, start.loop());
+        loopSettings, start.loop(), null);
   }
 
   /**
@@ -85,6 +100,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     private int trials;
     private int bestIndex;
     private double bestScore = Double.POSITIVE_INFINITY;
+    private double bestL2;
     private Trained best;
     /** The trial that diverged, which ends the search and the run. */
     private Trained diverged;
@@ -128,8 +144,13 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       Resume.Point resumed = cx.options().resume() ? Resume.loadIfAny(store, cx.options().runId(), cx.settings(),
           cx.options().initFrom()).orElse(null) : null;
       if (resumed != null) Resume.checkData(resumed.checkpoint(), cx.dataPrint(), cx.config().inputPaths());
-      Trained t = train(cx, l2, store, resumed);
-      L2Search.Trial trial = L2Search.Trial.of(l2, t.result());
+      Source source = source();
+      if (source != null && resumed == null) {
+        LOG.info(String.format(Locale.ROOT, "L2 trial %d (l2 = %.3g) starts from the model of l2 = %.3g", n, l2,
+            source.l2()));
+      }
+      Trained t = train(cx, l2, store, resumed, source);
+      L2Search.Trial trial = L2Search.Trial.of(l2, t.result(), source == null ? null : source.l2());
       boolean isBest = note(n, trial, t);
       if (trial.diverged()) {
         diverged = t;
@@ -137,9 +158,22 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
         saved.ended(n, trial, t.result(), isBest ? Checkpoint.of(t.loop(), cx.settings(), cx.dataPrint(),
             t.start().summary(), states(t)) : null, isBest);
       }
-      Trained kept = best == t ? new Trained(t.result(), t.analysis(), t.start(), t.settings(), null) : null;
+      Trained kept = best == t ? new Trained(t.result(), t.analysis(), t.start(), t.settings(), null,
+          t.loop().optimizer().state().withoutMeans()) : null;
       if (kept != null) best = kept;
       return trial;
+    }
+
+    /**
+     * Where the next trial starts: null for the first, else the best trial so far (from memory, or from its saved
+     * state when it ended before a resume). The search is a function of the trials' results, so a resumed run
+     * starts each trial from the same source as the first attempt did.
+     */
+    private Source source() {
+      if (bestIndex == 0) return null;
+      if (best != null) return new Source(bestL2, best.result().bestModel(), best.carried());
+      SearchCheckpoints.Recalled r = saved.best(bestIndex);
+      return new Source(bestL2, r.result().bestModel(), r.state().optimizerState().withoutMeans());
     }
 
     /** Keeps the first trial with the lowest validation loss (the one the search chooses). */
@@ -147,6 +181,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       if (n > 1 && !(trial.score() < bestScore)) return false;
       bestScore = trial.score();
       bestIndex = n;
+      bestL2 = trial.l2();
       best = trained;
       return true;
     }

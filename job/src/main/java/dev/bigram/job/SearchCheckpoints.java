@@ -61,8 +61,10 @@ final class SearchCheckpoints {
         throw new OutputException("--resume: trial " + n + " of the L2 search was trained with l2 = " + saved
             + ", this run asks for " + l2 + ": start the run again without --resume");
       }
+      Object from = m.get("started_from_l2");
       return Optional.of(new L2Search.Trial(l2, number(m.get("best_validation_loss")),
-          ((Number) m.get("epochs")).intValue(), number(m.get("seconds")), false));
+          ((Number) m.get("epochs")).intValue(), number(m.get("seconds")), false,
+          from instanceof Number f ? f.doubleValue() : null));
     } catch (IOException | RuntimeException e) {
       if (e instanceof OutputException o) throw o;
       throw new OutputException("--resume: the result of L2 trial " + n + " in " + file + " cannot be read ("
@@ -97,6 +99,7 @@ final class SearchCheckpoints {
       m.put("seconds", trial.seconds());
       m.put("best_epoch", result.bestEpoch());
       m.put("stop_reason", result.stopReason().name());
+      m.put("started_from_l2", trial.startedFrom());
       Path tmp = new Path(root, "_tmp-trial-" + n + ".json");
       try (FSDataOutputStream out = fs.create(tmp, true)) {
         out.write(Json.pretty(m).getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,7 @@ import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
 import dev.bigram.model.SparsePairs;
 import dev.bigram.optim.Optimizer;
+import dev.bigram.optim.OptimizerState;
 import dev.bigram.output.CheckpointStore;
 import dev.bigram.output.OutputException;
 import dev.bigram.output.PublishedRun;
@@ -36,6 +37,11 @@ final class StartingPoint {
   private boolean initialBiasComputed;
   /** The sparse model's pairs, gathered by the first {@link #build} of a sparse run (L2 trials share them). */
   private SparsePairs pairs;
+  /**
+   * What {@code --init-from} carried over (its word counts, no model): the summary of every L2 trial reports it,
+   * the later trials' too, which start from an earlier trial's model and so from the published one.
+   */
+  private WarmStart.Result carried;
 
   /** The epoch loop, the listener writing its checkpoints, and the summary fields of how it started. */
   record Start(EpochLoop loop, Checkpointing checkpointing, Map<String, Object> summary) {}
@@ -102,13 +108,17 @@ final class StartingPoint {
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
       CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
       EpochListener also) {
-    return build(config, data, loss, loopSettings, checkpoints, settings, dataPrint, also, resumed);
+    return build(config, data, loss, loopSettings, checkpoints, settings, dataPrint, also, resumed, null, null);
   }
 
-  /** As above, continuing from {@code resumed} (one trial's checkpoint of the L2 search) when it is not null. */
+  /**
+   * As above, for one trial of the L2 search: continuing from {@code resumed} (the trial's own checkpoint) when it
+   * is not null, else starting from a copy of {@code from} (the best trial's model) and the optimizer state
+   * {@code fromState} when they are not null.
+   */
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
       CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
-      EpochListener also, Resume.Point resumed) {
+      EpochListener also, Resume.Point resumed, BigramModel from, OptimizerState fromState) {
     int v = data.vocab().size();
     List<CheckpointedState> states = also instanceof CheckpointedState s ? List.of(s) : List.of();
     if (resumed != null) {
@@ -140,10 +150,15 @@ final class StartingPoint {
     }
     InitialBias.apply(initialBias, initial);
     WarmStart.Result warm = null;
-    if (initFrom != null) {
+    if (from != null) {
+      initial.copyFrom(from);
+      if (fromState != null) optimizer.restore(fromState);
+      warm = carried;
+    } else if (initFrom != null) {
       warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
       LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
           warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
+      carried = new WarmStart.Result(null, warm.carriedOver(), warm.newWords(), warm.droppedWords());
     }
     Map<String, Object> start = WarmStart.summary(initFromArgument, initFrom == null ? null : initFrom.dir(), warm);
     Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,

@@ -167,10 +167,11 @@ public final class TrainJob {
     boolean local = config.localExchange() && jsc.isLocal();
     boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
     long max = Runtime.getRuntime().maxMemory();
+    boolean search = config.l2Auto() && config.validationFraction() > 0;
     if (config.sparseFor(v)) {
-      MemoryCheck.checkSparse(pairs, v, config.optimizer(), local, exact, max, jsc.getConf());
+      MemoryCheck.checkSparse(pairs, v, config.optimizer(), local, exact, search, max, jsc.getConf());
     } else {
-      MemoryCheck.check(v, config.optimizer(), local, exact, max, jsc.getConf());
+      MemoryCheck.check(v, config.optimizer(), local, exact, search, max, jsc.getConf());
     }
   }
 

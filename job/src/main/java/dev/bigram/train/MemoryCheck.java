@@ -16,6 +16,10 @@ import org.apache.spark.network.util.JavaUtils;
  *       double with the exact one) and, transiently, its serialized form. 28 bytes per weight with Adam and the
  *       fast kernel.</li>
  * </ul>
+ *
+ * <p>With {@code train.l2 = auto}, while a trial trains the driver also keeps the best trial so far: its model
+ * and, with Adam, its second moments, which the next trial starts from (8 more bytes per weight with Adam, 4
+ * with SGD).
  */
 public final class MemoryCheck {
   private MemoryCheck() {}
@@ -32,7 +36,13 @@ public final class MemoryCheck {
    * @param exactKernel the gradient is double ({@code train.kernel = exact})
    */
   static int bytesPerEntry(String optimizer, boolean localExchange, boolean exactKernel) {
-    int resident = 4 * (2 + (optimizer.equals("adam") ? 2 : 0)); // W, best, moments
+    return bytesPerEntry(optimizer, localExchange, exactKernel, false);
+  }
+
+  /** As above; {@code search}: the L2 search keeps its best trial's model and second moments beside. */
+  static int bytesPerEntry(String optimizer, boolean localExchange, boolean exactKernel, boolean search) {
+    boolean adam = optimizer.equals("adam");
+    int resident = 4 * (2 + (adam ? 2 : 0)) + (search ? 4 * (1 + (adam ? 1 : 0)) : 0); // W, best, moments
     int gradient = exactKernel ? 8 : 4;
     if (localExchange && !exactKernel) return resident + gradient;
     return resident + 4 + 2 * gradient; // broadcast pieces, gradient and its serialized form
@@ -46,7 +56,13 @@ public final class MemoryCheck {
   /** As {@link #check(int, String, long, SparkConf)}, for the exchange and kernel in use. */
   public static void check(int vocabSize, String optimizer, boolean localExchange, boolean exactKernel,
       long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel);
+    check(vocabSize, optimizer, localExchange, exactKernel, false, driverMaxMemory, conf);
+  }
+
+  /** As above; {@code search}: {@code train.l2 = auto} with a validation split. */
+  public static void check(int vocabSize, String optimizer, boolean localExchange, boolean exactKernel,
+      boolean search, long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel, search);
     long v = vocabSize;
     long matrix = BigramModel.matrixBytes(v);
     long need = v * v * perEntry;
@@ -80,8 +96,8 @@ public final class MemoryCheck {
    * bias arrays and the row offsets are small beside them.
    */
   public static void checkSparse(long numPairs, int vocabSize, String optimizer, boolean localExchange,
-      boolean exactKernel, long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel) + 4;
+      boolean exactKernel, boolean search, long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel, search) + 4;
     long need = numPairs * perEntry + (long) vocabSize * 48;
     if (need > driverMaxMemory * 0.9) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,

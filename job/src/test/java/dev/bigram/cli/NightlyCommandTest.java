@@ -9,33 +9,40 @@ import dev.bigram.testing.CliRun;
 import dev.bigram.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's nightly command ({@code train --conf conf/trainer.conf --run-id ID --init-from LATEST --resume}),
  * run on two nights: each night, with nothing to resume, is a full run that chooses its L2 (it used to train
- * without L2 whenever --resume was given).
+ * without L2 whenever --resume was given), its later L2 trials starting from the best trial before them.
  */
 class NightlyCommandTest extends SparkTestBase {
   @TempDir
-  Path out;
+  static Path out;
 
-  private CliRun night(String id) {
+  @BeforeAll
+  static void twoNights() {
+    night("night-1").assertSuccess();
+    night("night-2").assertSuccess();
+  }
+
+  private static CliRun night(String id) {
     return CliRun.of(spark, "train", "--conf", projectRoot().resolve("conf/trainer.conf").toString(),
         "--input", projectRoot().resolve("sample-data/kjv-excerpt.txt").toString(), "--output", out.toString(),
         "--run-id", id, "--init-from", "LATEST", "--resume", "--set", "vocab.size=300",
         "--set", "train.max-epochs=40");
   }
 
-  private JsonNode summary(String id) throws Exception {
+  private static JsonNode summary(String id) throws Exception {
     return new ObjectMapper().readTree(out.resolve(id).resolve("summary.json").toFile());
   }
 
   @Test
   void theNightlyCommandChoosesL2EveryNightAndMovesLatest() throws Exception {
-    night("night-1").assertSuccess();
-    night("night-2").assertSuccess();
     for (String id : new String[] {"night-1", "night-2"}) {
       JsonNode s = summary(id);
       assertTrue(s.get("l2_auto").asBoolean(), id + " searched L2: " + s);
@@ -44,5 +51,39 @@ class NightlyCommandTest extends SparkTestBase {
     }
     assertTrue(summary("night-2").get("init_from").asText().endsWith("night-1"), "night 2 starts from night 1");
     assertEquals("night-2", Files.readString(out.resolve("LATEST")).trim());
+  }
+
+  @Test
+  void everyL2TrialButTheFirstStartsFromTheBestTrialBeforeIt() throws Exception {
+    for (String id : new String[] {"night-1", "night-2"}) {
+      JsonNode trials = summary(id).get("l2_trials");
+      assertTrue(trials.get(0).get("started_from_l2").isNull(), id + ": the first trial starts cold: " + trials);
+      double bestLoss = trials.get(0).get("best_validation_loss").asDouble();
+      double bestL2 = trials.get(0).get("l2").asDouble();
+      int epochs = trials.get(0).get("epochs").asInt();
+      for (int k = 1; k < trials.size(); k++) {
+        JsonNode t = trials.get(k);
+        assertEquals(bestL2, t.get("started_from_l2").asDouble(), 0.0, id + " trial " + (k + 1) + ": " + trials);
+        if (t.get("best_validation_loss").asDouble() < bestLoss) {
+          bestLoss = t.get("best_validation_loss").asDouble();
+          bestL2 = t.get("l2").asDouble();
+        }
+        epochs += t.get("epochs").asInt();
+      }
+      assertEquals(epochs, summary(id).get("l2_search_epochs").asInt(), id + ": the search's epochs are the sum");
+    }
+  }
+
+  @Test
+  void noEpochOfThePublishedHistoryHasATrainingLossAboveItsFirstEpochs() {
+    for (String id : new String[] {"night-1", "night-2"}) {
+      List<Row> rows = spark.read().parquet(out.resolve(id).resolve("history").toString()).orderBy("epoch")
+          .select("train_loss").collectAsList();
+      double first = rows.get(0).getDouble(0);
+      for (int e = 1; e < rows.size(); e++) {
+        assertTrue(rows.get(e).getDouble(0) <= first, id + " epoch " + (e + 1) + ": " + rows.get(e).getDouble(0)
+            + " > " + first);
+      }
+    }
   }
 }

@@ -29,7 +29,7 @@ class L2SearchTest {
     double x = Math.log(l2 / optimum);
     double val = 4.0 + 0.01 * x * x;
     EpochRecord r = new EpochRecord(1, val - 0.1, val, 0.1, 1.0, 0.1, "Initial", 0.0, true, 0, 0, 0, 0, 0);
-    return L2Search.Trial.of(l2, new TrainingResult(null, List.of(r), 1, StopReason.MAX_EPOCHS, 0.1));
+    return L2Search.Trial.of(l2, new TrainingResult(null, List.of(r), 1, StopReason.MAX_EPOCHS, 0.1), null);
   }
 
   @ParameterizedTest

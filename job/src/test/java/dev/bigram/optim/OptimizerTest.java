@@ -85,6 +85,86 @@ class OptimizerTest {
     }
   }
 
+  /** The full gradient (data plus L2) of every weight, in double. */
+  private static double[] fullGradient(BigramModel m, BigramLossAggregator g, double l2) {
+    int v = m.numClasses();
+    double[] grad = new double[v * v];
+    for (int i = 0; i < v; i++) {
+      double[] row = Gradients.row(g.gradient(), i, v);
+      for (int j = 0; j < v; j++) {
+        grad[i * v + j] = (row == null ? 0 : row[j] * g.gradient().scale()) + l2 * m.weights()[i * v + j];
+      }
+    }
+    return grad;
+  }
+
+  @Test
+  void adamWithL2TakesTheTextbookStepWithAnEpsilonOfATenthOfTheL2() {
+    int v = 6;
+    double l2 = 0.05;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
+    Adam adam = new Adam((long) v * v, v, true);
+    double[] mw = new double[v * v];
+    double[] vw = new double[v * v];
+    double lr = 0.05;
+    for (int t = 1; t <= 3; t++) {
+      double[] grad = fullGradient(m, gradient(m), l2);
+      float[] w = m.weights().clone();
+      adam.step(m, gradient(m).gradient(), lr, new L2(l2));
+      for (int k = 0; k < w.length; k++) {
+        mw[k] = 0.9 * mw[k] + 0.1 * grad[k];
+        vw[k] = 0.999 * vw[k] + 0.001 * grad[k] * grad[k];
+        double mHat = mw[k] / (1 - Math.pow(0.9, t));
+        double vHat = vw[k] / (1 - Math.pow(0.999, t));
+        assertEquals(w[k] - lr * mHat / (Math.sqrt(vHat) + 0.1 * l2), m.weights()[k], 1e-5, "step " + t + " weight " + k);
+      }
+    }
+  }
+
+  @Test
+  void aStateRestoredWithoutMeansStepsFromZeroMomentumWithTheCarriedVarianceAndStepCount() {
+    int v = 6;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
+    Adam first = new Adam((long) v * v, v, true);
+    for (int t = 1; t <= 3; t++) first.step(m, gradient(m).gradient(), 0.05, L2.NONE);
+    OptimizerState carried = first.state().withoutMeans();
+    float[] variance = carried.weightVariance().clone();
+    Adam next = new Adam((long) v * v, v, true);
+    next.restore(carried);
+    double[] grad = fullGradient(m, gradient(m), 0.0);
+    float[] w = m.weights().clone();
+    next.step(m, gradient(m).gradient(), 0.05, L2.NONE);
+    for (int k = 0; k < w.length; k++) {
+      double mHat = 0.1 * grad[k] / (1 - Math.pow(0.9, 4));
+      double vHat = (0.999 * variance[k] + 0.001 * grad[k] * grad[k]) / (1 - Math.pow(0.999, 4));
+      assertEquals(w[k] - 0.05 * mHat / (Math.sqrt(vHat) + 1e-8), m.weights()[k], 1e-5, "weight " + k);
+    }
+    assertEquals(4, next.state().steps());
+  }
+
+  /**
+   * Unseen pairs whose weights only the L2 holds near 0: Adam's first step moved each of them by the whole
+   * learning rate, and their L2 penalty raised the training loss (on sample-data/ by 0.8 nats at epoch 2).
+   */
+  @Test
+  void theFirstAdamStepLowersThePenalisedLossWhereAnEpsilonOf1e8RaisesIt() {
+    int v = 200;
+    double l2 = 1.0 / 300; // 1/N, where the L2 search starts
+    BigramModel m = BigramModel.initialize(v, true, 0.0, 4);
+    BigramLossAggregator g = gradient(m);
+    double before = g.loss() + new L2(l2).penalty(m);
+    double[] grad = fullGradient(m, g, l2);
+    float[] old = m.weights().clone();
+    double lr = 0.1;
+    for (int k = 0; k < old.length; k++) old[k] -= (float) (lr * grad[k] / (Math.abs(grad[k]) + 1e-8));
+    BigramModel withOld = new BigramModel(v, old, m.bias().clone());
+    double afterOld = gradient(withOld).loss() + new L2(l2).penalty(withOld);
+    new Adam((long) v * v, v, true).step(m, g.gradient(), lr, new L2(l2));
+    double after = gradient(m).loss() + new L2(l2).penalty(m);
+    assertTrue(afterOld > before, "the case: an epsilon of 1e-8 raises the loss, " + before + " -> " + afterOld);
+    assertTrue(after < before, before + " -> " + after);
+  }
+
   @Test
   void learningRateDecaysAsTheExerciseAndStopsAtTheFloor() {
     LearningRateSchedule s = new LearningRateSchedule(0.1, 0.95, 0.01);
