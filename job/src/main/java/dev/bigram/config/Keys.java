@@ -74,7 +74,7 @@ public final class Keys {
   public static final Param<String> TRAIN_OPTIMIZER = Param.string("train.optimizer", "adam",
       "update rule: sgd (the classroom exercise's) or adam", v -> v.equals("sgd") || v.equals("adam"),
       "sgd or adam");
-  public static final Param<Double> TRAIN_LR = Param.dbl("train.learning-rate", 0.1, "initial learning rate",
+  public static final Param<Double> TRAIN_LR = Param.dbl("train.learning-rate", 0.3, "initial learning rate",
       v -> v > 0 && Double.isFinite(v), "a number > 0");
   public static final Param<Double> TRAIN_DECAY = Param.dbl("train.decay", 0.99,
       "learning-rate decay per epoch: lr_e = max(learning-rate * decay^e, min-learning-rate)",

@@ -144,13 +144,15 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       Resume.Point resumed = cx.options().resume() ? Resume.loadIfAny(store, cx.options().runId(), cx.settings(),
           cx.options().initFrom()).orElse(null) : null;
       if (resumed != null) Resume.checkData(resumed.checkpoint(), cx.dataPrint(), cx.config().inputPaths());
-      Source source = source();
-      if (source != null && resumed == null) {
+      // A resumed trial continues from its own checkpoint; a new one starts from the best trial so far.
+      Double startedFrom = bestIndex == 0 ? null : bestL2;
+      Source source = resumed == null ? source() : null;
+      if (source != null) {
         LOG.info(String.format(Locale.ROOT, "L2 trial %d (l2 = %.3g) starts from the model of l2 = %.3g", n, l2,
             source.l2()));
       }
       Trained t = train(cx, l2, store, resumed, source);
-      L2Search.Trial trial = L2Search.Trial.of(l2, t.result(), source == null ? null : source.l2());
+      L2Search.Trial trial = L2Search.Trial.of(l2, t.result(), startedFrom);
       boolean isBest = note(n, trial, t);
       if (trial.diverged()) {
         diverged = t;
