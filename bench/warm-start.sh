@@ -9,7 +9,7 @@
 #   warm2  night 2, --init-from LATEST (= warm1)       (the nightly case: more data, changed vocabulary)
 #   cold2  night 2 from random weights                 (what warm2 saves)
 # and prints one line per run from its summary.json. Settings: vocab.size=$V (default 2000), the defaults
-# of conf/trainer.conf otherwise (adam, lr 0.1, decay 0.98, early stopping patience 5, min-delta 1e-4),
+# of conf/trainer.conf otherwise (see docs/configuration.md),
 # max-epochs 400. Needs python3 and the built job (submit.sh builds it).
 set -euo pipefail
 

@@ -81,9 +81,13 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
   private static Trained train(Context cx, double l2, CheckpointStore store, Resume.Point resumed, Source source) {
     RunAnalysis analysis = RunAnalysis.prepare(cx.config().analysis(), cx.config().tokenizer(), cx.data());
     EpochLoop.LoopSettings loopSettings = loopSettings(cx.config(), l2);
-    StartingPoint.Start start = cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store,
-        cx.settings(), cx.dataPrint(), analysis.tracer(), resumed, source == null ? null : source.model(),
-        source == null ? null : source.state());
+    // Neither: the run's own starting point, which is the run-level checkpoint on --resume of a fixed L2.
+    StartingPoint.Start start = resumed == null && source == null
+        ? cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
+            analysis.tracer())
+        : cx.from().build(cx.config(), cx.data(), cx.loss(), loopSettings, store, cx.settings(), cx.dataPrint(),
+            analysis.tracer(), resumed, source == null ? null : source.model(),
+            source == null ? null : source.state());
     TrainingResult r = start.loop().run();
     return new Trained(r, analysis, new StartingPoint.Start(null, start.checkpointing(), start.summary()),
         loopSettings, start.loop(), null);

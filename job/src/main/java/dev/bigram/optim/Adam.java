@@ -60,9 +60,9 @@ public final class Adam implements Optimizer {
    * few hundredths of 0, where the L2 holds it; steps of 0.1 overshoot it, and the L2 penalty of millions of such
    * weights raised the training loss by 0.8 nats at epoch 2 on {@code sample-data/}. A gradient below the L2's
    * pull is a weight that the L2, not the data, holds: its step is then about {@code lr * gradient / epsilon},
-   * which at a learning rate of 0.1 is the distance to where the L2 holds it, and at the default 0.3 three times that:
-   * a small fraction of the whole learning rate that each of them moved before. Weights the data moves (gradients far above the L2 strength) keep
-   * Adam's step. The bias has no L2 and keeps {@link #EPSILON}.
+   * which at a learning rate of 0.1 is the distance to where the L2 holds it, and at the default 0.3 three times
+   * that: a small fraction of the whole learning rate that each of them moved before. Weights the data moves
+   * (gradients far above the L2 strength) keep Adam's step. The bias has no L2 and keeps {@link #EPSILON}.
    */
   static double epsilon(L2 l2) {
     return Math.max(EPSILON, EPSILON_PER_L2 * l2.strength());

@@ -66,7 +66,9 @@ class PublishedBeforeTheRedesignTest extends SparkTestBase {
   void resumeContinuesAnOldCheckpointAsThatVersionDid() throws Exception {
     CliRun.of(spark, "train", "--input", INPUT, "--output", runs.toString(), "--run-id", "old-ckpt", "--resume",
         "--set", "vocab.size=60", "--set", "train.max-epochs=40", "--set", "early-stopping.patience=100000",
-        "--set", "train.checkpoint-every=5", "--set", "train.l2=0").assertSuccess();
+        "--set", "train.checkpoint-every=5", "--set", "train.l2=0",
+        // That version's default learning rate: a checkpoint resumes only with the settings it was written with.
+        "--set", "train.learning-rate=0.1").assertSuccess();
     Map<String, Object> summary = readSummary("old-ckpt");
     assertEquals(40, ((Number) summary.get("epochs_run")).intValue());
     // The earlier version, resumed from the same checkpoint, ended at these losses.

@@ -116,7 +116,8 @@ class OptimizerTest {
         vw[k] = 0.999 * vw[k] + 0.001 * grad[k] * grad[k];
         double mHat = mw[k] / (1 - Math.pow(0.9, t));
         double vHat = vw[k] / (1 - Math.pow(0.999, t));
-        assertEquals(w[k] - lr * mHat / (Math.sqrt(vHat) + 0.1 * l2), m.weights()[k], 1e-5, "step " + t + " weight " + k);
+        assertEquals(w[k] - lr * mHat / (Math.sqrt(vHat) + 0.1 * l2), m.weights()[k], 1e-5,
+            "step " + t + " weight " + k);
       }
     }
   }
