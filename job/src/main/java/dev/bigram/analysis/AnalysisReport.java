@@ -35,7 +35,7 @@ public final class AnalysisReport {
     double[] losses = h.stream().mapToDouble(EpochRecord::trainLoss).toArray();
 
     md.append("# What the model learned: run ").append(text(runId)).append("\n\n");
-    md.append(String.format(Locale.ROOT, "Trained %d epochs; stopped by **%s**. The training loss went from %.4f (epoch %d, the untrained"
+    md.append(String.format(Locale.ROOT, "Trained %d epochs; stopped by **%s**. The training loss went from %.4f (epoch %d, the starting"
         + " model) to %.4f (epoch %d); the floor, the lowest loss any model can reach on these counts, is %.4f."
         + " The published model is epoch %d's.%n%n", h.size(), result.stopReason().label(), first.trainLoss(),
         first.epoch(), last.trainLoss(), last.epoch(), floor, best.epoch()));
@@ -60,7 +60,7 @@ public final class AnalysisReport {
 
     md.append("## Learning journey\n\n")
         .append(String.format(Locale.ROOT, "Status compares each epoch's training loss with the previous one: beyond +-%s it is Improving"
-            + " or Degrading, within it Stable; epoch 1 is the untrained model (Initial).%n%n",
+            + " or Degrading, within it Stable; epoch 1 is the starting model (Initial).%n%n",
             settings.statusThreshold()))
         .append(shownNote(h.size()))
         .append("| epoch | training loss | validation loss | learning rate | status |\n| ---: | ---: | ---: | ---: | --- |\n");
