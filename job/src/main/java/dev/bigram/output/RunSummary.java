@@ -48,7 +48,7 @@ public final class RunSummary {
     s.put("best_train_loss", best.trainLoss());
     s.put("final_validation_loss", last.validationLoss());
     s.put("best_floor_gap", best.floorGap());
-    // Row 1 is the untrained model, so the history spans epochs_run - 1 updates between the first and last row.
+    // Row 1 is the starting model, so the history spans epochs_run - 1 updates between the first and last row.
     double totalImprovement = h.get(0).trainLoss() - last.trainLoss();
     s.put("total_improvement", totalImprovement);
     s.put("average_improvement_per_epoch", h.size() > 1 ? totalImprovement / (h.size() - 1) : 0.0);

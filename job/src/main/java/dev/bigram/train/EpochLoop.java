@@ -132,7 +132,7 @@ public final class EpochLoop {
 
   /**
    * The exercise's status of an epoch, on the training loss against the previous epoch's. Epoch 1 is
-   * "Initial": its row reports the untrained parameters and there is no change to classify.
+   * "Initial": its row reports the starting parameters and there is no change to classify.
    */
   private String status(double trainLoss) {
     if (history.isEmpty()) return "Initial";
