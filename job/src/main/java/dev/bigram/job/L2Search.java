@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * better neighbour. Each trial is a run of the epoch loop with early stopping on the validation loss; the
  * published model and history are the best trial's.
  *
- * <p>Only the first trial starts cold. Every later one starts from the best trial so far: its best model, at
- * the learning rate that trial had reached there ({@code Fit}). The trials' optima lie close together (their
- * L2 strengths differ by a factor of 2 to 4), so a warm trial needs a fraction of a cold one's epochs: on
- * {@code sample-data/} the five trials took 571 epochs cold, three times the published trial's 186.
+ * <p>Only the first trial starts cold. Every later one starts from the best trial so far: its best model and
+ * its optimizer's second moments ({@code Fit}), with the schedule at {@code train.learning-rate}. The trials'
+ * optima lie close together (their L2 strengths differ by a factor of 2 to 4), so a warm trial needs a fraction
+ * of a cold one's epochs: on {@code sample-data/} the five trials took 571 epochs cold, three times the
+ * published trial's 186, and take 79 warm, against 42 for one cold training at the chosen L2.
  */
 public final class L2Search {
   private static final Logger LOG = LoggerFactory.getLogger(L2Search.class);
