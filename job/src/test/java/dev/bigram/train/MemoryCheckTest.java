@@ -26,6 +26,18 @@ class MemoryCheckTest {
   }
 
   @Test
+  void theL2SearchKeepsEightBytesPerWeightMoreWithAdamAndFourWithSgd() {
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam", true, false, true), "20 + the best trial's model and v");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", false, false, true));
+    assertEquals(16, MemoryCheck.bytesPerEntry("sgd", true, false, true), "12 + the best trial's model");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MemoryCheck.check(10_000, "adam", true, false, true, 3 * GB, conf("0")));
+    assertTrue(e.getMessage().contains("keeps 28 bytes per weight"), e.getMessage());
+    assertDoesNotThrow(() -> MemoryCheck.check(10_000, "adam", true, false, false, 3 * GB, conf("0")),
+        "without the search 20 bytes per weight fit");
+  }
+
+  @Test
   void tenThousandWordsDoNotFitATwoGigabyteDriverAndTheMessageSaysWhatToChange() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> MemoryCheck.check(10_000, "adam", 2 * GB, conf("0")));
