@@ -137,28 +137,31 @@ final class StartingPoint {
           EpochListener.all(checkpointing, also), states), checkpointing, summary);
     }
     BigramModel initial;
-    if (config.sparseFor(v)) {
+    if (from != null) {
+      initial = from.copy(); // a warm trial: no fresh weights to draw and then overwrite
+    } else if (config.sparseFor(v)) {
       if (pairs == null) pairs = data.trainingPairs(config.pairMinCount());
       initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
     } else {
       initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     }
     Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
-    if (!initialBiasComputed) {
-      initialBias = InitialBias.compute(config.initBias(), data);
-      initialBiasComputed = true;
-    }
-    InitialBias.apply(initialBias, initial);
     WarmStart.Result warm = null;
     if (from != null) {
-      initial.copyFrom(from);
       if (fromState != null) optimizer.restore(fromState);
       warm = carried;
-    } else if (initFrom != null) {
-      warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
-      LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
-          warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
-      carried = new WarmStart.Result(null, warm.carriedOver(), warm.newWords(), warm.droppedWords());
+    } else {
+      if (!initialBiasComputed) {
+        initialBias = InitialBias.compute(config.initBias(), data);
+        initialBiasComputed = true;
+      }
+      InitialBias.apply(initialBias, initial);
+      if (initFrom != null) {
+        warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
+        LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
+            warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
+        carried = new WarmStart.Result(null, warm.carriedOver(), warm.newWords(), warm.droppedWords());
+      }
     }
     Map<String, Object> start = WarmStart.summary(initFromArgument, initFrom == null ? null : initFrom.dir(), warm);
     Checkpointing checkpointing = new Checkpointing(checkpoints, config.checkpointEvery(), settings, dataPrint,
