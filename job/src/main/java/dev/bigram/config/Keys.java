@@ -101,6 +101,11 @@ public final class Keys {
       v -> v.equals("fast") || v.equals("exact"), "fast or exact");
   public static final Param<Boolean> TRAIN_LOCAL_EXCHANGE = Param.bool("train.local-exchange", true,
       "in local mode, share W and the gradient with the tasks through memory instead of serializing them");
+  public static final Param<String> TRAIN_CLUSTER_EXCHANGE = Param.string("train.cluster-exchange", "auto",
+      "on a cluster, where an epoch runs: driver (the driver's cores over the collected counts; nothing shipped),"
+          + " broadcast (the executors, through Spark's broadcast and task results), or auto (driver for the dense"
+          + " model, broadcast for the sparse one)",
+      v -> v.equals("auto") || v.equals("driver") || v.equals("broadcast"), "auto, driver or broadcast");
   public static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience", 5,
       "epochs in a row without an improvement larger than min-delta before stopping", v -> v >= 1,
       "an integer >= 1");
@@ -149,7 +154,8 @@ public final class Keys {
       INPUT_ENCODING, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
       TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_WEIGHTS, MODEL_PAIR_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
-      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, ES_PATIENCE,
+      TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, TRAIN_CLUSTER_EXCHANGE,
+      ES_PATIENCE,
       ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,
       AN_TRACE_TOP, AN_WORDS, AN_TOP_K, AN_MIN_PROBABILITY, AN_EXPECT, AN_EXPECT_MIN, AN_FAIL_ON_EXPECTATIONS,
       PUBLISH_REGRESSION_MARGIN, PUBLISH_KEEP_RUNS, HADOOP);

@@ -16,6 +16,7 @@ import dev.bigram.output.OutputFailure;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
 import dev.bigram.train.DistributedLoss;
+import dev.bigram.train.Exchange;
 import dev.bigram.train.MemoryCheck;
 import dev.bigram.train.ShippingMeter;
 import dev.bigram.train.TrainingResult;
@@ -156,15 +157,20 @@ public final class TrainJob {
         config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
     int v = data.vocab().size();
     long weights = config.sparseFor(v) ? data.distinctTrainBigrams() : (long) v * v;
-    LOG.info("Training: V = {}, {} model of {} weights ({} MB per copy), {} row blocks, optimizer {}, broadcast {}",
+    Exchange exchange = exchange(jsc, config, v);
+    LOG.info("Training: V = {}, {} model of {} weights ({} MB per copy), {} row blocks, optimizer {}, epochs {}",
         v, config.sparseFor(v) ? "sparse" : "dense", weights, weights * Float.BYTES / (1 << 20), numBlocks,
-        config.optimizer(), config.sparseFor(v) ? "sharded" : config.broadcast());
+        config.optimizer(), switch (exchange) {
+          case LOCAL -> "in local mode's tasks, W and the gradient shared in memory";
+          case DRIVER -> "on the driver's cores (train.cluster-exchange), nothing shipped";
+          case BROADCAST -> "on the executors, W broadcast " + (config.sparseFor(v) ? "sharded" : config.broadcast());
+        });
     return data;
   }
 
   /** Refuses a model that cannot fit the driver, with the numbers and what to change. */
   private static void checkMemory(JavaSparkContext jsc, TrainerConfig config, int v, long pairs) {
-    boolean local = config.localExchange() && jsc.isLocal();
+    boolean local = exchange(jsc, config, v).inDriverMemory();
     boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
     long max = Runtime.getRuntime().maxMemory();
     boolean search = config.l2Auto() && config.validationFraction() > 0;
@@ -178,6 +184,15 @@ public final class TrainJob {
   private static DistributedLoss distributedLoss(JavaSparkContext jsc, TrainerConfig config, TrainingData data,
       ShippingMeter meter) {
     return new DistributedLoss(jsc, data.blocks(), data.partitioner(), WeightShipping.Mode.of(config.broadcast()),
-        Kernel.of(config.kernel()), config.localExchange(), meter);
+        Kernel.of(config.kernel()), exchange(jsc, config, data.vocab().size()), meter);
+  }
+
+  /** Where the epochs run: {@code train.local-exchange} in local mode, {@code train.cluster-exchange} otherwise. */
+  static Exchange exchange(JavaSparkContext jsc, TrainerConfig config, int v) {
+    return exchange(jsc.isLocal(), config, v);
+  }
+
+  static Exchange exchange(boolean localMaster, TrainerConfig config, int v) {
+    return Exchange.choose(localMaster, config.localExchange(), config.clusterExchange(), config.sparseFor(v));
   }
 }

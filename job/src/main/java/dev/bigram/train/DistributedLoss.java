@@ -5,6 +5,7 @@ import dev.bigram.data.RowBlocks;
 import dev.bigram.loss.BigramLossAggregator;
 import dev.bigram.loss.Kernel;
 import dev.bigram.model.BigramModel;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,9 +19,11 @@ import org.apache.spark.util.LongAccumulator;
  * so a task fetches only the rows its partition owns; with {@link WeightShipping.Mode#WHOLE} every task fetches
  * all of {@code W}. With a {@link ShippingMeter}, each evaluation's jobs carry its tag, and the {@link Evaluation} also
  * reports what executors really fetched and returned, and how long tasks spent reading their weights.
- * With the local exchange (local mode and {@code train.local-exchange}), nothing is broadcast: the tasks, which
- * run in the driver's JVM, read {@code W} and write their gradient rows through {@link LocalExchange}; the
- * losses are aggregated as usual.
+ * With the local exchange ({@link Exchange#LOCAL}), nothing is broadcast: the tasks, which run in the driver's
+ * JVM, read {@code W} and write their gradient rows through {@link LocalExchange}; the losses are aggregated as
+ * usual. With {@link Exchange#DRIVER} the row blocks are collected to the driver at the first evaluation and
+ * every evaluation runs there, a block per thread of the common fork-join pool (the driver's cores), through
+ * the same exchange and the same aggregator, merged in block order.
  */
 public final class DistributedLoss {
   /** Depth of the treeAggregate. */
@@ -31,38 +34,45 @@ public final class DistributedLoss {
   private final RowBlocks partitioner;
   private final WeightShipping.Mode mode;
   private final Kernel kernel;
-  private final boolean localExchange;
+  private final Exchange exchange;
   /** Measures what was really shipped; null: not measured. */
   private final ShippingMeter meter;
   /** Nanoseconds tasks spent reading their weights (fetching them, the first time on an executor). */
   private final LongAccumulator fetchNanos;
   /** The local exchange's gradient buffer, reused every epoch. */
   private float[] sharedGradient;
+  /** {@link Exchange#DRIVER}: the row blocks, collected at the first evaluation, in block order. */
+  private List<RowBlock> driverBlocks;
 
   /** With the {@link Kernel#FAST} row math and Spark's broadcast and task results. */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner,
       WeightShipping.Mode mode) {
-    this(jsc, blocks, partitioner, mode, Kernel.FAST, false, null);
+    this(jsc, blocks, partitioner, mode, Kernel.FAST, Exchange.BROADCAST, null);
   }
 
   /**
-   * @param localExchange use {@link LocalExchange} when the master is local (ignored otherwise)
+   * @param exchange where the evaluations run; {@link Exchange#LOCAL} only when the master is local
    * @param meter measures what executors fetch and return; null: not measured
    */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner,
-      WeightShipping.Mode mode, Kernel kernel, boolean localExchange, ShippingMeter meter) {
+      WeightShipping.Mode mode, Kernel kernel, Exchange exchange, ShippingMeter meter) {
+    if (exchange == Exchange.LOCAL && !jsc.isLocal()) {
+      throw new IllegalArgumentException("the local exchange needs a local master, not " + jsc.master());
+    }
     this.jsc = jsc;
     this.blocks = blocks;
     this.partitioner = partitioner;
     this.mode = mode;
     this.kernel = kernel;
-    this.localExchange = localExchange && jsc.isLocal();
+    this.exchange = exchange;
     this.meter = meter;
     this.fetchNanos = meter == null ? null : jsc.sc().longAccumulator("bigram weight fetch ns");
   }
 
   /** Loss (and gradient, if asked) of the model on every block, with what shipping it cost. */
   public Evaluation evaluate(BigramModel model, boolean withGradient) {
+    if (exchange == Exchange.DRIVER) return evaluateOnDriver(model, withGradient);
+    boolean localExchange = exchange == Exchange.LOCAL;
     int v = model.numClasses();
     long t0 = System.nanoTime();
     if (fetchNanos != null) fetchNanos.reset();
@@ -95,6 +105,39 @@ public final class DistributedLoss {
       return new Evaluation(result, shipping.bytes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, result.payloadBytes(),
           shipped, fetchSeconds);
     }
+  }
+
+  /**
+   * {@link Exchange#DRIVER}: every block evaluated on the driver, a block per task of the common fork-join pool,
+   * reading {@code W} and writing the gradient rows in place as local mode's tasks do; merged in block order.
+   */
+  private Evaluation evaluateOnDriver(BigramModel model, boolean withGradient) {
+    int v = model.numClasses();
+    long t0 = System.nanoTime();
+    List<RowBlock> local = driverBlocks();
+    float[] gradient = withGradient && kernel == Kernel.FAST ? sharedGradient(model.numWeights()) : null;
+    try (WeightShipping shipping = WeightShipping.local(model, gradient)) {
+      WeightShipping.Tasks weights = shipping.tasks();
+      long t1 = System.nanoTime();
+      Kernel k = kernel;
+      List<BigramLossAggregator> parts = local.parallelStream()
+          .map(block -> new BigramLossAggregator(v, withGradient, k).add(block,
+              weights.rows(block.index(), block.firstRow(), block.endRow()), weights.gradientBuffer()))
+          .toList();
+      BigramLossAggregator result = new BigramLossAggregator(v, withGradient, k);
+      for (BigramLossAggregator part : parts) result.merge(part);
+      if (gradient != null) result.attachShared(gradient);
+      long t2 = System.nanoTime();
+      return new Evaluation(result, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, result.payloadBytes(), null, Double.NaN);
+    }
+  }
+
+  /** The row blocks in the driver's memory, collected from the executors' cache at the first call. */
+  private List<RowBlock> driverBlocks() {
+    if (driverBlocks == null) {
+      driverBlocks = blocks.collect().stream().sorted(Comparator.comparingInt(RowBlock::index)).toList();
+    }
+    return driverBlocks;
   }
 
   /** The local exchange's gradient buffer, reused every epoch. */

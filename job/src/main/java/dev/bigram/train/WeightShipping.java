@@ -50,7 +50,8 @@ public final class WeightShipping implements AutoCloseable {
   }
 
   /**
-   * Ships {@code model} through the local exchange: only where the tasks run in this JVM (local mode).
+   * Ships {@code model} through the local exchange: only where its readers run in this JVM (local mode's tasks,
+   * or the driver's own threads with {@link Exchange#DRIVER}).
    *
    * @param gradient a {@code V x V} float buffer the tasks write their gradient rows into, or null
    */
