@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The job on a real Spark standalone cluster (a master and two one-core workers on 127.0.0.1, with
  * {@code spark.authenticate} and I/O encryption on), submitted through {@code ./submit.sh}: the history equals
- * a local run's, an executor killed mid-training changes nothing, and a vocabulary too large for the driver is
- * refused before any work.
+ * a local run's on both of the cluster's paths (the dense model's default, epochs on the driver's cores, and
+ * Spark's broadcast and task results), an executor killed mid-training changes nothing, and a vocabulary too
+ * large for the driver is refused before any work.
  */
 class StandaloneClusterIT extends SparkTestBase {
   /** Relative: executor JVMs compile the kernel on their own schedules, and it rounds the same either way. */
@@ -45,8 +46,12 @@ class StandaloneClusterIT extends SparkTestBase {
   static Path dir;
   static StandaloneCluster cluster;
   static Path authConf;
-  /** The undisturbed cluster run, shared by the tests that compare against it. */
+  /** The undisturbed cluster run through Spark's broadcast, shared by the tests that compare against it. */
   static Path undisturbed;
+  /** The local run of the dense model, shared likewise. */
+  static Path localRun;
+  /** Spark's broadcast and task results, rather than the dense model's default (the driver's cores). */
+  static final List<String> BROADCAST = List.of("--set", "train.cluster-exchange=broadcast");
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -99,7 +104,7 @@ class StandaloneClusterIT extends SparkTestBase {
   static synchronized Path undisturbedRun() throws Exception {
     if (undisturbed == null) {
       Path out = dir.resolve("cluster-runs");
-      Processes.Result r = Processes.submit(Map.of(), 300, submitArgs("undisturbed", out, List.of()));
+      Processes.Result r = Processes.submit(Map.of(), 300, submitArgs("undisturbed", out, BROADCAST));
       assertEquals(0, r.exitCode(), r.stderr() + "\n" + cluster.logTails());
       undisturbed = out.resolve("undisturbed");
     }
@@ -127,21 +132,51 @@ class StandaloneClusterIT extends SparkTestBase {
     }
   }
 
+  /** Trains the dense model once in local mode, in this JVM, and returns its run directory. */
+  static synchronized Path localRun() {
+    if (localRun == null) {
+      Path localOut = dir.resolve("local-runs");
+      List<String> args = new ArrayList<>(List.of("train", "--input", corpus(), "--output", localOut.toString(),
+          "--run-id", "local"));
+      args.addAll(trainSettings());
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Main.execute(args.toArray(String[]::new), () -> spark,
+          new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+      assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+      localRun = localOut.resolve("local");
+    }
+    return localRun;
+  }
+
+  /**
+   * The dense model's default on a cluster: the driver collects the counts and runs every epoch on its own cores.
+   * Nothing is broadcast and no gradient comes back, and the history is the local run's.
+   */
+  @Test
+  void theDenseModelsEpochsRunOnTheDriverByDefaultShipNothingAndEqualALocalRun() throws Exception {
+    Path out = dir.resolve("driver-runs");
+    Processes.Result r = Processes.submit(Map.of(), 300, submitArgs("driver", out, List.of()));
+    assertEquals(0, r.exitCode(), r.stderr() + "\n" + cluster.logTails());
+    assertTrue(r.stderr().contains("epochs on the driver's cores"), r.stderr());
+    List<Row> onCluster = history(out.resolve("driver"));
+    assertEquals(EPOCHS, onCluster.size());
+    assertSameHistory(history(localRun()), onCluster);
+
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("driver/summary.json").toFile());
+    assertEquals("driver", summary.get("exchange").asText());
+    assertEquals(0, summary.get("broadcast_bytes_per_epoch").asLong(), "no weights broadcast");
+    // Spark's own count of the bytes executors fetched and returned in the epochs' jobs: there were none.
+    assertFalse(summary.has("shipped_broadcast_bytes_per_epoch"), "no epoch ran a Spark job: " + summary);
+  }
+
   @Test
   void historyOnTheClusterEqualsALocalRun() throws Exception {
-    Path localOut = dir.resolve("local-runs");
-    List<String> args = new ArrayList<>(List.of("train", "--input", corpus(), "--output", localOut.toString(),
-        "--run-id", "local"));
-    args.addAll(trainSettings());
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.execute(args.toArray(String[]::new), () -> spark, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-
     Path run = undisturbedRun();
     List<Row> onCluster = history(run);
     assertEquals(EPOCHS, onCluster.size());
-    assertSameHistory(history(localOut.resolve("local")), onCluster);
+    assertSameHistory(history(localRun()), onCluster);
+    JsonNode exchange = new ObjectMapper().readTree(run.resolve("summary.json").toFile()).get("exchange");
+    assertEquals("broadcast", exchange.asText());
     assertTrue(onCluster.get(EPOCHS - 1).getDouble(2) < onCluster.get(0).getDouble(2) - 0.5, "training learned");
 
     // Separate executor JVMs did the work: one executor per worker ran tasks and sent their results.
@@ -195,6 +230,7 @@ class StandaloneClusterIT extends SparkTestBase {
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("sparse/summary.json").toFile());
     assertEquals("sparse", summary.get("model_weights").asText());
+    assertEquals("broadcast", summary.get("exchange").asText(), "the sparse model's default: the executors");
     long pairs = summary.get("model_pairs").asLong();
     int v = summary.get("vocab_size").asInt();
     // Two row blocks: each ships its entries' columns and weights, its row offsets and the whole bias.
@@ -215,7 +251,7 @@ class StandaloneClusterIT extends SparkTestBase {
     Path out = dir.resolve("killed-runs");
     // A whole-matrix broadcast this time: the history does not depend on it, what is shipped does.
     Processes.Background run = Processes.startSubmit(Map.of(),
-        submitArgs("killed", out, List.of("--set", "train.broadcast=whole")));
+        submitArgs("killed", out, List.of("--set", "train.broadcast=whole", BROADCAST.get(0), BROADCAST.get(1))));
     boolean reached = run.awaitStderr("epoch " + KILL_AT_EPOCH + "/" + EPOCHS, 240);
     List<ProcessHandle> executors = cluster.executors();
     assertTrue(reached, "training reached epoch " + KILL_AT_EPOCH + "\n" + run.stderrSoFar());
