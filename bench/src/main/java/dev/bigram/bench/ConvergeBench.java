@@ -11,6 +11,7 @@ import dev.bigram.train.DistributedLoss;
 import dev.bigram.train.EpochListener;
 import dev.bigram.train.EpochLoop;
 import dev.bigram.train.EpochRecord;
+import dev.bigram.train.Exchange;
 import dev.bigram.train.InitialBias;
 import dev.bigram.train.TrainingResult;
 import dev.bigram.train.WeightShipping;
@@ -34,7 +35,7 @@ public final class ConvergeBench {
     List<String> sets = new ArrayList<>(List.of("input.paths=[\"" + args[1] + "\"]"));
     for (int i = 2; i < args.length; i++) sets.add(args[i]);
     TrainerConfig config = TrainerConfig.load(null, sets);
-    SparkSession spark = Peers.session("local[*]");
+    SparkSession spark = Peers.session();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t0 = System.nanoTime();
     int numBlocks = config.partitions() > 0 ? config.partitions() : jsc.defaultParallelism();
@@ -43,7 +44,8 @@ public final class ConvergeBench {
     double dataPass = (System.nanoTime() - t0) / 1e9;
     int v = data.vocab().size();
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
-        WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()), config.localExchange(), null);
+        WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()),
+        Exchange.choose(jsc.isLocal(), config.localExchange(), config.clusterExchange(), config.sparseFor(v)), null);
     BigramModel initial = config.sparseFor(v)
         ? BigramModel.initialize(data.trainingPairs(config.pairMinCount()), config.bias(), config.initStddev(), config.seed())
         : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());

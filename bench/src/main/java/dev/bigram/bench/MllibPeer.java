@@ -33,13 +33,15 @@ import org.apache.spark.storage.StorageLevel;
  * which only flatters MLlib). When no iteration reaches it, the whole fit's time is a lower bound.
  *
  * <pre>bench/java.sh -Xmx8g dev.bigram.bench.MllibPeer FILE V MAX_ITER</pre>
+ *
+ * <p>On a cluster: {@code -Dbench.master=spark://... -Dbench.jars=JARS} ({@link Peers#session()}).
  */
 public final class MllibPeer {
   public static void main(String[] args) {
     String file = args[0];
     int vocab = Integer.parseInt(args[1]);
     int maxIter = Integer.parseInt(args[2]);
-    SparkSession spark = Peers.session("local[*]");
+    SparkSession spark = Peers.session();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TrainingData data = DataPass.run(jsc, List.of(file), TokenizerSettings.defaults(), vocab, 2, 0.0,
         jsc.defaultParallelism());
