@@ -8,6 +8,8 @@
 # Starts a cluster with bench/cluster-demo.sh start (a master and two one-core workers on 127.0.0.1), generates a
 # corpus with more than max(--sizes) words (bench/gen_corpus.py, 10 MB, cached in DIR), then trains each
 # (V, model, broadcast) for --epochs epochs with SGD on 2 row blocks, one per executor, and prints a Markdown table.
+# Every run goes through Spark's broadcast and task results (train.cluster-exchange = broadcast), which the dense
+# model does not use by default on a cluster (bench/cluster-epoch.sh compares the two paths).
 # The dense model is run with both broadcasts; the sparse one (model.weights = sparse) is always sharded.
 # Every number comes from the job itself: the shipped bytes are Spark's own block reports and task metrics,
 # gathered by dev.bigram.train.ShippingMeter (summary.json shipped_*_per_epoch); seconds are the means of the
@@ -41,7 +43,7 @@ while [[ $# -gt 0 ]]; do
     --driver-memory) DRIVER_MEMORY="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     --set) EXTRA+=(--set "$2"); shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/cluster-broadcast.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +79,8 @@ for v in $SIZES; do
         --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
         train --input "$CORPUS" --output "$DIR/runs" --run-id "$id" --overwrite \
         --set vocab.size="$v" --set vocab.min-count=1 --set train.optimizer=sgd --set train.max-epochs="$EPOCHS" \
-        --set train.partitions=2 --set train.broadcast="$mode" --set early-stopping.patience=1000 \
+        --set train.partitions=2 --set train.broadcast="$mode" --set train.cluster-exchange=broadcast \
+        --set early-stopping.patience=1000 \
         --set model.weights="$model" "${EXTRA[@]+"${EXTRA[@]}"}" \
         >"$DIR/$id.out" 2>"$DIR/$id.log" || { echo "error: run $id failed, see $DIR/$id.log" >&2; exit 1; }
       echo -e "$v\t$model\t$mode\t$DIR/runs/$id/summary.json\t$DIR/$id.log" >>"$results"

@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --exchanges) EXCHANGES="$2"; shift 2 ;;
     --mllib-iter) MLLIB_ITER="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/cluster-converge.sh --help)" >&2; exit 2 ;;
   esac
 done

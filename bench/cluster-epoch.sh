@@ -37,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --executor-memory) EXECUTOR_MEMORY="$2"; shift 2 ;;
     --defaults) DEFAULTS=true; shift ;;
     --dir) DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/cluster-epoch.sh --help)" >&2; exit 2 ;;
   esac
 done
