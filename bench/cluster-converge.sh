@@ -77,7 +77,8 @@ PY
 done
 
 CP_JARS="$ROOT/job/target/bigram-trainer.jar,$(ls "$ROOT"/bench/target/bigram-bench-*.jar | head -1)"
-MLLIB_JAR="$(tr ':' '\n' <"$ROOT/bench/target/classpath.txt" | grep '/spark-mllib_2.13-' | head -1)"
+MLLIB_JAR="$(tr ':' '\n' <"$ROOT/bench/target/classpath.txt" | grep '/spark-mllib_2.13-' | head -1 || true)"
+[[ -n "$MLLIB_JAR" ]] || { echo "error: no spark-mllib jar in bench/target/classpath.txt" >&2; exit 1; }
 for pair in $MLLIB_ITER; do
   v="${pair%%:*}"; iter="${pair##*:}"
   [[ " $SIZES " == *" $v "* ]] || continue

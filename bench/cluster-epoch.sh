@@ -2,16 +2,17 @@
 # The dense epoch at V = 10,000 on a 2-worker standalone cluster, client mode, on both of the cluster's paths,
 # against the wire's limit on this machine.
 #
-#   bench/cluster-epoch.sh --input FILE [--v 10000] [--epochs 10] [--exchanges "driver broadcast"]
-#                          [--driver-memory 4g] [--executor-memory 2g] [--defaults] [--dir DIR]
+#   bench/cluster-epoch.sh --input FILE [--v 10000] [--weights dense] [--epochs 10]
+#                          [--exchanges "driver broadcast"] [--driver-memory 4g] [--executor-memory 2g]
+#                          [--defaults] [--dir DIR]
 #
 # Starts a cluster with bench/cluster-demo.sh start (a master and two one-core workers on 127.0.0.1), then for
-# each train.cluster-exchange trains the dense model (model.weights = dense) through ./submit.sh under
+# each train.cluster-exchange trains the model of --weights (dense or sparse) through ./submit.sh under
 # /usr/bin/time -v: --epochs epochs of a cold training at a fixed train.l2 = 1e-6, every other key as shipped
 # (Adam, learning rate, decay). With --defaults it also runs the job as shipped (only vocab.size set: the L2
-# search included) on the default path. Per run it reports the median epoch (epochs 2..N: epoch 1 includes
-# collecting the counts or the JIT), the driver's peak RSS, the executors lost, and the bytes Spark shipped per
-# epoch (summary.json). Then it copies the broadcast path's bytes of one epoch once through a loopback socket
+# search included). Per run it reports the median epoch (every epoch but each training's first, which includes
+# collecting the counts or the JIT; with --defaults, over all of the L2 search's trials), the driver's peak
+# RSS, the executors lost, and the bytes Spark shipped per epoch (summary.json). Then it copies the broadcast path's bytes of one epoch once through a loopback socket
 # (dev.bigram.bench.LoopbackCopy, median of 5) and prints each run's epoch against that copy.
 # One JSON line per run goes to DIR/results.jsonl (default DIR /tmp/bigram-cluster-epoch); the cluster is
 # stopped by process id on exit.
@@ -20,6 +21,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 INPUT=""
 V=10000
+WEIGHTS=dense
 EPOCHS=10
 EXCHANGES="driver broadcast"
 DRIVER_MEMORY=4g
@@ -31,13 +33,14 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --input) INPUT="$2"; shift 2 ;;
     --v) V="$2"; shift 2 ;;
+    --weights) WEIGHTS="$2"; shift 2 ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --exchanges) EXCHANGES="$2"; shift 2 ;;
     --driver-memory) DRIVER_MEMORY="$2"; shift 2 ;;
     --executor-memory) EXECUTOR_MEMORY="$2"; shift 2 ;;
     --defaults) DEFAULTS=true; shift ;;
     --dir) DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option $1 (bench/cluster-epoch.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,34 +60,35 @@ echo "Cluster at $URL" >&2
 results="$DIR/results.jsonl"
 runs="$DIR/runs.tsv"
 : >"$runs"
-run() { # run LABEL EXCHANGE [--set ...]
-  local id="$1" exchange="$2"; shift 2
-  echo "$id (train.cluster-exchange = $exchange)..." >&2
+run() { # run LABEL [--set ...]
+  local id="$1"; shift
+  echo "$id..." >&2
   local load; load="$(cut -d' ' -f1 /proc/loadavg)"
   /usr/bin/time -v -o "$DIR/$id.time" "$ROOT/submit.sh" --master "$URL" --driver-memory "$DRIVER_MEMORY" \
     --executor-memory "$EXECUTOR_MEMORY" --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
     train --input "$INPUT" --output "$DIR/runs" --run-id "$id" --overwrite \
-    --set vocab.size="$V" --set model.weights=dense --set train.cluster-exchange="$exchange" "$@" \
+    --set vocab.size="$V" "$@" \
     >"$DIR/$id.out" 2>"$DIR/$id.log" || { echo "error: run $id failed, see $DIR/$id.log" >&2; exit 1; }
-  echo -e "$id\t$exchange\t$load\t$DIR/runs/$id/summary.json\t$DIR/$id.log\t$DIR/$id.time" >>"$runs"
+  echo -e "$id\t$load\t$DIR/runs/$id/summary.json\t$DIR/$id.log\t$DIR/$id.time" >>"$runs"
 }
 cold=(--set train.l2=0.000001 --set train.max-epochs="$EPOCHS" --set early-stopping.patience=1000)
-for exchange in $EXCHANGES; do run "v$V-$exchange" "$exchange" "${cold[@]}"; done
-if $DEFAULTS; then run "v$V-defaults" auto; fi
+for exchange in $EXCHANGES; do
+  run "v$V-$WEIGHTS-$exchange" --set model.weights="$WEIGHTS" --set train.cluster-exchange="$exchange" "${cold[@]}"
+done
+if $DEFAULTS; then run "v$V-defaults"; fi
 
 # The wire's limit: the bytes the broadcast path shipped in an epoch (W out, the gradient back), copied once.
-bytes="$(python3 - "$runs" <<'PY'
+# Without a broadcast run, the dense model's 8 bytes per weight.
+bytes="$(python3 - "$runs" "$((8 * V * V))" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
-    f = line.rstrip("\n").split("\t")
-    s = json.load(open(f[3]))
+    s = json.load(open(line.rstrip("\n").split("\t")[2]))
     if "shipped_broadcast_bytes_per_epoch" in s:
         print(s["shipped_broadcast_bytes_per_epoch"] + s["shipped_result_bytes_per_epoch"]); break
 else:
-    print(8 * int(sys.argv[2]) ** 2 if len(sys.argv) > 2 else 0)
+    print(sys.argv[2])
 PY
 )"
-[[ "$bytes" != 0 ]] || bytes=$((8 * V * V))
 echo "Copying $bytes bytes through a loopback socket..." >&2
 "$ROOT/bench/java.sh" dev.bigram.bench.LoopbackCopy "$bytes" 5 >"$DIR/loopback.out"
 wire="$(sed -n 's/^median_seconds=//p' "$DIR/loopback.out")"
@@ -100,10 +104,12 @@ print("| run | exchange | epochs | median epoch s (epochs 2..N) | / loopback cop
 print("|---|---|---|---|---|---|---|---|---|")
 with open(results, "a") as out:
     for line in open(runs):
-        rid, exchange, load, summary, log, timef = line.rstrip("\n").split("\t")
+        rid, load, summary, log, timef = line.rstrip("\n").split("\t")
         s = json.load(open(summary))
         text = open(log).read()
         secs = [float(m.group(2)) for m in epoch_re.finditer(text) if int(m.group(1)) > 1]
+        if not secs:
+            sys.exit(f"no epoch lines after a first epoch in {log}")
         med = statistics.median(secs)
         rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(timef).read()).group(1)) / 1e6
         shipped = s.get("shipped_broadcast_bytes_per_epoch", 0) + s.get("shipped_result_bytes_per_epoch", 0)

@@ -163,21 +163,22 @@ public final class TrainJob {
         config.optimizer(), switch (exchange) {
           case LOCAL -> "in local mode's tasks, W and the gradient shared in memory";
           case DRIVER -> "on the driver's cores (train.cluster-exchange), nothing shipped";
-          case BROADCAST -> "on the executors, W broadcast " + (config.sparseFor(v) ? "sharded" : config.broadcast());
+          case BROADCAST -> "through Spark's broadcast (" + (config.sparseFor(v) ? "sharded" : config.broadcast())
+              + ") and task results";
         });
     return data;
   }
 
   /** Refuses a model that cannot fit the driver, with the numbers and what to change. */
   private static void checkMemory(JavaSparkContext jsc, TrainerConfig config, int v, long pairs) {
-    boolean local = exchange(jsc, config, v).inDriverMemory();
+    Exchange exchange = exchange(jsc, config, v);
     boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
     long max = Runtime.getRuntime().maxMemory();
     boolean search = config.l2Auto() && config.validationFraction() > 0;
     if (config.sparseFor(v)) {
-      MemoryCheck.checkSparse(pairs, v, config.optimizer(), local, exact, search, max, jsc.getConf());
+      MemoryCheck.checkSparse(pairs, v, config.optimizer(), exchange, exact, search, max, jsc.getConf());
     } else {
-      MemoryCheck.check(v, config.optimizer(), local, exact, search, max, jsc.getConf());
+      MemoryCheck.check(v, config.optimizer(), exchange, exact, search, max, jsc.getConf());
     }
   }
 

@@ -54,8 +54,9 @@ public final class BigramLossAggregator implements Serializable {
 
   /**
    * As {@link #add(RowBlock, WeightRows)}; with a {@link Kernel#FAST} kernel and a non-null
-   * {@code sharedGradient} (a full {@code V x V} buffer of the driver, local mode), the block's gradient rows
-   * are written into that buffer instead of a new array (see {@link GradientRows#sharedView}).
+   * {@code sharedGradient} (a full {@code V x V} buffer of the driver: local mode, or the driver's own cores),
+   * the block's gradient rows are written into that buffer instead of a new array (see
+   * {@link GradientRows#sharedView}).
    */
   public BigramLossAggregator add(RowBlock block, WeightRows weights, float[] sharedGradient) {
     if (!weights.covers(block.firstRow(), block.endRow()) || weights.numClasses() != numClasses) {

@@ -3,7 +3,7 @@ package dev.bigram.train;
 import java.util.Locale;
 
 /**
- * Where an epoch runs, and so how {@code W} and the gradient travel (docs/design.md, "The epoch"):
+ * Where an epoch runs, and so how {@code W} and the gradient travel (docs/design.md, "Where an epoch runs"):
  *
  * <ul>
  *   <li>{@link #LOCAL}: local mode. Spark's tasks run in the driver's JVM and read {@code W} and write their
@@ -38,10 +38,5 @@ public enum Exchange {
       case "broadcast" -> BROADCAST;
       default -> sparse ? BROADCAST : DRIVER;
     };
-  }
-
-  /** Whether the weights and the gradient stay in the driver's memory (nothing is serialized). */
-  public boolean inDriverMemory() {
-    return this != BROADCAST;
   }
 }

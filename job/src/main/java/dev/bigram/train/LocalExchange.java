@@ -4,8 +4,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Local mode only ({@code local} or {@code local[n]}: the tasks run in the driver's JVM): hands the driver's
- * weight arrays to the tasks, and their gradient rows back, through memory instead of serializing them.
+ * For readers in the driver's JVM only (local mode's tasks, or the driver's own threads with
+ * {@link Exchange#DRIVER}): hands the driver's weight arrays to them, and their gradient rows back, through
+ * memory instead of serializing them.
  *
  * <p>Spark serializes a broadcast into pieces even when its only reader is the driver's own JVM, and every
  * task result crosses the block manager; at {@code V = 10,000} that is 400 MB each way per epoch, several

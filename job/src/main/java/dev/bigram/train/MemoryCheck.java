@@ -6,63 +6,67 @@ import org.apache.spark.network.util.JavaUtils;
 
 /**
  * Refuses, before any work, a vocabulary whose matrices cannot fit the driver. The driver always holds
- * {@code W} and the best epoch's copy (float) and Adam's two moments (float). Then:
+ * {@code W} and the best epoch's copy (float) and Adam's two moments (float). Then, by where the epochs run
+ * ({@link Exchange}):
  *
  * <ul>
- *   <li>with the local exchange (local mode, {@code train.local-exchange}, fast kernel): one float gradient
- *       buffer that the tasks write into. 20 bytes per weight with Adam: 2.0 GB at {@code V = 10,000}, 8.0 GB
- *       at 20,000;</li>
- *   <li>otherwise: the broadcast's serialized pieces (float), the merged gradient (float with the fast kernel,
- *       double with the exact one) and, transiently, its serialized form. 28 bytes per weight with Adam and the
- *       fast kernel.</li>
+ *   <li>in the driver's memory (local mode's tasks with the fast kernel, or the driver's cores on a cluster):
+ *       the gradient the evaluation writes, float with the fast kernel (20 bytes per weight with Adam: 2.0 GB at
+ *       {@code V = 10,000}, 8.0 GB at 20,000), double rows with the exact one on the driver's cores;</li>
+ *   <li>through Spark's broadcast and task results (and local mode's tasks with the exact kernel, whose double
+ *       rows come back as task results): the broadcast's serialized pieces (float), the merged gradient (float
+ *       with the fast kernel, double with the exact one) and, transiently, its serialized form. 28 bytes per
+ *       weight with Adam and the fast kernel.</li>
  * </ul>
  *
  * <p>With {@code train.l2 = auto}, while a trial trains the driver also keeps the best trial so far: its model
  * and, with Adam, its second moments, which the next trial starts from (8 more bytes per weight with Adam, 4
- * with SGD).
+ * with SGD). The bigram counts the driver's cores read (a few bytes per distinct pair) are left out.
  */
 public final class MemoryCheck {
   private MemoryCheck() {}
 
   /** Bytes per matrix entry the driver needs at peak, with Spark's broadcast and task results. */
   static int bytesPerEntry(String optimizer) {
-    return bytesPerEntry(optimizer, false, false);
+    return bytesPerEntry(optimizer, Exchange.BROADCAST, false, false);
   }
 
   /**
    * Bytes per matrix entry the driver needs at peak.
    *
-   * @param localExchange the local exchange is in use (no broadcast pieces, no serialized results)
+   * @param exchange where the epochs run
    * @param exactKernel the gradient is double ({@code train.kernel = exact})
+   * @param search the L2 search keeps its best trial's model and second moments beside
    */
-  static int bytesPerEntry(String optimizer, boolean localExchange, boolean exactKernel) {
-    return bytesPerEntry(optimizer, localExchange, exactKernel, false);
-  }
-
-  /** As above; {@code search}: the L2 search keeps its best trial's model and second moments beside. */
-  static int bytesPerEntry(String optimizer, boolean localExchange, boolean exactKernel, boolean search) {
+  static int bytesPerEntry(String optimizer, Exchange exchange, boolean exactKernel, boolean search) {
     boolean adam = optimizer.equals("adam");
     int resident = 4 * (2 + (adam ? 2 : 0)) + (search ? 4 * (1 + (adam ? 1 : 0)) : 0); // W, best, moments
     int gradient = exactKernel ? 8 : 4;
-    if (localExchange && !exactKernel) return resident + gradient;
+    if (!returnsTaskResults(exchange, exactKernel)) return resident + gradient;
     return resident + 4 + 2 * gradient; // broadcast pieces, gradient and its serialized form
+  }
+
+  /** Whether each epoch's gradient comes back to the driver as task results. */
+  private static boolean returnsTaskResults(Exchange exchange, boolean exactKernel) {
+    return switch (exchange) {
+      case DRIVER -> false;
+      case LOCAL -> exactKernel;
+      case BROADCAST -> true;
+    };
   }
 
   /** Throws {@link IllegalArgumentException} with the numbers and what to change when V cannot fit. */
   public static void check(int vocabSize, String optimizer, long driverMaxMemory, SparkConf conf) {
-    check(vocabSize, optimizer, false, false, driverMaxMemory, conf);
+    check(vocabSize, optimizer, Exchange.BROADCAST, false, false, driverMaxMemory, conf);
   }
 
-  /** As {@link #check(int, String, long, SparkConf)}, for the exchange and kernel in use. */
-  public static void check(int vocabSize, String optimizer, boolean localExchange, boolean exactKernel,
-      long driverMaxMemory, SparkConf conf) {
-    check(vocabSize, optimizer, localExchange, exactKernel, false, driverMaxMemory, conf);
-  }
-
-  /** As above; {@code search}: {@code train.l2 = auto} with a validation split. */
-  public static void check(int vocabSize, String optimizer, boolean localExchange, boolean exactKernel,
+  /**
+   * As {@link #check(int, String, long, SparkConf)}, for where the epochs run and the kernel in use;
+   * {@code search}: {@code train.l2 = auto} with a validation split.
+   */
+  public static void check(int vocabSize, String optimizer, Exchange exchange, boolean exactKernel,
       boolean search, long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel, search);
+    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel, search);
     long v = vocabSize;
     long matrix = BigramModel.matrixBytes(v);
     long need = v * v * perEntry;
@@ -74,7 +78,7 @@ public final class MemoryCheck {
           vocabSize, need / 1e9, matrix / 1e9, optimizer, perEntry, driverMaxMemory / 1e9,
           Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, perEntry)));
     }
-    if (localExchange && !exactKernel) return; // task results carry no gradient values
+    if (!returnsTaskResults(exchange, exactKernel)) return; // no gradient comes back as task results
     checkResultSize(v * v * (exactKernel ? 8 : 4) + v * 8, "vocab.size = " + vocabSize, conf);
   }
 
@@ -95,9 +99,9 @@ public final class MemoryCheck {
    * distinct training pair instead of per matrix entry, plus the pairs' columns (4 bytes each). Per word, the
    * bias arrays and the row offsets are small beside them.
    */
-  public static void checkSparse(long numPairs, int vocabSize, String optimizer, boolean localExchange,
+  public static void checkSparse(long numPairs, int vocabSize, String optimizer, Exchange exchange,
       boolean exactKernel, boolean search, long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, localExchange, exactKernel, search) + 4;
+    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel, search) + 4;
     long need = numPairs * perEntry + (long) vocabSize * 48;
     if (need > driverMaxMemory * 0.9) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
@@ -107,7 +111,7 @@ public final class MemoryCheck {
           vocabSize, numPairs, need / 1e9, perEntry, optimizer, driverMaxMemory / 1e9,
           Math.ceil(need / 0.9 / 1e9)));
     }
-    if (localExchange && !exactKernel) return;
+    if (!returnsTaskResults(exchange, exactKernel)) return;
     checkResultSize(numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8,
         "the sparse model of V = " + vocabSize, conf);
   }

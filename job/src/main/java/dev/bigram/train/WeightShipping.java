@@ -12,16 +12,19 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Hands the driver's {@code W} and {@code b} to the tasks of one Spark job, and nothing else: the one place
- * that decides how weights travel, for training and for the model writer alike (docs/design.md, "The epoch").
+ * Hands the driver's {@code W} and {@code b} to the readers of one evaluation or one Spark job, and nothing
+ * else: the one place that decides how weights travel, for training and for the model writer alike
+ * (docs/design.md, "Where an epoch runs"; {@link Exchange} decides which of the two below an epoch uses).
  *
  * <ul>
- *   <li>On a cluster (or with {@code train.local-exchange = false}): Spark broadcasts. {@link Mode#SHARDED}
+ *   <li>Through Spark's broadcast (the sparse model's epochs on a cluster, {@code train.cluster-exchange =
+ *       broadcast}, {@code train.local-exchange = false}, and the model writer on a cluster). {@link Mode#SHARDED}
  *       makes one broadcast per row block, so a task fetches only the rows its partition owns;
  *       {@link Mode#WHOLE} one broadcast of all of {@code W}. A sparse model is always sharded: a task needs
  *       only its rows' pairs.</li>
- *   <li>In local mode: the {@link LocalExchange}. The tasks run in the driver's JVM and read the arrays in place;
- *       a gradient buffer, when given, takes their gradient rows back the same way.</li>
+ *   <li>In the driver's JVM: the {@link LocalExchange}. Local mode's tasks, or the driver's own threads on a
+ *       cluster, read the arrays in place; a gradient buffer, when given, takes their gradient rows back the
+ *       same way.</li>
  * </ul>
  *
  * <p>Open one per job, hand {@link #tasks()} to the tasks, close it when the job is done (destroying the

@@ -31,6 +31,13 @@ class ConfigFingerprintTest {
   }
 
   @Test
+  void whereTheEpochsRunOnAClusterMayChangeOnResumeButTheKernelMayNot() {
+    assertEquals(List.of(), ConfigFingerprint.differences(of("train.cluster-exchange=driver"),
+        of("train.cluster-exchange=broadcast")));
+    assertEquals(1, ConfigFingerprint.differences(of("train.kernel=fast"), of("train.kernel=exact")).size());
+  }
+
+  @Test
   void aKeyTheCheckpointLacksIsNoDifferenceAtItsDefaultButIsOneOtherwise() {
     Map<String, String> saved = new java.util.HashMap<>(of());
     saved.remove("train.decay"); // as if train.decay had been added to the job after the checkpoint was written

@@ -22,19 +22,36 @@ class MemoryCheckTest {
   void adamKeepsTwentyEightBytesPerWeightAndSgdTwenty() {
     assertEquals(28, MemoryCheck.bytesPerEntry("adam"));
     assertEquals(20, MemoryCheck.bytesPerEntry("sgd"));
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", false, true), "the exact kernel returns doubles");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, true, false),
+        "the exact kernel returns doubles");
   }
 
   @Test
   void theL2SearchKeepsEightBytesPerWeightMoreWithAdamAndFourWithSgd() {
-    assertEquals(28, MemoryCheck.bytesPerEntry("adam", true, false, true), "20 + the best trial's model and v");
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", false, false, true));
-    assertEquals(16, MemoryCheck.bytesPerEntry("sgd", true, false, true), "12 + the best trial's model");
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, false, true), "20 + the best trial's model and v");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false, true));
+    assertEquals(16, MemoryCheck.bytesPerEntry("sgd", Exchange.LOCAL, false, true), "12 + the best trial's model");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(10_000, "adam", true, false, true, 3 * GB, conf("0")));
+        () -> MemoryCheck.check(10_000, "adam", Exchange.LOCAL, false, true, 3 * GB, conf("0")));
     assertTrue(e.getMessage().contains("keeps 28 bytes per weight"), e.getMessage());
-    assertDoesNotThrow(() -> MemoryCheck.check(10_000, "adam", true, false, false, 3 * GB, conf("0")),
+    assertDoesNotThrow(() -> MemoryCheck.check(10_000, "adam", Exchange.LOCAL, false, false, 3 * GB, conf("0")),
         "without the search 20 bytes per weight fit");
+  }
+
+  /**
+   * On a cluster the driver's cores hold what local mode holds, with either kernel's gradient in place, and no
+   * gradient comes back as task results: the result-size limit does not apply.
+   */
+  @Test
+  void theDriversCoresKeepOnlyTheGradientBesideTheModelAndReturnNoTaskResults() {
+    assertEquals(20, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, false, false));
+    assertEquals(24, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, true, false), "double rows, in place");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, true, false),
+        "local mode's tasks return the exact kernel's rows as task results");
+    // V = 17,000: a 1.16 GB gradient, above Spark's default maxResultSize of 1g, refused only where it travels.
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.DRIVER, true, false, 100 * GB, conf(null)));
+    assertThrows(IllegalArgumentException.class,
+        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB, conf(null)));
   }
 
   @Test
