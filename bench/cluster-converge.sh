@@ -2,7 +2,7 @@
 # Time to 0.5% of the training-loss floor on a 2-worker standalone cluster, client mode: the job as shipped
 # (through ./submit.sh) against Spark MLlib's multinomial LogisticRegression on the same cluster.
 #
-#   bench/cluster-converge.sh --input FILE [--sizes "1001 2001"] [--exchanges "auto broadcast"]
+#   bench/cluster-converge.sh --input FILE [--sizes "1001 2001"] [--exchanges "driver broadcast"]
 #                             [--mllib-iter "1001:100 2001:50"] [--dir DIR]
 #
 # Starts a cluster with bench/cluster-demo.sh start (a master and two one-core workers on 127.0.0.1). For each V
@@ -18,7 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 INPUT=""
 SIZES="1001 2001"
-EXCHANGES="auto broadcast"
+EXCHANGES="driver broadcast"
 MLLIB_ITER="1001:100 2001:50"
 DIR=/tmp/bigram-cluster-converge
 

@@ -45,7 +45,7 @@ public final class ConvergeBench {
     int v = data.vocab().size();
     DistributedLoss loss = new DistributedLoss(jsc, data.blocks(), data.partitioner(),
         WeightShipping.Mode.of(config.broadcast()), Kernel.of(config.kernel()),
-        Exchange.choose(jsc.isLocal(), config.localExchange(), config.clusterExchange(), config.sparseFor(v)), null);
+        Exchange.choose(jsc.isLocal(), config.localExchange(), config.clusterExchange()), null);
     BigramModel initial = config.sparseFor(v)
         ? BigramModel.initialize(data.trainingPairs(config.pairMinCount()), config.bias(), config.initStddev(), config.seed())
         : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());

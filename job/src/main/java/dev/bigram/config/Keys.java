@@ -101,11 +101,10 @@ public final class Keys {
       v -> v.equals("fast") || v.equals("exact"), "fast or exact");
   public static final Param<Boolean> TRAIN_LOCAL_EXCHANGE = Param.bool("train.local-exchange", true,
       "in local mode, share W and the gradient with the tasks through memory instead of serializing them");
-  public static final Param<String> TRAIN_CLUSTER_EXCHANGE = Param.string("train.cluster-exchange", "auto",
-      "on a cluster, where an epoch runs: driver (the driver's cores over the collected counts; nothing shipped),"
-          + " broadcast (the executors, through Spark's broadcast and task results), or auto (driver for the dense"
-          + " model, broadcast for the sparse one)",
-      v -> v.equals("auto") || v.equals("driver") || v.equals("broadcast"), "auto, driver or broadcast");
+  public static final Param<String> TRAIN_CLUSTER_EXCHANGE = Param.string("train.cluster-exchange", "driver",
+      "on a cluster, where an epoch runs: driver (the driver's cores over the collected counts; nothing shipped)"
+          + " or broadcast (the executors, through Spark's broadcast and task results)",
+      v -> v.equals("driver") || v.equals("broadcast"), "driver or broadcast");
   public static final Param<Integer> ES_PATIENCE = Param.integer("early-stopping.patience", 5,
       "epochs in a row without an improvement larger than min-delta before stopping", v -> v >= 1,
       "an integer >= 1");

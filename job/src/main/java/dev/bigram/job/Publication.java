@@ -68,8 +68,8 @@ final class Publication {
     summary.putAll(f.fit().start().summary());
     summary.putAll(f.meter().summary());
     // Where the epochs ran: local (local mode's tasks), driver (the driver's cores), broadcast (the executors).
-    summary.put("exchange", TrainJob.exchange(f.spark().sparkContext().isLocal(), f.config(),
-        f.data().vocab().size()).name().toLowerCase(java.util.Locale.ROOT));
+    summary.put("exchange", TrainJob.exchange(f.spark().sparkContext().isLocal(), f.config()).name()
+        .toLowerCase(java.util.Locale.ROOT));
     summary.putAll(f.baselines().summaryFields());
     if (f.fit().search() != null) summary.putAll(f.fit().search().summaryFields());
     comparison.ifPresent(c -> summary.put("published_comparison", c.summaryFields(f.options().forcePublish())));

@@ -157,7 +157,7 @@ public final class TrainJob {
         config.vocabMinCount(), config.validationFraction(), numBlocks, config.input());
     int v = data.vocab().size();
     long weights = config.sparseFor(v) ? data.distinctTrainBigrams() : (long) v * v;
-    Exchange exchange = exchange(jsc, config, v);
+    Exchange exchange = exchange(jsc.isLocal(), config);
     LOG.info("Training: V = {}, {} model of {} weights ({} MB per copy), {} row blocks, optimizer {}, epochs {}",
         v, config.sparseFor(v) ? "sparse" : "dense", weights, weights * Float.BYTES / (1 << 20), numBlocks,
         config.optimizer(), switch (exchange) {
@@ -171,7 +171,7 @@ public final class TrainJob {
 
   /** Refuses a model that cannot fit the driver, with the numbers and what to change. */
   private static void checkMemory(JavaSparkContext jsc, TrainerConfig config, int v, long pairs) {
-    Exchange exchange = exchange(jsc, config, v);
+    Exchange exchange = exchange(jsc.isLocal(), config);
     boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
     long max = Runtime.getRuntime().maxMemory();
     boolean search = config.l2Auto() && config.validationFraction() > 0;
@@ -185,15 +185,11 @@ public final class TrainJob {
   private static DistributedLoss distributedLoss(JavaSparkContext jsc, TrainerConfig config, TrainingData data,
       ShippingMeter meter) {
     return new DistributedLoss(jsc, data.blocks(), data.partitioner(), WeightShipping.Mode.of(config.broadcast()),
-        Kernel.of(config.kernel()), exchange(jsc, config, data.vocab().size()), meter);
+        Kernel.of(config.kernel()), exchange(jsc.isLocal(), config), meter);
   }
 
   /** Where the epochs run: {@code train.local-exchange} in local mode, {@code train.cluster-exchange} otherwise. */
-  static Exchange exchange(JavaSparkContext jsc, TrainerConfig config, int v) {
-    return exchange(jsc.isLocal(), config, v);
-  }
-
-  static Exchange exchange(boolean localMaster, TrainerConfig config, int v) {
-    return Exchange.choose(localMaster, config.localExchange(), config.clusterExchange(), config.sparseFor(v));
+  static Exchange exchange(boolean localMaster, TrainerConfig config) {
+    return Exchange.choose(localMaster, config.localExchange(), config.clusterExchange());
   }
 }

@@ -17,8 +17,8 @@ import org.apache.spark.util.LongAccumulator;
  * (docs/design.md, "Where an epoch runs"; {@link Exchange} decides which of the two below an epoch uses).
  *
  * <ul>
- *   <li>Through Spark's broadcast (the sparse model's epochs on a cluster, {@code train.cluster-exchange =
- *       broadcast}, {@code train.local-exchange = false}, and the model writer on a cluster). {@link Mode#SHARDED}
+ *   <li>Through Spark's broadcast ({@code train.cluster-exchange = broadcast} on a cluster,
+ *       {@code train.local-exchange = false} in local mode, and the model writer on a cluster). {@link Mode#SHARDED}
  *       makes one broadcast per row block, so a task fetches only the rows its partition owns;
  *       {@link Mode#WHOLE} one broadcast of all of {@code W}. A sparse model is always sharded: a task needs
  *       only its rows' pairs.</li>

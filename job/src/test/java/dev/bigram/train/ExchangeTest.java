@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The three places an epoch can run give the same loss and gradient: the driver's own threads over the
- * collected blocks ({@link Exchange#DRIVER}, the cluster default for the dense model), local mode's tasks
+ * collected blocks ({@link Exchange#DRIVER}, the cluster's default), local mode's tasks
  * ({@link Exchange#LOCAL}) and Spark's broadcast and task results ({@link Exchange#BROADCAST}).
  */
 class ExchangeTest extends SparkTestBase {
@@ -96,13 +96,11 @@ class ExchangeTest extends SparkTestBase {
   }
 
   @Test
-  void autoRunsTheDenseModelOnTheDriverAndTheSparseOneOnTheExecutors() {
-    assertEquals(Exchange.DRIVER, Exchange.choose(false, true, "auto", false));
-    assertEquals(Exchange.BROADCAST, Exchange.choose(false, true, "auto", true));
-    assertEquals(Exchange.DRIVER, Exchange.choose(false, true, "driver", true));
-    assertEquals(Exchange.BROADCAST, Exchange.choose(false, true, "broadcast", false));
+  void onAClusterTheEpochsRunOnTheDriverUnlessTheBroadcastIsAskedForAndLocalModeIgnoresTheKey() {
+    assertEquals(Exchange.DRIVER, Exchange.choose(false, true, "driver"));
+    assertEquals(Exchange.BROADCAST, Exchange.choose(false, true, "broadcast"));
     // Local mode: train.local-exchange decides, train.cluster-exchange has no effect.
-    assertEquals(Exchange.LOCAL, Exchange.choose(true, true, "broadcast", false));
-    assertEquals(Exchange.BROADCAST, Exchange.choose(true, false, "driver", false));
+    assertEquals(Exchange.LOCAL, Exchange.choose(true, true, "broadcast"));
+    assertEquals(Exchange.BROADCAST, Exchange.choose(true, false, "driver"));
   }
 }
