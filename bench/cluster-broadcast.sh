@@ -59,12 +59,8 @@ if [[ ! -s "$CORPUS" ]]; then
   python3 "$ROOT/bench/gen_corpus.py" --mb 10 --vocab $((max_v + max_v / 5)) --seed 42 --out "$CORPUS"
 fi
 
-CLUSTER="$DIR/cluster"
-"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" 2>/dev/null || true
-rm -rf "$CLUSTER"
-trap '"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" >/dev/null 2>&1 || true' EXIT
-URL="$("$ROOT/bench/cluster-demo.sh" start "$CLUSTER" --worker-memory "$WORKER_MEMORY")"
-echo "Cluster at $URL" >&2
+source "$ROOT/bench/cluster-lib.sh"
+bench_cluster_start "$DIR" "$WORKER_MEMORY"
 
 results="$DIR/results.tsv"
 : >"$results"

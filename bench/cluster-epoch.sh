@@ -50,12 +50,8 @@ done
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 (cd "$ROOT" && mvn -B -q -DskipTests package) >&2
-CLUSTER="$DIR/cluster"
-"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" 2>/dev/null || true
-rm -rf "$CLUSTER"
-trap '"$ROOT/bench/cluster-demo.sh" stop "$CLUSTER" >/dev/null 2>&1 || true' EXIT
-URL="$("$ROOT/bench/cluster-demo.sh" start "$CLUSTER" --worker-memory 3g)"
-echo "Cluster at $URL" >&2
+source "$ROOT/bench/cluster-lib.sh"
+bench_cluster_start "$DIR"
 
 results="$DIR/results.jsonl"
 runs="$DIR/runs.tsv"
