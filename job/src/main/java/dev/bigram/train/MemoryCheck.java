@@ -26,11 +26,6 @@ import org.apache.spark.network.util.JavaUtils;
 public final class MemoryCheck {
   private MemoryCheck() {}
 
-  /** Bytes per matrix entry the driver needs at peak, with Spark's broadcast and task results. */
-  static int bytesPerEntry(String optimizer) {
-    return bytesPerEntry(optimizer, Exchange.BROADCAST, false, false);
-  }
-
   /**
    * Bytes per matrix entry the driver needs at peak.
    *
@@ -55,14 +50,9 @@ public final class MemoryCheck {
     };
   }
 
-  /** Throws {@link IllegalArgumentException} with the numbers and what to change when V cannot fit. */
-  public static void check(int vocabSize, String optimizer, long driverMaxMemory, SparkConf conf) {
-    check(vocabSize, optimizer, Exchange.BROADCAST, false, false, driverMaxMemory, conf);
-  }
-
   /**
-   * As {@link #check(int, String, long, SparkConf)}, for where the epochs run and the kernel in use;
-   * {@code search}: {@code train.l2 = auto} with a validation split.
+   * Throws {@link IllegalArgumentException} with the numbers and what to change when V cannot fit, for where the
+   * epochs run and the kernel in use; {@code search}: {@code train.l2 = auto} with a validation split.
    */
   public static void check(int vocabSize, String optimizer, Exchange exchange, boolean exactKernel,
       boolean search, long driverMaxMemory, SparkConf conf) {
@@ -114,10 +104,6 @@ public final class MemoryCheck {
     if (!returnsTaskResults(exchange, exactKernel)) return;
     checkResultSize(numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8,
         "the sparse model of V = " + vocabSize, conf);
-  }
-
-  static int largestFitting(long driverMaxMemory, String optimizer) {
-    return largestFitting(driverMaxMemory, bytesPerEntry(optimizer));
   }
 
   static int largestFitting(long driverMaxMemory, int bytesPerEntry) {

@@ -20,15 +20,16 @@ class MemoryCheckTest {
 
   @Test
   void adamKeepsTwentyEightBytesPerWeightAndSgdTwenty() {
-    assertEquals(28, MemoryCheck.bytesPerEntry("adam"));
-    assertEquals(20, MemoryCheck.bytesPerEntry("sgd"));
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false, false));
+    assertEquals(20, MemoryCheck.bytesPerEntry("sgd", Exchange.BROADCAST, false, false));
     assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, true, false),
         "the exact kernel returns doubles");
   }
 
   @Test
   void theL2SearchKeepsEightBytesPerWeightMoreWithAdamAndFourWithSgd() {
-    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, false, true), "20 + the best trial's model and v");
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, false, true),
+        "20 + the best trial's model and v");
     assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false, true));
     assertEquals(16, MemoryCheck.bytesPerEntry("sgd", Exchange.LOCAL, false, true), "12 + the best trial's model");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -57,23 +58,26 @@ class MemoryCheckTest {
   @Test
   void tenThousandWordsDoNotFitATwoGigabyteDriverAndTheMessageSaysWhatToChange() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(10_000, "adam", 2 * GB, conf("0")));
+        () -> MemoryCheck.check(10_000, "adam", Exchange.BROADCAST, false, false, 2 * GB, conf("0")));
     String m = e.getMessage();
     assertTrue(m.contains("vocab.size = 10000"), m);
     assertTrue(m.contains("2.8 GB on the driver"), "28 bytes x 10^8 weights: " + m);
     assertTrue(m.contains("W is 0.40 GB"), m);
     assertTrue(m.contains("the driver has 2.0 GB"), m);
     assertTrue(m.contains("spark.driver.memory (--driver-memory) to at least 4 GB"), m);
-    assertTrue(m.contains("lower vocab.size to " + MemoryCheck.largestFitting(2 * GB, "adam")), m);
+    assertTrue(m.contains("lower vocab.size to " + MemoryCheck.largestFitting(2 * GB, 28)), m);
   }
 
   @Test
   void theSuggestedVocabularyFitsAndOneMoreWordDoesNot() {
     long driver = 3 * GB;
     for (String optimizer : new String[] {"adam", "sgd"}) {
-      int largest = MemoryCheck.largestFitting(driver, optimizer);
-      assertDoesNotThrow(() -> MemoryCheck.check(largest, optimizer, driver, conf("0")));
-      assertThrows(IllegalArgumentException.class, () -> MemoryCheck.check(largest + 1, optimizer, driver, conf("0")));
+      int largest = MemoryCheck.largestFitting(driver,
+          MemoryCheck.bytesPerEntry(optimizer, Exchange.BROADCAST, false, false));
+      assertDoesNotThrow(
+          () -> MemoryCheck.check(largest, optimizer, Exchange.BROADCAST, false, false, driver, conf("0")));
+      assertThrows(IllegalArgumentException.class,
+          () -> MemoryCheck.check(largest + 1, optimizer, Exchange.BROADCAST, false, false, driver, conf("0")));
     }
   }
 
@@ -81,13 +85,16 @@ class MemoryCheckTest {
   void aGradientAboveMaxResultSizeIsRefusedWithTheSettingToUse() {
     // V = 17,000: a 1.16 GB gradient (floats) against Spark's default maxResultSize of 1g.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(null)));
+        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB, conf(null)));
     String m = e.getMessage();
     assertTrue(m.contains("1.16 GB gradient") && m.contains("spark.driver.maxResultSize = 1.07 GB"), m);
     long suggestedMb = Long.parseLong(m.replaceAll(".*spark.driver.maxResultSize=(\\d+)m.*", "$1"));
-    assertTrue(suggestedMb * (1 << 20) > 4L * 17_000 * 17_000 + 8L * 17_000, "the suggested limit holds the gradient: " + m);
-    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf(suggestedMb + "m")));
-    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", 100 * GB, conf("0")), "0 means no limit");
+    assertTrue(suggestedMb * (1 << 20) > 4L * 17_000 * 17_000 + 8L * 17_000,
+        "the suggested limit holds the gradient: " + m);
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB,
+        conf(suggestedMb + "m")));
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB,
+        conf("0")), "0 means no limit");
   }
 
   @Test
@@ -102,6 +109,11 @@ class MemoryCheckTest {
     // A JVM started with -Xmx reports about 93% of it as its maximum heap (G1 keeps a survivor region back).
     long seen = (long) (driver * 0.93);
     int v = dev.bigram.config.TrainerConfig.load(null, java.util.List.of()).vocabSize();
-    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", seen, conf(defaults.get("spark.driver.maxResultSize"))));
+    // Every default: the L2 search, and the epochs on the driver's cores on a cluster (local mode holds the same).
+    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.DRIVER, false, true, seen,
+        conf(defaults.get("spark.driver.maxResultSize"))));
+    // Through Spark's broadcast as well.
+    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.BROADCAST, false, true, seen,
+        conf(defaults.get("spark.driver.maxResultSize"))));
   }
 }
