@@ -20,8 +20,8 @@ import java.util.TreeSet;
  * {@code hadoop} section (file-system settings and credentials, which may rotate between a crash and the
  * resume; leaving it out also keeps secrets out of checkpoints), and the {@code publish.*} keys (they decide
  * what happens after training, not what it computes), and {@code train.cluster-exchange} (where the epochs run,
- * not what they compute: a run checkpointed on one path may resume on the other). A key that a checkpoint does not hold (one added to the
- * job after it was written) is no difference while it has its default.
+ * not what they compute: a run checkpointed on one path may resume on the other). A key that a checkpoint does
+ * not hold (one added to the job after it was written) is no difference while it has its default.
  */
 public final class ConfigFingerprint {
   static final Set<String> MAY_CHANGE_ON_RESUME = Set.of(Keys.TRAIN_MAX_EPOCHS.name(),

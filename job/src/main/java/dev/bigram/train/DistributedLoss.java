@@ -125,8 +125,7 @@ public final class DistributedLoss {
               weights.rows(block.index(), block.firstRow(), block.endRow()), weights.gradientBuffer()))
           .toList();
       BigramLossAggregator result = new BigramLossAggregator(v, withGradient, k);
-      for (BigramLossAggregator part : parts) result.merge(part);
-      if (gradient != null) result.attachShared(gradient);
+      for (BigramLossAggregator part : parts) result.merge(part); // shared rows already point at the buffer
       long t2 = System.nanoTime();
       return new Evaluation(result, 0, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0, null, Double.NaN); // nothing shipped
     }
