@@ -9,6 +9,7 @@ import dev.bigram.optim.L2;
 import dev.bigram.optim.LearningRateSchedule;
 import dev.bigram.optim.OptimizerState;
 import dev.bigram.output.CheckpointStore;
+import dev.bigram.output.TrialSpill;
 import dev.bigram.train.Checkpoint;
 import dev.bigram.train.CheckpointedState;
 import dev.bigram.train.DistributedLoss;
@@ -37,9 +38,13 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     StartingPoint.Start start, EpochLoop.LoopSettings settings) {
   private static final Logger LOG = LoggerFactory.getLogger(Fit.class);
 
-  /** Everything a fit needs besides the configuration: the data, the loss, where to start and to checkpoint. */
+  /**
+   * Everything a fit needs besides the configuration: the data, the loss, where to start and to checkpoint, and
+   * the driver's scratch directory ({@link TrialSpill}).
+   */
   record Context(TrainerConfig config, TrainJob.RunOptions options, TrainingData data, DistributedLoss loss,
-      StartingPoint from, CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint) {}
+      StartingPoint from, CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
+      java.nio.file.Path scratch) {}
 
   static Fit run(Context cx) {
     TrainerConfig config = cx.config();
@@ -57,7 +62,9 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       Trained t = train(cx, l2, cx.checkpoints(), null, null);
       return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings());
     }
-    return new Search(cx).run();
+    try (Search s = new Search(cx)) {
+      return s.run();
+    }
   }
 
   /**
@@ -96,21 +103,33 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
   /**
    * {@code train.l2 = auto}, resumable: each trial checkpoints into its own directory ({@link SearchCheckpoints}),
    * a trial that ended before a resume is recalled instead of trained again, and only the best trial so far is
-   * kept, in memory (the loop of any other is dropped: it holds V x V matrices) and on disk.
+   * kept (the loop of any other is dropped: it holds V x V matrices).
+   *
+   * <p>The best trial's model and optimizer state stay in memory until the next trial starts. That trial takes
+   * their arrays over, and they are parked on the driver's disk first ({@link TrialSpill}): so the driver holds one
+   * training's matrices at a time, never a second model and second moments beside them. The parked copy is read
+   * back when the new trial does no better, for the trial after it or for publication.
    */
-  private static final class Search {
+  private static final class Search implements AutoCloseable {
     private final Context cx;
     private final SearchCheckpoints saved;
     private int trials;
     private int bestIndex;
     private double bestScore = Double.POSITIVE_INFINITY;
     private double bestL2;
+    /** The best trial so far; null when it was recalled from a checkpoint ({@code --resume}). */
     private Trained best;
+    /** Whether the best trial's model and optimizer state are parked (a later trial took over their arrays). */
+    private boolean bestParked;
+    /** The sparse model's pairs of the parked trial (null for a dense model). */
+    private dev.bigram.model.SparsePairs parkedPairs;
+    private final TrialSpill parked;
     /** The trial that diverged, which ends the search and the run. */
     private Trained diverged;
 
     Search(Context cx) {
       this.cx = cx;
+      this.parked = new TrialSpill(cx.scratch());
       this.saved = new SearchCheckpoints(cx.checkpoints().fileSystem(), cx.checkpoints().dir(),
           cx.config().checkpointEvery() > 0);
     }
@@ -122,7 +141,12 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
             diverged.settings());
       }
       if (best != null && best.settings().l2().strength() == outcome.l2()) {
-        return new Fit(best.result(), outcome.l2(), outcome, best.analysis(), best.start(), best.settings());
+        TrainingResult r = best.result();
+        if (bestParked) {
+          r = new TrainingResult(parked.read(parkedPairs).model(), r.history(), r.bestEpoch(), r.stopReason(),
+              r.seconds());
+        }
+        return new Fit(r, outcome.l2(), outcome, best.analysis(), best.start(), best.settings());
       }
       // The chosen trial ended before this attempt: its model, history and pair trace come from its checkpoint.
       SearchCheckpoints.Recalled r = saved.best(bestIndex);
@@ -170,14 +194,35 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       return trial;
     }
 
+    @Override
+    public void close() {
+      parked.close();
+    }
+
     /**
      * Where the next trial starts: null for the first, else the best trial so far (from memory, or from its saved
      * state when it ended before a resume). The search is a function of the trials' results, so a resumed run
-     * starts each trial from the same source as the first attempt did.
+     * starts each trial from the same source as the first attempt did. The source's arrays are the new trial's:
+     * a best trial still in memory is parked first, and a parked one is read into fresh arrays.
      */
     private Source source() {
       if (bestIndex == 0) return null;
-      if (best != null) return new Source(bestL2, best.result().bestModel(), best.carried());
+      if (best != null && !bestParked) {
+        BigramModel model = best.result().bestModel();
+        parked.write(model, best.carried());
+        parkedPairs = model.isSparse() ? model.pairs() : null;
+        bestParked = true;
+        Source handed = new Source(bestL2, model, best.carried());
+        TrainingResult r = best.result();
+        // Only the record stays: the arrays are the new trial's now.
+        best = new Trained(new TrainingResult(null, r.history(), r.bestEpoch(), r.stopReason(), r.seconds()),
+            best.analysis(), best.start(), best.settings(), null, null);
+        return handed;
+      }
+      if (best != null) {
+        TrialSpill.Parked p = parked.read(parkedPairs);
+        return new Source(bestL2, p.model(), p.state());
+      }
       SearchCheckpoints.Recalled r = saved.best(bestIndex);
       return new Source(bestL2, r.result().bestModel(), r.state().optimizerState().withoutMeans());
     }
@@ -189,6 +234,8 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       bestIndex = n;
       bestL2 = trial.l2();
       best = trained;
+      if (bestParked) parked.close();
+      bestParked = false;
       return true;
     }
 

@@ -113,8 +113,8 @@ final class StartingPoint {
 
   /**
    * As above, for one trial of the L2 search: continuing from {@code resumed} (the trial's own checkpoint) when it
-   * is not null, else starting from a copy of {@code from} (the best trial's model) and the optimizer state
-   * {@code fromState} when they are not null.
+   * is not null, else starting from {@code from} (the best trial's model) and the optimizer state
+   * {@code fromState} when they are not null. The loop takes those two over: it trains their arrays in place.
    */
   Start build(TrainerConfig config, TrainingData data, DistributedLoss loss, EpochLoop.LoopSettings loopSettings,
       CheckpointStore checkpoints, Map<String, String> settings, Map<String, Object> dataPrint,
@@ -138,17 +138,18 @@ final class StartingPoint {
     }
     BigramModel initial;
     if (from != null) {
-      initial = from.copy(); // a warm trial: no fresh weights to draw and then overwrite
+      initial = from; // a warm trial: its source's arrays, handed over (Fit keeps the source on disk)
     } else if (config.sparseFor(v)) {
       if (pairs == null) pairs = data.trainingPairs(config.pairMinCount());
       initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
     } else {
       initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
     }
-    Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
+    Optimizer optimizer = from != null && fromState != null
+        ? Optimizer.adopting(config.optimizer(), fromState, initial.numWeights(), v, config.bias())
+        : Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
     WarmStart.Result warm = null;
     if (from != null) {
-      if (fromState != null) optimizer.restore(fromState);
       warm = carried;
     } else {
       if (!initialBiasComputed) {

@@ -15,6 +15,7 @@ import dev.bigram.output.OutputException;
 import dev.bigram.output.OutputFailure;
 import dev.bigram.output.RunDirectory;
 import dev.bigram.output.RunLock;
+import dev.bigram.output.TrialSpill;
 import dev.bigram.train.DistributedLoss;
 import dev.bigram.train.Exchange;
 import dev.bigram.train.MemoryCheck;
@@ -141,7 +142,8 @@ public final class TrainJob {
       from.checkData(dataPrint, config.inputPaths());
       Baselines baselines = Baselines.fit(data);
       Fit fit = Fit.run(new Fit.Context(config, options, data, distributedLoss(jsc, config, data, meter), from,
-          checkpoints, settings, dataPrint));
+          checkpoints, settings, dataPrint, TrialSpill.scratchDir(System.getenv("SPARK_LOCAL_DIRS"),
+              jsc.getConf().get("spark.local.dir", null))));
       return OutputFailure.guard(run, () -> Publication.conclude(new Publication.Input(spark, config, options, run,
           lock, data, fit, baselines, meter, from, t0)));
     } finally {
@@ -174,11 +176,10 @@ public final class TrainJob {
     Exchange exchange = exchange(jsc.isLocal(), config);
     boolean exact = Kernel.of(config.kernel()) == Kernel.EXACT;
     long max = Runtime.getRuntime().maxMemory();
-    boolean search = config.l2Auto() && config.validationFraction() > 0;
     if (config.sparseFor(v)) {
-      MemoryCheck.checkSparse(pairs, v, config.optimizer(), exchange, exact, search, max, jsc.getConf());
+      MemoryCheck.checkSparse(pairs, v, config.optimizer(), exchange, exact, max, jsc.getConf());
     } else {
-      MemoryCheck.check(v, config.optimizer(), exchange, exact, search, max, jsc.getConf());
+      MemoryCheck.check(v, config.optimizer(), exchange, exact, max, jsc.getConf());
     }
   }
 

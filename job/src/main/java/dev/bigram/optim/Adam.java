@@ -35,6 +35,25 @@ public final class Adam implements Optimizer {
     this.vB = withBias ? new float[numClasses] : null;
   }
 
+  /**
+   * Adam continuing from {@code state}, whose arrays become its own (no copy: the caller gives them up); a null
+   * mean is zero, as in {@link #restore}.
+   */
+  Adam(OptimizerState state, long numWeights, int numClasses, boolean withBias) {
+    int n = Math.toIntExact(numWeights);
+    if (state.weightVariance() == null || state.weightVariance().length != n
+        || withBias != (state.biasVariance() != null)
+        || (withBias && state.biasVariance().length != numClasses)) {
+      throw new IllegalArgumentException("an optimizer state for " + n + " weights and " + (withBias ? numClasses
+          : 0) + " biases was expected");
+    }
+    this.mW = state.weightMean() != null ? state.weightMean() : new float[n];
+    this.vW = state.weightVariance();
+    this.mB = !withBias ? null : state.biasMean() != null ? state.biasMean() : new float[numClasses];
+    this.vB = state.biasVariance();
+    this.steps = state.steps();
+  }
+
   @Override
   public double step(BigramModel model, Gradient gradient, double learningRate, L2 l2) {
     steps++;

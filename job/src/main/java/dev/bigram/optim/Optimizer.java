@@ -25,6 +25,21 @@ public interface Optimizer {
   /** Restores what {@link #state()} returned. */
   default void restore(OptimizerState state) {}
 
+  /**
+   * An optimizer continuing from {@code state}, which it takes over: its arrays become the optimizer's own and
+   * change with every step (no copy, where {@link #restore} copies). A state without moments (plain gradient
+   * descent's) has nothing to take over.
+   */
+  static Optimizer adopting(String name, OptimizerState state, long numWeights, int numClasses,
+      boolean withBias) {
+    if (name.equals("adam") && state.weightVariance() != null) {
+      return new Adam(state, numWeights, numClasses, withBias);
+    }
+    Optimizer o = create(name, numWeights, numClasses, withBias);
+    o.restore(state);
+    return o;
+  }
+
   static Optimizer create(String name, long numWeights, int numClasses, boolean withBias) {
     return switch (name) {
       case "sgd" -> new Sgd();

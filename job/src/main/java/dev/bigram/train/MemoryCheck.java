@@ -19,9 +19,9 @@ import org.apache.spark.network.util.JavaUtils;
  *       weight with Adam and the fast kernel.</li>
  * </ul>
  *
- * <p>With {@code train.l2 = auto}, while a trial trains the driver also keeps the best trial so far: its model
- * and, with Adam, its second moments, which the next trial starts from (8 more bytes per weight with Adam, 4
- * with SGD). The bigram counts the driver's cores read (a few bytes per distinct pair) are left out.
+ * <p>With {@code train.l2 = auto} the figure is the same: each trial takes over the best trial's arrays, and the
+ * best trial waits on the driver's disk while a later one trains. The bigram counts the driver's cores read (a few
+ * bytes per distinct pair) are left out.
  */
 public final class MemoryCheck {
   private MemoryCheck() {}
@@ -31,11 +31,10 @@ public final class MemoryCheck {
    *
    * @param exchange where the epochs run
    * @param exactKernel the gradient is double ({@code train.kernel = exact})
-   * @param search the L2 search keeps its best trial's model and second moments beside
    */
-  static int bytesPerEntry(String optimizer, Exchange exchange, boolean exactKernel, boolean search) {
+  static int bytesPerEntry(String optimizer, Exchange exchange, boolean exactKernel) {
     boolean adam = optimizer.equals("adam");
-    int resident = 4 * (2 + (adam ? 2 : 0)) + (search ? 4 * (1 + (adam ? 1 : 0)) : 0); // W, best, moments
+    int resident = 4 * (2 + (adam ? 2 : 0)); // W, best, moments
     int gradient = exactKernel ? 8 : 4;
     if (!returnsTaskResults(exchange, exactKernel)) return resident + gradient;
     return resident + 4 + 2 * gradient; // broadcast pieces, gradient and its serialized form
@@ -52,11 +51,11 @@ public final class MemoryCheck {
 
   /**
    * Throws {@link IllegalArgumentException} with the numbers and what to change when V cannot fit, for where the
-   * epochs run and the kernel in use; {@code search}: {@code train.l2 = auto} with a validation split.
+   * epochs run and the kernel in use.
    */
   public static void check(int vocabSize, String optimizer, Exchange exchange, boolean exactKernel,
-      boolean search, long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel, search);
+      long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel);
     long v = vocabSize;
     long matrix = BigramModel.matrixBytes(v);
     long need = v * v * perEntry;
@@ -90,8 +89,8 @@ public final class MemoryCheck {
    * bias arrays and the row offsets are small beside them.
    */
   public static void checkSparse(long numPairs, int vocabSize, String optimizer, Exchange exchange,
-      boolean exactKernel, boolean search, long driverMaxMemory, SparkConf conf) {
-    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel, search) + 4;
+      boolean exactKernel, long driverMaxMemory, SparkConf conf) {
+    int perEntry = bytesPerEntry(optimizer, exchange, exactKernel) + 4;
     long need = numPairs * perEntry + (long) vocabSize * 48;
     if (need > driverMaxMemory * 0.9) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,

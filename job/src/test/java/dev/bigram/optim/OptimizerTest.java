@@ -144,6 +144,35 @@ class OptimizerTest {
   }
 
   /**
+   * A warm trial of the L2 search takes its source's arrays over: adopting a state steps exactly as restoring a
+   * copy of it, and trains the given arrays themselves.
+   */
+  @Test
+  void anAdoptedStateStepsBitForBitAsARestoredCopyAndIsTrainedInPlace() {
+    int v = 6;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
+    Adam first = new Adam((long) v * v, v, true);
+    for (int t = 1; t <= 3; t++) first.step(m, gradient(m).gradient(), 0.05, new L2(0.01));
+    OptimizerState carried = first.state().withoutMeans();
+    OptimizerState copy = new OptimizerState(carried.steps(), null, carried.weightVariance().clone(), null,
+        carried.biasVariance().clone());
+    BigramModel restoredModel = m.copy();
+    Optimizer restored = Optimizer.create("adam", (long) v * v, v, true);
+    restored.restore(copy);
+    Optimizer adopted = Optimizer.adopting("adam", carried, (long) v * v, v, true);
+    for (int t = 0; t < 3; t++) {
+      restored.step(restoredModel, gradient(restoredModel).gradient(), 0.05, new L2(0.01));
+      adopted.step(m, gradient(m).gradient(), 0.05, new L2(0.01));
+    }
+    assertEquals(restoredModel, m, "the same weights and bias, bit for bit");
+    assertTrue(adopted.state().weightVariance() == carried.weightVariance(), "the carried array is trained");
+    assertEquals(java.util.Arrays.toString(restored.state().weightVariance()),
+        java.util.Arrays.toString(carried.weightVariance()));
+    assertEquals(6, adopted.state().steps());
+    assertTrue(Optimizer.adopting("sgd", OptimizerState.NONE, (long) v * v, v, true) instanceof Sgd);
+  }
+
+  /**
    * Unseen pairs whose weights only the L2 holds near 0: Adam's first step moved each of them by the whole
    * learning rate, and their L2 penalty raised the training loss (on sample-data/ by 0.8 nats at epoch 2).
    */

@@ -20,23 +20,10 @@ class MemoryCheckTest {
 
   @Test
   void adamKeepsTwentyEightBytesPerWeightAndSgdTwenty() {
-    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false, false));
-    assertEquals(20, MemoryCheck.bytesPerEntry("sgd", Exchange.BROADCAST, false, false));
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, true, false),
+    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false));
+    assertEquals(20, MemoryCheck.bytesPerEntry("sgd", Exchange.BROADCAST, false));
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, true),
         "the exact kernel returns doubles");
-  }
-
-  @Test
-  void theL2SearchKeepsEightBytesPerWeightMoreWithAdamAndFourWithSgd() {
-    assertEquals(28, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, false, true),
-        "20 + the best trial's model and v");
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, false, true));
-    assertEquals(16, MemoryCheck.bytesPerEntry("sgd", Exchange.LOCAL, false, true), "12 + the best trial's model");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(10_000, "adam", Exchange.LOCAL, false, true, 3 * GB, conf("0")));
-    assertTrue(e.getMessage().contains("keeps 28 bytes per weight"), e.getMessage());
-    assertDoesNotThrow(() -> MemoryCheck.check(10_000, "adam", Exchange.LOCAL, false, false, 3 * GB, conf("0")),
-        "without the search 20 bytes per weight fit");
   }
 
   /**
@@ -45,20 +32,20 @@ class MemoryCheckTest {
    */
   @Test
   void theDriversCoresKeepOnlyTheGradientBesideTheModelAndReturnNoTaskResults() {
-    assertEquals(20, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, false, false));
-    assertEquals(24, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, true, false), "double rows, in place");
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, true, false),
+    assertEquals(20, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, false));
+    assertEquals(24, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, true), "double rows, in place");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, true),
         "local mode's tasks return the exact kernel's rows as task results");
     // V = 17,000: a 1.16 GB gradient, above Spark's default maxResultSize of 1g, refused only where it travels.
-    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.DRIVER, true, false, 100 * GB, conf(null)));
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.DRIVER, true, 100 * GB, conf(null)));
     assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB, conf(null)));
+        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, 100 * GB, conf(null)));
   }
 
   @Test
   void tenThousandWordsDoNotFitATwoGigabyteDriverAndTheMessageSaysWhatToChange() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(10_000, "adam", Exchange.BROADCAST, false, false, 2 * GB, conf("0")));
+        () -> MemoryCheck.check(10_000, "adam", Exchange.BROADCAST, false, 2 * GB, conf("0")));
     String m = e.getMessage();
     assertTrue(m.contains("vocab.size = 10000"), m);
     assertTrue(m.contains("2.8 GB on the driver"), "28 bytes x 10^8 weights: " + m);
@@ -73,11 +60,11 @@ class MemoryCheckTest {
     long driver = 3 * GB;
     for (String optimizer : new String[] {"adam", "sgd"}) {
       int largest = MemoryCheck.largestFitting(driver,
-          MemoryCheck.bytesPerEntry(optimizer, Exchange.BROADCAST, false, false));
+          MemoryCheck.bytesPerEntry(optimizer, Exchange.BROADCAST, false));
       assertDoesNotThrow(
-          () -> MemoryCheck.check(largest, optimizer, Exchange.BROADCAST, false, false, driver, conf("0")));
+          () -> MemoryCheck.check(largest, optimizer, Exchange.BROADCAST, false, driver, conf("0")));
       assertThrows(IllegalArgumentException.class,
-          () -> MemoryCheck.check(largest + 1, optimizer, Exchange.BROADCAST, false, false, driver, conf("0")));
+          () -> MemoryCheck.check(largest + 1, optimizer, Exchange.BROADCAST, false, driver, conf("0")));
     }
   }
 
@@ -85,15 +72,15 @@ class MemoryCheckTest {
   void aGradientAboveMaxResultSizeIsRefusedWithTheSettingToUse() {
     // V = 17,000: a 1.16 GB gradient (floats) against Spark's default maxResultSize of 1g.
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB, conf(null)));
+        () -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, 100 * GB, conf(null)));
     String m = e.getMessage();
     assertTrue(m.contains("1.16 GB gradient") && m.contains("spark.driver.maxResultSize = 1.07 GB"), m);
     long suggestedMb = Long.parseLong(m.replaceAll(".*spark.driver.maxResultSize=(\\d+)m.*", "$1"));
     assertTrue(suggestedMb * (1 << 20) > 4L * 17_000 * 17_000 + 8L * 17_000,
         "the suggested limit holds the gradient: " + m);
-    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB,
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, 100 * GB,
         conf(suggestedMb + "m")));
-    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, false, 100 * GB,
+    assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.BROADCAST, false, 100 * GB,
         conf("0")), "0 means no limit");
   }
 
@@ -109,11 +96,12 @@ class MemoryCheckTest {
     // A JVM started with -Xmx reports about 93% of it as its maximum heap (G1 keeps a survivor region back).
     long seen = (long) (driver * 0.93);
     int v = dev.bigram.config.TrainerConfig.load(null, java.util.List.of()).vocabSize();
-    // Every default: the L2 search, and the epochs on the driver's cores on a cluster (local mode holds the same).
-    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.DRIVER, false, true, seen,
+    // Every default: the epochs on the driver's cores on a cluster (local mode holds the same); the L2 search
+    // holds no more (its best trial waits on disk while the next trains).
+    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.DRIVER, false, seen,
         conf(defaults.get("spark.driver.maxResultSize"))));
     // Through Spark's broadcast as well.
-    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.BROADCAST, false, true, seen,
+    assertDoesNotThrow(() -> MemoryCheck.check(v, "adam", Exchange.BROADCAST, false, seen,
         conf(defaults.get("spark.driver.maxResultSize"))));
   }
 }

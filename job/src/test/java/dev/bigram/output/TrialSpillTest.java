@@ -1,0 +1,102 @@
+package dev.bigram.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bigram.model.BigramModel;
+import dev.bigram.model.SparsePairs;
+import dev.bigram.optim.OptimizerState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The L2 search's best trial, parked on the driver's disk while the next trial trains its arrays. */
+class TrialSpillTest {
+  @TempDir
+  Path dir;
+
+  static float[] random(Random r, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) a[i] = (float) r.nextGaussian();
+    return a;
+  }
+
+  private long files() throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void aDenseModelAndItsSecondMomentsComeBackBitForBitInFreshArrays() throws Exception {
+    Random r = new Random(3);
+    int v = 9;
+    BigramModel model = new BigramModel(v, random(r, v * v), random(r, v));
+    OptimizerState state = new OptimizerState(17, random(r, v * v), random(r, v * v), random(r, v), random(r, v));
+    try (TrialSpill spill = new TrialSpill(dir)) {
+      spill.write(model, state);
+      TrialSpill.Parked p = spill.read(null);
+      assertEquals(model, p.model());
+      assertTrue(p.model().weights() != model.weights(), "fresh arrays, the caller's to train");
+      assertEquals(17, p.state().steps());
+      assertNull(p.state().weightMean(), "the first moments are not kept");
+      assertNull(p.state().biasMean());
+      assertArrayEquals(state.weightVariance(), p.state().weightVariance());
+      assertArrayEquals(state.biasVariance(), p.state().biasVariance());
+    }
+  }
+
+  @Test
+  void aSparseModelWithoutBiasAndAStatelessOptimizerComeBack() {
+    Random r = new Random(5);
+    SparsePairs pairs = new SparsePairs(4, new int[] {0, 2, 2, 3, 4}, new int[] {0, 1, 3, 2});
+    BigramModel model = new BigramModel(4, pairs, random(r, 4), null);
+    try (TrialSpill spill = new TrialSpill(dir)) {
+      spill.write(model, OptimizerState.NONE);
+      TrialSpill.Parked p = spill.read(pairs);
+      assertEquals(model, p.model());
+      assertNull(p.state().weightVariance(), "plain gradient descent has no moments");
+    }
+  }
+
+  @Test
+  void aNewBestReplacesTheParkedOneAndCloseLeavesNoFileBehind() throws Exception {
+    Random r = new Random(7);
+    int v = 5;
+    try (TrialSpill spill = new TrialSpill(dir)) {
+      assertFalse(spill.holdsTrial());
+      spill.write(new BigramModel(v, random(r, v * v), random(r, v)), OptimizerState.NONE);
+      BigramModel second = new BigramModel(v, random(r, v * v), random(r, v));
+      spill.write(second, OptimizerState.NONE);
+      assertEquals(1, files(), "one parked trial at a time");
+      assertEquals(second, spill.read(null).model());
+    }
+    assertEquals(0, files());
+  }
+
+  @Test
+  void anUnwritableScratchDirectoryIsRefusedWithItsPathAndWhatToDo() throws Exception {
+    Path notADir = Files.writeString(dir.resolve("file"), "x");
+    TrialSpill spill = new TrialSpill(notADir.resolve("scratch"));
+    int v = 3;
+    OutputException e = assertThrows(OutputException.class,
+        () -> spill.write(new BigramModel(v, new float[v * v], null), OptimizerState.NONE));
+    assertTrue(e.getMessage().contains(notADir.resolve("scratch").toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("spark.local.dir"), e.getMessage());
+  }
+
+  @Test
+  void theScratchDirectoryIsSparksOwnChoice() {
+    assertEquals(Paths.get("/a"), TrialSpill.scratchDir("/a,/b", "/c"), "SPARK_LOCAL_DIRS first");
+    assertEquals(Paths.get("/c"), TrialSpill.scratchDir(null, "/c,/d"), "then spark.local.dir");
+    assertEquals(Paths.get(System.getProperty("java.io.tmpdir")), TrialSpill.scratchDir(" ", null));
+  }
+}
