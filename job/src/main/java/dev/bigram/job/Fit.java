@@ -69,7 +69,8 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
 
   /**
    * One training at an L2: its result, the analysis that listened to it, how it started, and its loop; or, once
-   * it is kept as the search's best trial, its optimizer's state for the next trials instead of the loop.
+   * it is kept as the search's best trial, its optimizer's state for the next trials instead of the loop; or,
+   * once parked ({@link Search}), neither, and a result without its model (null), which is on disk.
    */
   private record Trained(TrainingResult result, RunAnalysis analysis, StartingPoint.Start start,
       EpochLoop.LoopSettings settings, EpochLoop loop, OptimizerState carried) {}
