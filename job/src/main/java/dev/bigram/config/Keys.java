@@ -100,7 +100,8 @@ public final class Keys {
       "per-row math: fast (float, vector API where available) or exact (the double reference)",
       v -> v.equals("fast") || v.equals("exact"), "fast or exact");
   public static final Param<Boolean> TRAIN_LOCAL_EXCHANGE = Param.bool("train.local-exchange", true,
-      "in local mode, share W and the gradient with the tasks through memory instead of serializing them");
+      "in local mode, where an epoch runs: true, on the driver's cores over the counts, W and the gradient in"
+          + " memory (as train.cluster-exchange = driver); false, through Spark's broadcast and task results");
   public static final Param<String> TRAIN_CLUSTER_EXCHANGE = Param.string("train.cluster-exchange", "driver",
       "on a cluster, where an epoch runs: driver (the driver's cores over the collected counts; nothing shipped)"
           + " or broadcast (the executors, through Spark's broadcast and task results)",

@@ -163,8 +163,7 @@ public final class TrainJob {
     LOG.info("Training: V = {}, {} model of {} weights ({} MB per copy), {} row blocks, optimizer {}, epochs {}",
         v, config.sparseFor(v) ? "sparse" : "dense", weights, weights * Float.BYTES / (1 << 20), numBlocks,
         config.optimizer(), switch (exchange) {
-          case LOCAL -> "in local mode's tasks, W and the gradient shared in memory";
-          case DRIVER -> "on the driver's cores (train.cluster-exchange), nothing shipped";
+          case DRIVER -> "on the driver's cores, nothing shipped";
           case BROADCAST -> "through Spark's broadcast (" + (config.sparseFor(v) ? "sharded" : config.broadcast())
               + ") and task results";
         });

@@ -221,12 +221,6 @@ public final class BigramLossAggregator implements Serializable {
     return rows.rowTotal(r) * lse - dot;
   }
 
-  /** Re-attaches shared gradient rows (see {@link GradientRows#sharedView}) to the driver's buffer. */
-  public BigramLossAggregator attachShared(float[] buffer) {
-    for (GradientRows g : gradientRows) g.attach(buffer);
-    return this;
-  }
-
   /** Sums losses and {@code db}; concatenates gradient rows, which must not overlap. */
   public BigramLossAggregator merge(BigramLossAggregator other) {
     if (other.numClasses != numClasses || other.withGradient != withGradient || other.kernel != kernel) {

@@ -12,15 +12,15 @@ import java.io.Serializable;
  * ({@link FloatArrays}): this is what every task returns to the driver each epoch.
  *
  * <p>A <em>shared</em> block ({@link #sharedView}) is a view of rows of a full {@code V x V} float buffer that
- * the driver owns, written in place by a task running in the driver's JVM (local mode). Serialized, it carries
- * only its row range; the driver re-attaches the buffer with {@link #attach}.
+ * the driver owns, written in place by the driver's own threads ({@code Exchange.DRIVER}). It never leaves the
+ * driver: serializing one is refused.
  *
  * <p>The gradient of a sparse model's rows ({@link #sparse}) has one entry per pair of those rows, in the
  * model's entry order: entry {@code e} of the block is the model's entry {@code firstEntry + e}, where
  * {@code firstEntry} is the model's first entry of row {@code firstRow}.
  */
 public final class GradientRows implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   private int firstRow;
   private int numRows;
@@ -105,14 +105,6 @@ public final class GradientRows implements Serializable {
     return g;
   }
 
-  /** Points a shared block that crossed a serializer back at the driver's buffer. */
-  void attach(float[] buffer) {
-    if (shared) {
-      floats = buffer;
-      if (!sparse) baseOffset = firstRow * numClasses;
-    }
-  }
-
   public boolean isShared() {
     return shared;
   }
@@ -163,7 +155,7 @@ public final class GradientRows implements Serializable {
     return row >= firstRow && row < firstRow + numRows;
   }
 
-  /** Bytes of values that cross the serializer: none for a shared view. */
+  /** Bytes of values that would cross a serializer: none for a shared view, which stays on the driver. */
   public long payloadBytes() {
     if (shared) return 0;
     return floats != null ? 4L * length : 8L * length;
@@ -174,16 +166,15 @@ public final class GradientRows implements Serializable {
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
+    if (shared) {
+      throw new java.io.NotSerializableException("gradient rows " + this + " are a view of the driver's buffer and"
+          + " never leave the driver");
+    }
     out.writeInt(firstRow);
     out.writeInt(numRows);
     out.writeInt(numClasses);
     out.writeBoolean(sparse);
     out.writeInt(length);
-    out.writeBoolean(shared);
-    if (shared) {
-      out.writeInt(sparse ? baseOffset : 0);
-      return;
-    }
     out.writeBoolean(floats != null);
     if (floats != null) {
       FloatArrays.write(out, floats, 0, length);
@@ -199,11 +190,7 @@ public final class GradientRows implements Serializable {
     sparse = in.readBoolean();
     length = in.readInt();
     baseOffset = 0;
-    shared = in.readBoolean();
-    if (shared) {
-      baseOffset = in.readInt();
-      return;
-    }
+    shared = false;
     if (in.readBoolean()) {
       floats = FloatArrays.readFloats(in, length);
     } else {

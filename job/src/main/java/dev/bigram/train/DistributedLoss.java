@@ -19,11 +19,10 @@ import org.apache.spark.util.LongAccumulator;
  * so a task fetches only the rows its partition owns; with {@link WeightShipping.Mode#WHOLE} every task fetches
  * all of {@code W}. With a {@link ShippingMeter}, each evaluation's jobs carry its tag, and the {@link Evaluation} also
  * reports what executors really fetched and returned, and how long tasks spent reading their weights.
- * With the local exchange ({@link Exchange#LOCAL}), nothing is broadcast: the tasks, which run in the driver's
- * JVM, read {@code W} and write their gradient rows through {@link LocalExchange}; the losses are aggregated as
- * usual. With {@link Exchange#DRIVER} the row blocks are collected to the driver at the first evaluation and
- * every evaluation runs there, a block per thread of the common fork-join pool (the driver's cores), through
- * the same exchange and the same aggregator, merged in block order.
+ * With {@link Exchange#DRIVER} (the default) nothing is broadcast: the row blocks are collected to the driver at
+ * the first evaluation and every evaluation runs there, a block per thread of the common fork-join pool (the
+ * driver's cores), reading {@code W} and writing the gradient rows in place through {@link LocalExchange},
+ * with the same aggregator, merged in block order.
  */
 public final class DistributedLoss {
   /** Depth of the treeAggregate. */
@@ -39,7 +38,7 @@ public final class DistributedLoss {
   private final ShippingMeter meter;
   /** Nanoseconds tasks spent reading their weights (fetching them, the first time on an executor). */
   private final LongAccumulator fetchNanos;
-  /** The local exchange's gradient buffer, reused every epoch. */
+  /** {@link Exchange#DRIVER}: the gradient buffer, reused every epoch. */
   private float[] sharedGradient;
   /** {@link Exchange#DRIVER}: the row blocks, collected at the first evaluation, in block order. */
   private List<RowBlock> driverBlocks;
@@ -51,14 +50,11 @@ public final class DistributedLoss {
   }
 
   /**
-   * @param exchange where the evaluations run; {@link Exchange#LOCAL} only when the master is local
+   * @param exchange where the evaluations run
    * @param meter measures what executors fetch and return; null: not measured
    */
   public DistributedLoss(JavaSparkContext jsc, JavaRDD<RowBlock> blocks, RowBlocks partitioner,
       WeightShipping.Mode mode, Kernel kernel, Exchange exchange, ShippingMeter meter) {
-    if (exchange == Exchange.LOCAL && !jsc.isLocal()) {
-      throw new IllegalArgumentException("the local exchange needs a local master, not " + jsc.master());
-    }
     this.jsc = jsc;
     this.blocks = blocks;
     this.partitioner = partitioner;
@@ -72,20 +68,17 @@ public final class DistributedLoss {
   /** Loss (and gradient, if asked) of the model on every block, with what shipping it cost. */
   public Evaluation evaluate(BigramModel model, boolean withGradient) {
     if (exchange == Exchange.DRIVER) return evaluateOnDriver(model, withGradient);
-    boolean localExchange = exchange == Exchange.LOCAL;
     int v = model.numClasses();
     long t0 = System.nanoTime();
     if (fetchNanos != null) fetchNanos.reset();
-    float[] gradient = localExchange && withGradient && kernel == Kernel.FAST ? sharedGradient(model.numWeights()) : null;
     BigramLossAggregator result;
     ShippingMeter.Shipped shipped = null;
     long t1;
-    try (WeightShipping shipping = localExchange ? WeightShipping.local(model, gradient)
-        : WeightShipping.broadcast(jsc, model, mode, partitioner, fetchNanos)) {
+    try (WeightShipping shipping = WeightShipping.broadcast(jsc, model, mode, partitioner, fetchNanos)) {
       t1 = System.nanoTime();
       WeightShipping.Tasks weights = shipping.tasks();
       List<Long> ids = shipping.broadcastIds();
-      String tag = meter == null || localExchange ? null : meter.start(ids);
+      String tag = meter == null ? null : meter.start(ids);
       Kernel k = kernel;
       try {
         jsc.setLocalProperty(ShippingMeter.TAG, tag);
@@ -100,8 +93,7 @@ public final class DistributedLoss {
       }
       if (tag != null) shipped = meter.await(tag, ids);
       long t2 = System.nanoTime();
-      if (gradient != null) result.attachShared(gradient);
-      double fetchSeconds = fetchNanos == null || localExchange ? Double.NaN : fetchNanos.value() / 1e9;
+      double fetchSeconds = fetchNanos == null ? Double.NaN : fetchNanos.value() / 1e9;
       return new Evaluation(result, shipping.bytes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, result.payloadBytes(),
           shipped, fetchSeconds);
     }
@@ -139,7 +131,7 @@ public final class DistributedLoss {
     return driverBlocks;
   }
 
-  /** The local exchange's gradient buffer, reused every epoch. */
+  /** The gradient buffer of {@link Exchange#DRIVER}, reused every epoch. */
   private float[] sharedGradient(long numWeights) {
     if (sharedGradient == null || sharedGradient.length != numWeights) sharedGradient = new float[(int) numWeights];
     return sharedGradient;

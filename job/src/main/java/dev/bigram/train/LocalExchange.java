@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * For readers in the driver's JVM only (local mode's tasks, or the driver's own threads with
- * {@link Exchange#DRIVER}): hands the driver's weight arrays to them, and their gradient rows back, through
+ * For readers in the driver's JVM only (the driver's own threads with {@link Exchange#DRIVER}, or local mode's
+ * tasks): hands the driver's weight arrays to them, and their gradient rows back, through
  * memory instead of serializing them.
  *
  * <p>Spark serializes a broadcast into pieces even when its only reader is the driver's own JVM, and every

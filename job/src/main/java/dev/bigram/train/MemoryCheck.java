@@ -44,7 +44,6 @@ public final class MemoryCheck {
   private static boolean returnsTaskResults(Exchange exchange, boolean exactKernel) {
     return switch (exchange) {
       case DRIVER -> false;
-      case LOCAL -> exactKernel;
       case BROADCAST -> true;
     };
   }

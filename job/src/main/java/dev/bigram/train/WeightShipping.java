@@ -22,9 +22,9 @@ import org.apache.spark.util.LongAccumulator;
  *       makes one broadcast per row block, so a task fetches only the rows its partition owns;
  *       {@link Mode#WHOLE} one broadcast of all of {@code W}. A sparse model is always sharded: a task needs
  *       only its rows' pairs.</li>
- *   <li>In the driver's JVM: the {@link LocalExchange}. Local mode's tasks, or the driver's own threads on a
- *       cluster, read the arrays in place; a gradient buffer, when given, takes their gradient rows back the
- *       same way.</li>
+ *   <li>In the driver's JVM: the {@link LocalExchange}. The driver's own threads (every epoch of
+ *       {@link Exchange#DRIVER}), or local mode's tasks (the model writer), read the arrays in place; a gradient
+ *       buffer, when given, takes their gradient rows back the same way.</li>
  * </ul>
  *
  * <p>Open one per job, hand {@link #tasks()} to the tasks, close it when the job is done (destroying the

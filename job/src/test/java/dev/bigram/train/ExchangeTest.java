@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three places an epoch can run give the same loss and gradient: the driver's own threads over the
- * collected blocks ({@link Exchange#DRIVER}, the cluster's default), local mode's tasks
- * ({@link Exchange#LOCAL}) and Spark's broadcast and task results ({@link Exchange#BROADCAST}).
+ * The two places an epoch can run give the same loss and gradient: the driver's own threads over the collected
+ * blocks ({@link Exchange#DRIVER}, the default) and Spark's broadcast and task results
+ * ({@link Exchange#BROADCAST}).
  */
 class ExchangeTest extends SparkTestBase {
   private static final int V = 300;
@@ -74,13 +74,12 @@ class ExchangeTest extends SparkTestBase {
   }
 
   @Test
-  void theDriverGivesTheLossAndGradientOfLocalModesTasksAndOfTheBroadcast() {
+  void theDriverGivesTheLossAndGradientOfTheBroadcast() {
     int v = data.vocab().size();
     BigramModel model = BigramModel.initialize(v, true, 0.05, 7);
     DistributedLoss.Evaluation onDriver = evaluate(Exchange.DRIVER, Kernel.FAST, model);
     assertEquals(0, onDriver.broadcastBytes(), "nothing is broadcast");
     assertNotNull(onDriver.aggregator().gradient());
-    assertSameEvaluation(evaluate(Exchange.LOCAL, Kernel.FAST, model), onDriver, v * v, null);
     assertSameEvaluation(evaluate(Exchange.BROADCAST, Kernel.FAST, model), onDriver, v * v, null);
     // The exact kernel keeps its double rows per block, merged on the driver as task results are.
     assertSameEvaluation(evaluate(Exchange.BROADCAST, Kernel.EXACT, model),
@@ -96,11 +95,11 @@ class ExchangeTest extends SparkTestBase {
   }
 
   @Test
-  void onAClusterTheEpochsRunOnTheDriverUnlessTheBroadcastIsAskedForAndLocalModeIgnoresTheKey() {
+  void theEpochsRunOnTheDriverUnlessTheBroadcastIsAskedForByEachModesKey() {
     assertEquals(Exchange.DRIVER, Exchange.choose(false, true, "driver"));
     assertEquals(Exchange.BROADCAST, Exchange.choose(false, true, "broadcast"));
     // Local mode: train.local-exchange decides, train.cluster-exchange has no effect.
-    assertEquals(Exchange.LOCAL, Exchange.choose(true, true, "broadcast"));
+    assertEquals(Exchange.DRIVER, Exchange.choose(true, true, "broadcast"));
     assertEquals(Exchange.BROADCAST, Exchange.choose(true, false, "driver"));
   }
 }

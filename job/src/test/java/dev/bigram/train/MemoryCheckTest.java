@@ -34,8 +34,8 @@ class MemoryCheckTest {
   void theDriversCoresKeepOnlyTheGradientBesideTheModelAndReturnNoTaskResults() {
     assertEquals(20, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, false));
     assertEquals(24, MemoryCheck.bytesPerEntry("adam", Exchange.DRIVER, true), "double rows, in place");
-    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.LOCAL, true),
-        "local mode's tasks return the exact kernel's rows as task results");
+    assertEquals(36, MemoryCheck.bytesPerEntry("adam", Exchange.BROADCAST, true),
+        "Spark's path returns the exact kernel's rows as task results and keeps their serialized form");
     // V = 17,000: a 1.16 GB gradient, above Spark's default maxResultSize of 1g, refused only where it travels.
     assertDoesNotThrow(() -> MemoryCheck.check(17_000, "adam", Exchange.DRIVER, true, 100 * GB, conf(null)));
     assertThrows(IllegalArgumentException.class,
