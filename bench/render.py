@@ -130,7 +130,7 @@ def render(by_step):
             norm = "" if base is None else f(r["seconds_epoch_median"] / base["seconds_epoch_median"]
                                               / (r["vocab"] / 1000) ** 2)
             xmx = next((t for t in r["command"].split() if t.startswith("-Xmx")), "")
-            exch = "Spark broadcast + task results" if "broadcast" in r["label"] else "local exchange"
+            exch = "Spark broadcast + task results" if "broadcast" in r["label"] else "driver's cores"
             w(f"| {r['vocab']:,} | {exch} | **{f(r['seconds_epoch_median'], 3)}** | {f(r['seconds_aggregate_median'], 3)} "
               f"| {f(r['seconds_update_median'], 3)} | {f(r['seconds_broadcast_median'], 3)} | "
               f"{f(r['seconds_first_epoch'], 1)} | {norm} | {r['peak_rss_kb'] / 2**20:.1f} | {xmx} | {r['load_before']} |")
