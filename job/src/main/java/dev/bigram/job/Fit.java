@@ -130,7 +130,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
 
     Search(Context cx) {
       this.cx = cx;
-      this.parked = new TrialSpill(cx.scratch());
+      this.parked = new TrialSpill(cx.scratch(), cx.options().runId());
       this.saved = new SearchCheckpoints(cx.checkpoints().fileSystem(), cx.checkpoints().dir(),
           cx.config().checkpointEvery() > 0);
     }
@@ -144,7 +144,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       if (best != null && best.settings().l2().strength() == outcome.l2()) {
         TrainingResult r = best.result();
         if (bestParked) {
-          r = new TrainingResult(parked.read(parkedPairs).model(), r.history(), r.bestEpoch(), r.stopReason(),
+          r = new TrainingResult(parked.read(parkedPairs, false).model(), r.history(), r.bestEpoch(), r.stopReason(),
               r.seconds());
         }
         return new Fit(r, outcome.l2(), outcome, best.analysis(), best.start(), best.settings());
@@ -221,7 +221,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
         return handed;
       }
       if (best != null) {
-        TrialSpill.Parked p = parked.read(parkedPairs);
+        TrialSpill.Parked p = parked.read(parkedPairs, true);
         return new Source(bestL2, p.model(), p.state());
       }
       SearchCheckpoints.Recalled r = saved.best(bestIndex);

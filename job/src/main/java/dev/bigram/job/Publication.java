@@ -67,7 +67,7 @@ final class Publication {
     summary.putAll(findings.summaryFields());
     summary.putAll(f.fit().start().summary());
     summary.putAll(f.meter().summary());
-    // Where the epochs ran: local (local mode's tasks), driver (the driver's cores), broadcast (the executors).
+    // Where the epochs ran: driver (the driver's cores, the default), broadcast (the executors).
     summary.put("exchange", TrainJob.exchange(f.spark().sparkContext().isLocal(), f.config()).name()
         .toLowerCase(java.util.Locale.ROOT));
     summary.putAll(f.baselines().summaryFields());

@@ -54,7 +54,7 @@ public final class BigramLossAggregator implements Serializable {
 
   /**
    * As {@link #add(RowBlock, WeightRows)}; with a {@link Kernel#FAST} kernel and a non-null
-   * {@code sharedGradient} (a full {@code V x V} buffer of the driver: local mode, or the driver's own cores),
+   * {@code sharedGradient} (a full {@code V x V} buffer of the driver, written by the driver's own threads),
    * the block's gradient rows are written into that buffer instead of a new array (see
    * {@link GradientRows#sharedView}).
    */

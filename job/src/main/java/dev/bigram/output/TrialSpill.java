@@ -32,10 +32,21 @@ import java.nio.file.StandardCopyOption;
 public final class TrialSpill implements AutoCloseable {
   private static final int BUFFER = 1 << 20;
   private final Path dir;
+  private final String prefix;
   private Path file;
 
-  public TrialSpill(Path dir) {
+  /**
+   * The parked trial of run {@code runId} in {@code dir}. A file that an earlier attempt of the same run left
+   * behind (killed before it could delete it) is deleted now: one run id trains in one process at a time.
+   */
+  public TrialSpill(Path dir, String runId) {
     this.dir = dir;
+    this.prefix = "bigram-l2-trial-" + runId + "-";
+    try (java.util.stream.Stream<Path> old = Files.isDirectory(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
+      old.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(TrialSpill::deleteQuietly);
+    } catch (IOException | java.io.UncheckedIOException ignored) {
+      // nothing to clean, or not readable: the first write says what is wrong
+    }
   }
 
   /**
@@ -54,7 +65,7 @@ public final class TrialSpill implements AutoCloseable {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "bigram-l2-trial-", ".tmp");
+      tmp = Files.createTempFile(dir, prefix, ".tmp");
       tmp.toFile().deleteOnExit();
       boolean variances = state.weightVariance() != null;
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
@@ -72,22 +83,26 @@ public final class TrialSpill implements AutoCloseable {
         }
       }
       if (file == null) {
-        file = Files.createTempFile(dir, "bigram-l2-trial-", ".bin");
+        file = Files.createTempFile(dir, prefix, ".bin");
         file.toFile().deleteOnExit();
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(tmp);
-      throw new OutputException("cannot park the best L2 trial's model in " + dir + " (" + e.getMessage()
-          + "): free space there, or point spark.local.dir at a disk with room for it", e);
+      throw new OutputException("cannot park the best L2 trial's model in " + dir + " (" + e
+          + "): free space there, or point spark.local.dir (SPARK_LOCAL_DIRS on a cluster) at a disk with room for"
+          + " it", e);
     }
   }
 
   /** A parked trial, in fresh arrays that the caller owns. */
   public record Parked(BigramModel model, OptimizerState state) {}
 
-  /** Reads back what {@link #write} parked; {@code pairs} are the sparse model's (null for a dense one). */
-  public Parked read(SparsePairs pairs) {
+  /**
+   * Reads back what {@link #write} parked; {@code pairs} are the sparse model's (null for a dense one). Without
+   * {@code withState}, the model alone (the optimizer's state is not read: nothing will train it).
+   */
+  public Parked read(SparsePairs pairs, boolean withState) {
     if (file == null) throw new IllegalStateException("no trial parked");
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), BUFFER))) {
       long steps = in.readLong();
@@ -98,12 +113,13 @@ public final class TrialSpill implements AutoCloseable {
       float[] w = FloatArrays.readFloats(in, numWeights);
       float[] b = bias ? FloatArrays.readFloats(in, v) : null;
       BigramModel model = pairs == null ? new BigramModel(v, w, b) : new BigramModel(v, pairs, w, b);
+      if (!withState) return new Parked(model, null);
       if (!variances) return new Parked(model, new OptimizerState(steps, null, null, null, null));
       float[] vW = FloatArrays.readFloats(in, numWeights);
       float[] vB = bias ? FloatArrays.readFloats(in, v) : null;
       return new Parked(model, new OptimizerState(steps, null, vW, null, vB));
     } catch (IOException | RuntimeException e) {
-      throw new OutputException("cannot read back the best L2 trial's model from " + file + " (" + e.getMessage()
+      throw new OutputException("cannot read back the best L2 trial's model from " + file + " (" + e
           + "): was the driver's scratch directory " + dir + " cleaned during the run? Run again", e);
     }
   }

@@ -101,7 +101,8 @@ public final class DistributedLoss {
 
   /**
    * {@link Exchange#DRIVER}: every block evaluated on the driver, a block per task of the common fork-join pool,
-   * reading {@code W} and writing the gradient rows in place as local mode's tasks do; merged in block order.
+   * reading {@code W} and writing the gradient rows in place through the {@link LocalExchange}; merged in block
+   * order.
    */
   private Evaluation evaluateOnDriver(BigramModel model, boolean withGradient) {
     int v = model.numClasses();

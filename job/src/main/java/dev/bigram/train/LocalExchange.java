@@ -25,7 +25,7 @@ public final class LocalExchange {
    * @param weights row-major {@code W}
    * @param bias {@code b}, or null
    * @param gradient a {@code V x V} float buffer for the gradient rows, or null (no gradient, or the exact
-   *     kernel, whose double rows travel as task results)
+   *     kernel, whose double rows each block keeps in its own aggregator)
    */
   public record Slot(float[] weights, float[] bias, float[] gradient, dev.bigram.model.SparsePairs pairs) {}
 
@@ -41,8 +41,8 @@ public final class LocalExchange {
   public static Slot get(long key) {
     Slot slot = SLOTS.get(key);
     if (slot == null) {
-      throw new IllegalStateException("local exchange " + key + " is not open in this JVM: it works only when"
-          + " tasks run in the driver (master local or local[n]); set train.local-exchange=false");
+      throw new IllegalStateException("local exchange " + key + " is not open in this JVM: only the driver's own"
+          + " threads and local mode's tasks can read it");
     }
     return slot;
   }

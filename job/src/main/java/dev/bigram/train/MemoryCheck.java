@@ -10,13 +10,12 @@ import org.apache.spark.network.util.JavaUtils;
  * ({@link Exchange}):
  *
  * <ul>
- *   <li>in the driver's memory (local mode's tasks with the fast kernel, or the driver's cores on a cluster):
- *       the gradient the evaluation writes, float with the fast kernel (20 bytes per weight with Adam: 2.0 GB at
- *       {@code V = 10,000}, 8.0 GB at 20,000), double rows with the exact one on the driver's cores;</li>
- *   <li>through Spark's broadcast and task results (and local mode's tasks with the exact kernel, whose double
- *       rows come back as task results): the broadcast's serialized pieces (float), the merged gradient (float
- *       with the fast kernel, double with the exact one) and, transiently, its serialized form. 28 bytes per
- *       weight with Adam and the fast kernel.</li>
+ *   <li>on the driver's cores (the default, in local mode and on a cluster): the gradient the evaluation
+ *       writes, float with the fast kernel (20 bytes per weight with Adam: 2.0 GB at {@code V = 10,000}, 8.0 GB
+ *       at 20,000), double rows with the exact one;</li>
+ *   <li>through Spark's broadcast and task results: the broadcast's serialized pieces (float), the merged
+ *       gradient (float with the fast kernel, double with the exact one) and, transiently, its serialized form.
+ *       28 bytes per weight with Adam and the fast kernel.</li>
  * </ul>
  *
  * <p>With {@code train.l2 = auto} the figure is the same: each trial takes over the best trial's arrays, and the
@@ -36,12 +35,12 @@ public final class MemoryCheck {
     boolean adam = optimizer.equals("adam");
     int resident = 4 * (2 + (adam ? 2 : 0)); // W, best, moments
     int gradient = exactKernel ? 8 : 4;
-    if (!returnsTaskResults(exchange, exactKernel)) return resident + gradient;
+    if (!returnsTaskResults(exchange)) return resident + gradient;
     return resident + 4 + 2 * gradient; // broadcast pieces, gradient and its serialized form
   }
 
   /** Whether each epoch's gradient comes back to the driver as task results. */
-  private static boolean returnsTaskResults(Exchange exchange, boolean exactKernel) {
+  private static boolean returnsTaskResults(Exchange exchange) {
     return switch (exchange) {
       case DRIVER -> false;
       case BROADCAST -> true;
@@ -66,7 +65,7 @@ public final class MemoryCheck {
           vocabSize, need / 1e9, matrix / 1e9, optimizer, perEntry, driverMaxMemory / 1e9,
           Math.ceil(need / 0.9 / 1e9), largestFitting(driverMaxMemory, perEntry)));
     }
-    if (!returnsTaskResults(exchange, exactKernel)) return; // no gradient comes back as task results
+    if (!returnsTaskResults(exchange)) return; // no gradient comes back as task results
     checkResultSize(v * v * (exactKernel ? 8 : 4) + v * 8, "vocab.size = " + vocabSize, conf);
   }
 
@@ -99,7 +98,7 @@ public final class MemoryCheck {
           vocabSize, numPairs, need / 1e9, perEntry, optimizer, driverMaxMemory / 1e9,
           Math.ceil(need / 0.9 / 1e9)));
     }
-    if (!returnsTaskResults(exchange, exactKernel)) return;
+    if (!returnsTaskResults(exchange)) return;
     checkResultSize(numPairs * (exactKernel ? 8 : 4) + (long) vocabSize * 8,
         "the sparse model of V = " + vocabSize, conf);
   }

@@ -74,6 +74,40 @@ class NightlyCommandTest extends SparkTestBase {
     }
   }
 
+  /**
+   * The published model is the chosen trial's best model: on the run's own validation split it scores exactly the
+   * validation loss the summary reports. A later trial trains the chosen trial's arrays in place while they wait
+   * on the driver's disk, so a model read back wrongly, or trained further, would score otherwise.
+   */
+  @Test
+  void thePublishedModelScoresTheChosenTrialsBestValidationLossEvenWhenLaterTrialsTrainedItsArrays()
+      throws Exception {
+    boolean laterTrialAfterTheChosen = false;
+    for (String id : new String[] {"night-1", "night-2"}) {
+      JsonNode s = summary(id);
+      JsonNode trials = s.get("l2_trials");
+      laterTrialAfterTheChosen |= trials.get(trials.size() - 1).get("l2").asDouble() != s.get("l2").asDouble();
+      dev.bigram.config.TrainerConfig config = dev.bigram.config.TrainerConfig.load(
+          projectRoot().resolve("conf/trainer.conf").toFile(), List.of("vocab.size=300", "train.max-epochs=40"));
+      List<String> input = List.of(projectRoot().resolve("sample-data/kjv-excerpt.txt").toString());
+      dev.bigram.data.TrainingData data = dev.bigram.data.DataPass.run(jsc, input, config.tokenizer(),
+          config.vocabSize(), config.vocabMinCount(), config.validationFraction(), jsc.defaultParallelism(),
+          config.input());
+      try {
+        dev.bigram.output.PublishedRun run = dev.bigram.output.PublishedRun.open(spark, out.resolve(id).toString());
+        assertEquals(run.vocabulary().size(), data.vocab().size(), id + ": the run's vocabulary");
+        double loss = new dev.bigram.train.DistributedLoss(jsc, data.blocks(), data.partitioner(),
+            dev.bigram.train.WeightShipping.Mode.SHARDED, dev.bigram.loss.Kernel.of(config.kernel()),
+            dev.bigram.train.Exchange.DRIVER, null).evaluate(run.model(), false).aggregator().validationLoss();
+        double reported = s.get("best_validation_loss").asDouble();
+        assertEquals(reported, loss, 1e-12 * reported, id + ": the published model's validation loss");
+      } finally {
+        data.release();
+      }
+    }
+    assertTrue(laterTrialAfterTheChosen, "on some night a trial ran after the chosen one");
+  }
+
   @Test
   void noEpochOfThePublishedHistoryHasATrainingLossAboveItsFirstEpochs() {
     for (String id : new String[] {"night-1", "night-2"}) {

@@ -172,6 +172,18 @@ class OptimizerTest {
     assertTrue(Optimizer.adopting("sgd", OptimizerState.NONE, (long) v * v, v, true) instanceof Sgd);
   }
 
+  @Test
+  void adoptingAStateOfAnotherShapeIsRefused() {
+    OptimizerState fourWeights = new OptimizerState(2, null, new float[4], null, new float[2]);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Optimizer.adopting("adam", fourWeights, 9, 3, true), "9 weights and 3 biases expected");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> Optimizer.adopting("adam", fourWeights, 4, 2, false), "a bias variance for a model without bias");
+    Optimizer noBias = Optimizer.adopting("adam", new OptimizerState(2, null, new float[4], null, null), 4, 2,
+        false);
+    assertEquals(2, noBias.state().steps());
+  }
+
   /**
    * Unseen pairs whose weights only the L2 holds near 0: Adam's first step moved each of them by the whole
    * learning rate, and their L2 penalty raised the training loss (on sample-data/ by 0.8 nats at epoch 2).

@@ -41,9 +41,9 @@ class TrialSpillTest {
     int v = 9;
     BigramModel model = new BigramModel(v, random(r, v * v), random(r, v));
     OptimizerState state = new OptimizerState(17, random(r, v * v), random(r, v * v), random(r, v), random(r, v));
-    try (TrialSpill spill = new TrialSpill(dir)) {
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
       spill.write(model, state);
-      TrialSpill.Parked p = spill.read(null);
+      TrialSpill.Parked p = spill.read(null, true);
       assertEquals(model, p.model());
       assertTrue(p.model().weights() != model.weights(), "fresh arrays, the caller's to train");
       assertEquals(17, p.state().steps());
@@ -59,9 +59,9 @@ class TrialSpillTest {
     Random r = new Random(5);
     SparsePairs pairs = new SparsePairs(4, new int[] {0, 2, 2, 3, 4}, new int[] {0, 1, 3, 2});
     BigramModel model = new BigramModel(4, pairs, random(r, 4), null);
-    try (TrialSpill spill = new TrialSpill(dir)) {
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
       spill.write(model, OptimizerState.NONE);
-      TrialSpill.Parked p = spill.read(pairs);
+      TrialSpill.Parked p = spill.read(pairs, true);
       assertEquals(model, p.model());
       assertNull(p.state().weightVariance(), "plain gradient descent has no moments");
     }
@@ -71,13 +71,13 @@ class TrialSpillTest {
   void aNewBestReplacesTheParkedOneAndCloseLeavesNoFileBehind() throws Exception {
     Random r = new Random(7);
     int v = 5;
-    try (TrialSpill spill = new TrialSpill(dir)) {
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
       assertFalse(spill.holdsTrial());
       spill.write(new BigramModel(v, random(r, v * v), random(r, v)), OptimizerState.NONE);
       BigramModel second = new BigramModel(v, random(r, v * v), random(r, v));
       spill.write(second, OptimizerState.NONE);
       assertEquals(1, files(), "one parked trial at a time");
-      assertEquals(second, spill.read(null).model());
+      assertEquals(second, spill.read(null, true).model());
     }
     assertEquals(0, files());
   }
@@ -85,12 +85,52 @@ class TrialSpillTest {
   @Test
   void anUnwritableScratchDirectoryIsRefusedWithItsPathAndWhatToDo() throws Exception {
     Path notADir = Files.writeString(dir.resolve("file"), "x");
-    TrialSpill spill = new TrialSpill(notADir.resolve("scratch"));
+    TrialSpill spill = new TrialSpill(notADir.resolve("scratch"), "r1");
     int v = 3;
     OutputException e = assertThrows(OutputException.class,
         () -> spill.write(new BigramModel(v, new float[v * v], null), OptimizerState.NONE));
     assertTrue(e.getMessage().contains(notADir.resolve("scratch").toString()), e.getMessage());
     assertTrue(e.getMessage().contains("spark.local.dir"), e.getMessage());
+  }
+
+  @Test
+  void aTruncatedParkedFileIsRefusedWithItsPathAndWhatHappened() throws Exception {
+    Random r = new Random(9);
+    int v = 6;
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
+      spill.write(new BigramModel(v, random(r, v * v), random(r, v)), OptimizerState.NONE);
+      Path parked;
+      try (Stream<Path> s = Files.list(dir)) {
+        parked = s.findFirst().orElseThrow();
+      }
+      Files.write(parked, java.util.Arrays.copyOf(Files.readAllBytes(parked), 40));
+      OutputException e = assertThrows(OutputException.class, () -> spill.read(null, true));
+      assertTrue(e.getMessage().contains(parked.toString()) && e.getMessage().contains("EOFException"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void theModelAloneIsReadWhenNothingWillTrainIt() {
+    Random r = new Random(11);
+    int v = 4;
+    BigramModel model = new BigramModel(v, random(r, v * v), random(r, v));
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
+      spill.write(model, new OptimizerState(3, null, random(r, v * v), null, random(r, v)));
+      TrialSpill.Parked p = spill.read(null, false);
+      assertEquals(model, p.model());
+      assertNull(p.state());
+    }
+  }
+
+  @Test
+  void aFileLeftByAKilledAttemptOfTheSameRunIsDeletedAndOtherRunsFilesAreKept() throws Exception {
+    Path left = Files.writeString(dir.resolve("bigram-l2-trial-r1-123.bin"), "left by a killed run");
+    Path other = Files.writeString(dir.resolve("bigram-l2-trial-r2-456.bin"), "another run's");
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
+      assertFalse(Files.exists(left));
+      assertTrue(Files.exists(other));
+    }
   }
 
   @Test

@@ -137,7 +137,7 @@ public class TrainingTest extends SparkTestBase {
   }
 
   @Test
-  void theLocalExchangeGivesExactlyTheBroadcastHistoryAndTheFastKernelTracksTheExactOne() {
+  void theDriversCoresGiveExactlyTheBroadcastHistoryAndTheFastKernelTracksTheExactOne() {
     List<EpochRecord> shared = train("lx1", "train.local-exchange=true").result().history();
     List<EpochRecord> broadcast = train("lx2", "train.local-exchange=false").result().history();
     List<EpochRecord> exact = train("lx3", "train.kernel=exact").result().history();
