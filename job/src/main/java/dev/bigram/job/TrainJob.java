@@ -138,6 +138,8 @@ public final class TrainJob {
     try {
       CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
       checkMemory(jsc, config, data.vocab().size(), data.distinctTrainBigrams());
+      MemoryCheck.checkCollectedCounts(data.distinctTrainBigrams() + data.distinctValidationBigrams(),
+          exchange(jsc.isLocal(), config), jsc.getConf());
       Map<String, Object> dataPrint = DataFingerprint.of(data);
       from.checkData(dataPrint, config.inputPaths());
       Baselines baselines = Baselines.fit(data);

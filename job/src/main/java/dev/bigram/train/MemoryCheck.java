@@ -69,9 +69,35 @@ public final class MemoryCheck {
     checkResultSize(v * v * (exactKernel ? 8 : 4) + v * 8, "vocab.size = " + vocabSize, conf);
   }
 
+  /** Bytes per distinct pair of the row blocks' counts as they travel: the next word (int) and its count (long). */
+  static final int COUNT_BYTES_PER_PAIR = 12;
+
+  /**
+   * On the driver's cores ({@link Exchange#DRIVER}) the driver collects the row blocks once, as task results:
+   * refuses counts of {@code distinctPairs} (training and validation) above {@code spark.driver.maxResultSize},
+   * with the setting to use, where Spark would abort the collect with an error of its own.
+   */
+  public static void checkCollectedCounts(long distinctPairs, Exchange exchange, SparkConf conf) {
+    if (exchange != Exchange.DRIVER) return;
+    long bytes = distinctPairs * COUNT_BYTES_PER_PAIR;
+    long maxResult = maxResultSize(conf);
+    if (maxResult > 0 && bytes > maxResult) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "the bigram counts (%d distinct pairs, about %.2f GB) are collected to the driver once, above"
+              + " spark.driver.maxResultSize = %.2f GB: set --conf spark.driver.maxResultSize=%dm (or 0 for no"
+              + " limit), or let the executors run the epochs (train.cluster-exchange = broadcast on a cluster,"
+              + " train.local-exchange = false in local mode)",
+          distinctPairs, bytes / 1e9, maxResult / 1e9, (long) Math.ceil(bytes * 1.1 / (1 << 20))));
+    }
+  }
+
+  private static long maxResultSize(SparkConf conf) {
+    return JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
+  }
+
   /** Refuses a gradient larger than {@code spark.driver.maxResultSize}; {@code what} names the model. */
   private static void checkResultSize(long gradientBytes, String what, SparkConf conf) {
-    long maxResult = JavaUtils.byteStringAsBytes(conf.get("spark.driver.maxResultSize", "1g"));
+    long maxResult = maxResultSize(conf);
     if (maxResult > 0 && gradientBytes > maxResult) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "%s returns a %.2f GB gradient to the driver every epoch, above"

@@ -85,6 +85,22 @@ class MemoryCheckTest {
   }
 
   @Test
+  void countsCollectedToTheDriverAboveMaxResultSizeAreRefusedWithTheSettingToUse() {
+    // 100 M distinct pairs: 1.2 GB of counts against Spark's default maxResultSize of 1g.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MemoryCheck.checkCollectedCounts(100_000_000L, Exchange.DRIVER, conf(null)));
+    String m = e.getMessage();
+    assertTrue(m.contains("100000000 distinct pairs, about 1.20 GB") && m.contains("maxResultSize = 1.07 GB"), m);
+    long suggestedMb = Long.parseLong(m.replaceAll(".*spark.driver.maxResultSize=(\\d+)m.*", "$1"));
+    assertDoesNotThrow(() -> MemoryCheck.checkCollectedCounts(100_000_000L, Exchange.DRIVER,
+        conf(suggestedMb + "m")), "the suggested limit holds them");
+    assertDoesNotThrow(() -> MemoryCheck.checkCollectedCounts(100_000_000L, Exchange.DRIVER, conf("0")));
+    assertDoesNotThrow(() -> MemoryCheck.checkCollectedCounts(100_000_000L, Exchange.BROADCAST, conf(null)),
+        "through the broadcast nothing is collected");
+    assertDoesNotThrow(() -> MemoryCheck.checkCollectedCounts(80_000_000L, Exchange.DRIVER, conf(null)));
+  }
+
+  @Test
   void theDefaultVocabularyFitsTheDriverThatConfSparkDefaultsConfigures() throws Exception {
     java.util.Map<String, String> defaults = new java.util.HashMap<>();
     for (String line : java.nio.file.Files.readAllLines(
