@@ -42,8 +42,12 @@ public final class TrialSpill implements AutoCloseable {
   public TrialSpill(Path dir, String runId) {
     this.dir = dir;
     this.prefix = "bigram-l2-trial-" + runId + "-";
-    try (java.util.stream.Stream<Path> old = Files.isDirectory(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
-      old.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(TrialSpill::deleteQuietly);
+    // Only this run's names: the prefix, then the digits Files.createTempFile adds (run "r1" is not "r1-5").
+    java.util.regex.Pattern ours = java.util.regex.Pattern.compile(
+        java.util.regex.Pattern.quote(prefix) + "\\d+\\.(bin|tmp)");
+    try (java.util.stream.Stream<Path> old = Files.isDirectory(dir) ? Files.list(dir)
+        : java.util.stream.Stream.empty()) {
+      old.filter(p -> ours.matcher(p.getFileName().toString()).matches()).forEach(TrialSpill::deleteQuietly);
     } catch (IOException | java.io.UncheckedIOException ignored) {
       // nothing to clean, or not readable: the first write says what is wrong
     }

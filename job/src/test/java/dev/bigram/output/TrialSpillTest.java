@@ -127,9 +127,11 @@ class TrialSpillTest {
   void aFileLeftByAKilledAttemptOfTheSameRunIsDeletedAndOtherRunsFilesAreKept() throws Exception {
     Path left = Files.writeString(dir.resolve("bigram-l2-trial-r1-123.bin"), "left by a killed run");
     Path other = Files.writeString(dir.resolve("bigram-l2-trial-r2-456.bin"), "another run's");
+    Path longer = Files.writeString(dir.resolve("bigram-l2-trial-r1-5-789.bin"), "run r1-5's");
     try (TrialSpill spill = new TrialSpill(dir, "r1")) {
       assertFalse(Files.exists(left));
       assertTrue(Files.exists(other));
+      assertTrue(Files.exists(longer), "run r1-5 is another run");
     }
   }
 
