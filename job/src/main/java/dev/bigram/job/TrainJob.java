@@ -137,9 +137,7 @@ public final class TrainJob {
     ShippingMeter meter = ShippingMeter.register(spark.sparkContext());
     try {
       CorpusCheck.requireTrainingBigrams(data, config.inputPaths());
-      checkMemory(jsc, config, data.vocab().size(), data.distinctTrainBigrams());
-      MemoryCheck.checkCollectedCounts(data.distinctTrainBigrams() + data.distinctValidationBigrams(),
-          exchange(jsc.isLocal(), config), jsc.getConf());
+      checkMemory(jsc, config, data);
       Map<String, Object> dataPrint = DataFingerprint.of(data);
       from.checkData(dataPrint, config.inputPaths());
       Baselines baselines = Baselines.fit(data);
@@ -170,6 +168,16 @@ public final class TrainJob {
               + ") and task results";
         });
     return data;
+  }
+
+  /**
+   * After the data pass: refuses a model that cannot fit the driver, or counts too large to collect to it, with
+   * the numbers and what to change.
+   */
+  private static void checkMemory(JavaSparkContext jsc, TrainerConfig config, TrainingData data) {
+    checkMemory(jsc, config, data.vocab().size(), data.distinctTrainBigrams());
+    MemoryCheck.checkCollectedCounts(data.distinctTrainBigrams() + data.distinctValidationBigrams(),
+        exchange(jsc.isLocal(), config), jsc.getConf());
   }
 
   /** Refuses a model that cannot fit the driver, with the numbers and what to change. */

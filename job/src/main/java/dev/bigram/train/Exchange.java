@@ -1,7 +1,5 @@
 package dev.bigram.train;
 
-import java.util.Locale;
-
 /**
  * Where an epoch runs, and so how {@code W} and the gradient travel (docs/design.md, "Where an epoch runs"):
  *
@@ -10,8 +8,8 @@ import java.util.Locale;
  *       bigram counts) once and runs every epoch on its own cores, reading {@code W} and writing the gradient
  *       rows in place through {@link LocalExchange}, with the same kernel and the same sums; nothing is shipped
  *       per epoch, and no Spark job runs per epoch. In local mode that is 6.7 times faster an epoch than
- *       running Spark's tasks in the same JVM at V = 1,000 and 1.5 times at 10,000. The dense model's epoch computes about one {@code exp} per weight, a nanosecond or two, while
- *       shipping {@code W} out and its gradient back costs 8 bytes per weight on the driver's network link;
+ *       running Spark's tasks in the same JVM at V = 1,000 and 1.5 times at 10,000. The dense model's epoch
+ *       computes about one {@code exp} per weight, a nanosecond or two, while shipping {@code W} out and its gradient back costs 8 bytes per weight on the driver's network link;
  *       Spark's path adds its serialization on both sides. Measured on a standalone cluster, the driver's cores
  *       were 6.8 times faster at V = 10,000 for the dense model and 3.6 to 4.4 times for the sparse one.</li>
  *   <li>{@link #BROADCAST}: Spark's broadcast of {@code W} ({@link WeightShipping}) and its task results; the
