@@ -31,6 +31,8 @@ import numpy as np
 p = argparse.ArgumentParser()
 p.add_argument("train"); p.add_argument("test"); p.add_argument("v", type=int)
 p.add_argument("--epochs", type=int, default=800)
+p.add_argument("--ranks", default="",
+               help="only the L2 at 0.3 / N and the low-rank term at these ranks, comma-separated (e.g. 4,8,16)")
 p.add_argument("--quick", action="store_true",
                help="only the L2 at 0.3 / N, one L1 + L2 and one low-rank variant (a tenth of the time)")
 a = p.parse_args()
@@ -142,6 +144,15 @@ def report(name, s, epoch, extra=""):
 
 
 best_l2 = (np.inf, None, None)
+if a.ranks:
+    for a2 in [0.3]:
+        s, e, P = fit(0.0, a2 / N)
+        report(f"L2 {a2}/N", s, e)
+    for rank in [int(r) for r in a.ranks.split(",")]:
+        t0 = time.time()
+        s, e, _ = fit(0.0, 0.3 / N, rank=rank, l2_low=10.0 / N)
+        report(f"L2 0.3/N + rank {rank} (L2 10.0/N)", s, e, f"  ({time.time() - t0:.0f} s)")
+    raise SystemExit(0)
 for a2 in [0.3] if a.quick else [0.1, 0.2, 0.3, 0.45]:
     t0 = time.time()
     s, e, P = fit(0.0, a2 / N)

@@ -71,6 +71,12 @@ public final class Keys {
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
       v -> v.equals("zero") || v.equals("unigram"), "zero or unigram");
+  public static final Param<Integer> MODEL_RANK = Param.integer("model.rank", 0,
+      "the rank r of a low-rank term A[prev] . B[next] beside W, which contexts followed alike share (0: none);"
+          + " dense model only (the sparse model has none); published folded into W", v -> v >= 0 && v <= 1024, "an integer in [0, 1024]");
+  public static final Param<Double> MODEL_RANK_L2 = Param.dbl("model.rank-l2", 30.0,
+      "the L2 strength of the low-rank factors A and B, as a multiple of train.l2",
+      v -> v >= 0 && v <= 1e6, "a number in [0, 1000000]");
   public static final Param<String> TRAIN_OPTIMIZER = Param.string("train.optimizer", "adam",
       "update rule: sgd (the classroom exercise's) or adam", v -> v.equals("sgd") || v.equals("adam"),
       "sgd or adam");
@@ -153,6 +159,7 @@ public final class Keys {
   public static final List<Param<?>> ALL = List.of(INPUT_PATHS, INPUT_BINARY_THRESHOLD, INPUT_ON_BINARY,
       INPUT_ENCODING, OUTPUT_DIR, TOKENIZER_PATTERN, TOKENIZER_LOWERCASE, TOKENIZER_MARKERS, TOKENIZER_MAX_LINE,
       TOKENIZER_MAX_TOKEN, VOCAB_SIZE, VOCAB_MIN_COUNT, MODEL_WEIGHTS, MODEL_PAIR_MIN_COUNT, MODEL_BIAS, MODEL_INIT_STDDEV, MODEL_SEED, MODEL_INIT_BIAS,
+      MODEL_RANK, MODEL_RANK_L2,
       TRAIN_OPTIMIZER, TRAIN_LR, TRAIN_DECAY, TRAIN_MIN_LR, TRAIN_MAX_EPOCHS, TRAIN_L2, TRAIN_VALIDATION,
       TRAIN_CHECKPOINT, TRAIN_PARTITIONS, TRAIN_BROADCAST, TRAIN_KERNEL, TRAIN_LOCAL_EXCHANGE, TRAIN_CLUSTER_EXCHANGE,
       ES_PATIENCE, ES_MIN_DELTA, ES_STOP_ON_CONVERGENCE, AN_STATUS_THRESHOLD, AN_CONVERGENCE_TOLERANCE, AN_TRACE_PAIRS,

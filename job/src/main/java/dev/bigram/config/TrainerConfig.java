@@ -30,6 +30,8 @@ public record TrainerConfig(
     double initStddev,
     long seed,
     String initBias,
+    int rank,
+    double rankL2,
     String optimizer,
     double learningRate,
     double decay,
@@ -189,6 +191,8 @@ public record TrainerConfig(
         get(v, Keys.MODEL_INIT_STDDEV),
         get(v, Keys.MODEL_SEED),
         get(v, Keys.MODEL_INIT_BIAS),
+        get(v, Keys.MODEL_RANK),
+        get(v, Keys.MODEL_RANK_L2),
         get(v, Keys.TRAIN_OPTIMIZER),
         lr,
         get(v, Keys.TRAIN_DECAY),
@@ -254,6 +258,14 @@ public record TrainerConfig(
       case "dense" -> false;
       default -> numClasses > Keys.AUTO_DENSE_LIMIT;
     };
+  }
+
+  /**
+   * The rank of the low-rank term for a vocabulary of {@code numClasses} words: {@code model.rank} for the dense
+   * model, 0 for the sparse one (which has no factors).
+   */
+  public int rankFor(int numClasses) {
+    return sparseFor(numClasses) ? 0 : rank;
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

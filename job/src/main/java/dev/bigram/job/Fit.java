@@ -60,11 +60,23 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     if (!search) {
       double l2 = config.l2Auto() ? 0.0 : config.l2();
       Trained t = train(cx, l2, cx.checkpoints(), null, null);
-      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings());
+      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings()).folded();
     }
     try (Search s = new Search(cx)) {
-      return s.run();
+      return s.run().folded();
     }
+  }
+
+  /**
+   * This fit with its model's low-rank term folded into {@code W} ({@link BigramModel#folded()}): what is scored
+   * against the published run, analyzed and published, the same logits as training scored.
+   */
+  private Fit folded() {
+    BigramModel m = result.bestModel();
+    if (m == null || m.rank() == 0) return this;
+    TrainingResult r = new TrainingResult(m.folded(), result.history(), result.bestEpoch(), result.stopReason(),
+        result.seconds());
+    return new Fit(r, l2, search, analysis, start, settings);
   }
 
   /**
@@ -254,7 +266,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
   public static EpochLoop.LoopSettings loopSettings(TrainerConfig config, double l2) {
     return new EpochLoop.LoopSettings(
         new LearningRateSchedule(config.learningRate(), config.decay(), config.minLearningRate()),
-        config.maxEpochs(), new L2(l2), config.patience(), config.minDelta(),
+        config.maxEpochs(), new L2(l2, l2 * config.rankL2()), config.patience(), config.minDelta(),
         config.analysis().statusThreshold(), new Convergence(config.analysis().convergenceTolerance()),
         config.stopOnConvergence());
   }

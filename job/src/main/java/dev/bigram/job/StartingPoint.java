@@ -128,6 +128,11 @@ final class StartingPoint {
             + (saved.isSparse() ? "sparse" : "dense") + " model, model.weights now gives a "
             + (saved.isSparse() ? "dense" : "sparse") + " one: restore model.weights, or start a new run");
       }
+      if (saved.rank() != config.rankFor(v)) {
+        throw new OutputException("--resume: the checkpoint of epoch " + resumed.checkpoint().epoch() + " holds a"
+            + " model of rank " + saved.rank() + ", model.rank now gives " + config.rankFor(v) + ": restore"
+            + " model.rank, or start a new run");
+      }
       Optimizer optimizer = Optimizer.create(config.optimizer(), saved.numWeights(), v, config.bias());
       Map<String, Object> summary = new LinkedHashMap<>(resumed.checkpoint().start());
       summary.put("resumed_from_epoch", resumed.checkpoint().epoch());
@@ -143,7 +148,7 @@ final class StartingPoint {
       if (pairs == null) pairs = data.trainingPairs(config.pairMinCount());
       initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
     } else {
-      initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed());
+      initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed(), config.rankFor(v));
     }
     Optimizer optimizer = from != null && fromState != null
         ? Optimizer.adopting(config.optimizer(), fromState, initial.numWeights(), v, config.bias())

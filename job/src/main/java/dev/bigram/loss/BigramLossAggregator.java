@@ -20,7 +20,12 @@ import java.util.List;
  *   db[j]    = sum_i dW[i][j]
  * </pre>
  *
- * Sums are kept unnormalized; {@link #loss()} and {@link #gradient()} divide by {@code N}, the number of
+ * With low-rank factors ({@code dev.bigram.model.LowRank}) the logits are {@code z = W[i] + A[i] B + b}: each
+ * row's logit weights are formed once, in float, and the kernel runs on them as on a row of {@code W}. The rows
+ * written are {@code dW}, which is also the gradient with respect to the logits; the factors' gradients
+ * {@code dA = dW B^T} and {@code dB = A^T dW} follow from them ({@link FactorGradient}).
+ *
+ * <p>Sums are kept unnormalized; {@link #loss()} and {@link #gradient()} divide by {@code N}, the number of
  * training occurrences. Gradient rows are kept per block ({@link GradientRows}); blocks own disjoint rows, so
  * {@link #merge} concatenates them and sums the scalars and {@code db}. Validation counts are evaluated with the
  * same log-sum-exp but contribute no gradient.
@@ -75,6 +80,7 @@ public final class BigramLossAggregator implements Serializable {
     }
     int zeroFrom = block.firstRow();
     float[] w = weights.weights();
+    float[] logits = weights.rank() > 0 ? new float[numClasses] : null;
     float[] b = weights.bias();
     CountRows train = block.train();
     CountRows val = block.validation();
@@ -85,15 +91,21 @@ public final class BigramLossAggregator implements Serializable {
       int tr = t < train.numRows() ? train.row(t) : Integer.MAX_VALUE;
       int vr = v < val.numRows() ? val.row(v) : Integer.MAX_VALUE;
       int row = Math.min(tr, vr);
+      float[] rowW = w;
       int wOff = weights.offsetOf(row);
-      double lse = math.prepare(w, wOff, b);
+      if (logits != null) {
+        weights.logitRow(row, logits);
+        rowW = logits;
+        wOff = 0;
+      }
+      double lse = math.prepare(rowW, wOff, b);
       if (vr == row) {
-        validationLossSum += rowLoss(val, v, w, wOff, b, lse);
+        validationLossSum += rowLoss(val, v, rowW, wOff, b, lse);
         validationCount += val.rowTotal(v);
         v++;
       }
       if (tr == row) {
-        lossSum += rowLoss(train, t, w, wOff, b, lse);
+        lossSum += rowLoss(train, t, rowW, wOff, b, lse);
         count += train.rowTotal(t);
         if (grad != null) {
           if (grad.isShared()) grad.zeroRows(zeroFrom, row);

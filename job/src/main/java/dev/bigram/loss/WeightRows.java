@@ -1,6 +1,7 @@
 package dev.bigram.loss;
 
 import dev.bigram.math.FloatArrays;
+import dev.bigram.model.LowRank;
 import dev.bigram.model.SparsePairs;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -19,9 +20,12 @@ import java.io.Serializable;
  * <p>Rows of a sparse model ({@link #sparseView}) carry their pairs' columns beside the weights: entry
  * {@code k} of row {@code i}, for {@code k} in {@code [entryStart(i), entryEnd(i))}, is the weight
  * {@code weights()[k]} of the pair {@code (i, columns()[k])}.
+ *
+ * <p>Rows of a dense model with low-rank factors ({@link LowRank}) carry their rows of {@code A} and all of
+ * {@code B}; {@link #logitRow} adds the term to a row of {@code W}.
  */
 public final class WeightRows implements Serializable {
-  private static final long serialVersionUID = 3L;
+  private static final long serialVersionUID = 4L;
 
   private int firstRow;
   private int numRows;
@@ -35,6 +39,12 @@ public final class WeightRows implements Serializable {
   private int rowStartsBase;
   /** Sparse rows: the column of each entry, aligned with {@link #weights}. */
   private int[] columns;
+  /** Dense rows: the low-rank factors' rank; 0 without factors. */
+  private int rank;
+  /** Row {@code firstRow}'s {@code A} starts at {@code factors[aBase]}, {@code B} at {@code factors[bBase]}. */
+  private float[] factors;
+  private int aBase;
+  private int bBase;
 
   private WeightRows(int firstRow, int numRows, int numClasses, int baseOffset, float[] weights, float[] bias) {
     this.firstRow = firstRow;
@@ -99,16 +109,53 @@ public final class WeightRows implements Serializable {
 
   /** A view of rows {@code [firstRow, endRow)} of a full row-major {@code V x V} matrix; nothing is copied. */
   public static WeightRows view(float[] fullWeights, float[] bias, int numClasses, int firstRow, int endRow) {
-    if ((long) endRow * numClasses > fullWeights.length || firstRow < 0 || endRow < firstRow) {
+    return view(fullWeights, bias, numClasses, 0, firstRow, endRow);
+  }
+
+  /**
+   * As above, for a dense model's weight array with low-rank factors of rank {@code rank} behind {@code W}
+   * ({@link LowRank}); the view reads its rows of {@code A} and all of {@code B} there.
+   */
+  public static WeightRows view(float[] fullWeights, float[] bias, int numClasses, int rank, int firstRow,
+      int endRow) {
+    if ((long) endRow * numClasses > fullWeights.length || firstRow < 0 || endRow < firstRow
+        || (rank > 0 && fullWeights.length != LowRank.length(numClasses, rank))) {
       throw new IllegalArgumentException("rows [" + firstRow + ", " + endRow + ") outside a " + numClasses
-          + "-column matrix of " + fullWeights.length + " entries");
+          + "-column matrix of rank " + rank + " and " + fullWeights.length + " entries");
     }
-    return new WeightRows(firstRow, endRow - firstRow, numClasses, firstRow * numClasses, fullWeights, bias);
+    WeightRows rows = new WeightRows(firstRow, endRow - firstRow, numClasses, firstRow * numClasses, fullWeights,
+        bias);
+    rows.rank = rank;
+    if (rank > 0) {
+      rows.factors = fullWeights;
+      rows.aBase = LowRank.aStart(numClasses) + firstRow * rank;
+      rows.bBase = LowRank.bStart(numClasses, rank);
+    }
+    return rows;
+  }
+
+  /** The whole matrix (and its factors, when {@code rank > 0}). */
+  public static WeightRows whole(float[] fullWeights, float[] bias, int numClasses, int rank) {
+    return view(fullWeights, bias, numClasses, rank, 0, numClasses);
+  }
+
+  /** Dense rows: the low-rank factors' rank, 0 without factors. */
+  public int rank() {
+    return rank;
+  }
+
+  /**
+   * Dense rows: writes the logit weights of row {@code row} (a global row id), {@code W} plus the low-rank term,
+   * into {@code z[0 .. V)}.
+   */
+  public void logitRow(int row, float[] z) {
+    System.arraycopy(weights, offsetOf(row), z, 0, numClasses);
+    LowRank.addTerm(factors, aBase + (row - firstRow) * rank, factors, bBase, rank, numClasses, z, 0);
   }
 
   /** The whole matrix. */
   public static WeightRows whole(float[] fullWeights, float[] bias, int numClasses) {
-    return view(fullWeights, bias, numClasses, 0, numClasses);
+    return whole(fullWeights, bias, numClasses, 0);
   }
 
   public boolean covers(int first, int end) {
@@ -144,7 +191,7 @@ public final class WeightRows implements Serializable {
   /** Payload bytes: what shipping this block costs at least. */
   public long payloadBytes() {
     long b = bias == null ? 0 : 4L * bias.length;
-    if (rowStarts == null) return 4L * numRows * numClasses + b;
+    if (rowStarts == null) return 4L * numRows * numClasses + 4L * rank * (numRows + numClasses) + b;
     long entries = entryStart(firstRow + numRows) - entryStart(firstRow);
     return 8L * entries + 4L * (numRows + 1) + b;
   }
@@ -156,6 +203,11 @@ public final class WeightRows implements Serializable {
     out.writeBoolean(rowStarts != null);
     if (rowStarts == null) {
       FloatArrays.write(out, weights, baseOffset, numRows * numClasses);
+      out.writeInt(rank);
+      if (rank > 0) {
+        FloatArrays.write(out, factors, aBase, numRows * rank);
+        FloatArrays.write(out, factors, bBase, rank * numClasses);
+      }
     } else {
       int first = entryStart(firstRow);
       int entries = entryStart(firstRow + numRows) - first;
@@ -176,6 +228,12 @@ public final class WeightRows implements Serializable {
     baseOffset = 0;
     if (!in.readBoolean()) {
       weights = FloatArrays.readFloats(in, numRows * numClasses);
+      rank = in.readInt();
+      if (rank > 0) {
+        factors = FloatArrays.readFloats(in, numRows * rank + rank * numClasses);
+        aBase = 0;
+        bBase = numRows * rank;
+      }
     } else {
       rowStarts = FloatArrays.readInts(in, numRows + 1);
       rowStartsBase = 0;

@@ -9,7 +9,9 @@ import java.util.stream.IntStream;
  * output bias {@code b} of length {@code V}, in one of two layouts ({@code model.weights}):
  *
  * <ul>
- *   <li><b>dense</b>: all {@code V x V} entries, row-major; entry {@code (i, j)} is at {@code i * V + j}.</li>
+ *   <li><b>dense</b>: all {@code V x V} entries, row-major; entry {@code (i, j)} is at {@code i * V + j}. With
+ *       {@code model.rank = r > 0} the low-rank factors {@code A} and {@code B} follow them in the same array
+ *       ({@link LowRank}), and the logit weight of a pair is {@code W[i][j] + A[i] . B[:, j]}.</li>
  *   <li><b>sparse</b>: one entry per pair of {@link SparsePairs} (the distinct training pairs), in their order.
  *       A pair without an entry scores its bias alone: {@code s_ij = b_j}. The softmax stays exact over all
  *       {@code V} words (docs/design.md, "The sparse model").</li>
@@ -29,6 +31,8 @@ public final class BigramModel {
   private final SparsePairs pairs;
   private final float[] weights;
   private final float[] bias;
+  /** The dense layout's low-rank factors' rank ({@link LowRank}); 0 without factors and for the sparse layout. */
+  private final int rank;
 
   /** A dense model. */
   public BigramModel(int numClasses, float[] weights, float[] bias) {
@@ -49,8 +53,10 @@ public final class BigramModel {
           + numClasses);
     }
     long entries = pairs == null ? (long) numClasses * numClasses : pairs.size();
-    if (weights.length != entries) {
-      throw new IllegalArgumentException("weights must have " + entries + " entries, got " + weights.length);
+    if (pairs != null ? weights.length != entries
+        : weights.length < entries || (weights.length - entries) % (2L * numClasses) != 0) {
+      throw new IllegalArgumentException("weights must have " + entries + (pairs == null ? " + 2 r V" : "")
+          + " entries, got " + weights.length);
     }
     if (bias != null && bias.length != numClasses) {
       throw new IllegalArgumentException("bias must have V = " + numClasses + " entries, got " + bias.length);
@@ -59,6 +65,7 @@ public final class BigramModel {
     this.pairs = pairs;
     this.weights = weights;
     this.bias = bias;
+    this.rank = pairs == null ? LowRank.rankOf(weights.length, numClasses) : 0;
   }
 
   /** The largest V whose {@code V x V} matrix fits one Java array. */
@@ -69,7 +76,32 @@ public final class BigramModel {
    * seeded from {@code (seed, i)}, so the result does not depend on how many threads fill it.
    */
   public static BigramModel initialize(int numClasses, boolean withBias, double stddev, long seed) {
-    float[] w = new float[numClasses * numClasses];
+    return initialize(numClasses, withBias, stddev, seed, 0);
+  }
+
+  /** The standard deviation of the initial factors {@code A} and {@code B}, whatever {@code model.init-stddev}. */
+  public static final double FACTOR_STDDEV = 0.01;
+
+  /**
+   * As {@link #initialize(int, boolean, double, long)}, with low-rank factors of rank {@code rank} drawn from
+   * {@code N(0, FACTOR_STDDEV^2)}: never zero, where their gradients would stay zero. {@code W} is the same as
+   * without factors; row {@code i} of {@code A} and row {@code k} of {@code B} have generators of their own.
+   */
+  public static BigramModel initialize(int numClasses, boolean withBias, double stddev, long seed, int rank) {
+    long length = LowRank.length(numClasses, rank);
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("V^2 + 2 r V = " + length + " weights do not fit one Java array (V = "
+          + numClasses + ", r = " + rank + ")");
+    }
+    float[] w = new float[(int) length];
+    int aStart = LowRank.aStart(numClasses);
+    int bStart = LowRank.bStart(numClasses, rank);
+    IntStream.range(0, rank == 0 ? 0 : numClasses + rank).parallel().forEach(q -> {
+      SplittableRandom random = new SplittableRandom(mix(seed, numClasses + (long) q));
+      int from = q < numClasses ? aStart + q * rank : bStart + (q - numClasses) * numClasses;
+      int n = q < numClasses ? rank : numClasses;
+      for (int k = 0; k < n; k++) w[from + k] = (float) (FACTOR_STDDEV * gaussian(random));
+    });
     IntStream.range(0, numClasses).parallel().forEach(i -> {
       SplittableRandom random = new SplittableRandom(mix(seed, i));
       int offset = i * numClasses;
@@ -123,21 +155,29 @@ public final class BigramModel {
     return pairs;
   }
 
-  /** Number of weights: {@code V^2} (dense) or {@code |S|} (sparse). */
+  /** The dense model's low-rank factors' rank ({@code model.rank}); 0 without factors. */
+  public int rank() {
+    return rank;
+  }
+
+  /** Number of weights: {@code V^2 + 2 r V} (dense; {@code r} the rank, usually 0) or {@code |S|} (sparse). */
   public long numWeights() {
     return weights.length;
   }
 
-  /** The weight of pair {@code (prev, next)}: 0 for a pair without an entry in the sparse layout. */
+  /**
+   * The logit weight of pair {@code (prev, next)}, its logit less the bias: {@code W} plus the low-rank term when
+   * the model has one; 0 for a pair without an entry in the sparse layout.
+   */
   public float weight(int prev, int next) {
-    if (pairs == null) return weights[prev * numClasses + next];
+    if (pairs == null) return LowRank.entry(weights, numClasses, rank, prev, next);
     int k = pairs.find(prev, next);
     return k < 0 ? 0f : weights[k];
   }
 
   /**
-   * The weights: row-major {@code V x V} (dense), or one per pair of {@link #pairs()} (sparse). Mutable: the
-   * optimizer updates them.
+   * The weights: row-major {@code V x V}, then the low-rank factors if any (dense), or one per pair of
+   * {@link #pairs()} (sparse). Mutable: the optimizer updates them.
    */
   public float[] weights() {
     return weights;
@@ -154,8 +194,33 @@ public final class BigramModel {
 
   /** {@code p(. | prev)}. */
   public double[] probabilities(int prev) {
+    if (pairs == null && rank > 0) return Softmax.probabilities(logitRow(prev), 0, bias, numClasses);
     if (pairs == null) return Softmax.probabilities(weights, prev * numClasses, bias, numClasses);
     return SparseSoftmax.probabilities(pairs, weights, bias, prev);
+  }
+
+  /** Row {@code prev} of {@code W} plus the low-rank term, as a new array (dense layout). */
+  private float[] logitRow(int prev) {
+    float[] z = java.util.Arrays.copyOfRange(weights, prev * numClasses, (prev + 1) * numClasses);
+    LowRank.addTerm(weights, LowRank.aStart(numClasses) + prev * rank, weights, LowRank.bStart(numClasses, rank),
+        rank, numClasses, z, 0);
+    return z;
+  }
+
+  /**
+   * The same model without factors: a dense model whose {@code W} is this one's {@code W} plus the low-rank term,
+   * entry for entry the logit weights training scored ({@link LowRank}). What is published. This model itself
+   * when it has no factors.
+   */
+  public BigramModel folded() {
+    if (rank == 0) return this;
+    float[] w = new float[numClasses * numClasses];
+    IntStream.range(0, numClasses).parallel().forEach(i -> {
+      System.arraycopy(weights, i * numClasses, w, i * numClasses, numClasses);
+      LowRank.addTerm(weights, LowRank.aStart(numClasses) + i * rank, weights, LowRank.bStart(numClasses, rank),
+          rank, numClasses, w, i * numClasses);
+    });
+    return new BigramModel(numClasses, w, bias == null ? null : bias.clone());
   }
 
   public BigramModel copy() {

@@ -64,12 +64,15 @@ public final class Adam implements Optimizer {
     double biasEpsHat = EPSILON * Math.sqrt(c2);
     UpdateLoop.Rule weightRule = (w, i, g) -> update(w[i], mW, vW, i, g, stepSize, epsHat);
     UpdateLoop.Rule biasRule = (b, j, g) -> update(b[j], mB, vB, j, g, stepSize, biasEpsHat);
+    // The low-rank factors sit behind W in the weight array, and so do their moments; like the bias they keep
+    // the plain epsilon (their gradients are sums over whole rows and columns, not one pair's).
+    UpdateLoop.Rule factorRule = (f, i, g) -> update(f[i], mW, vW, i, g, stepSize, biasEpsHat);
     UpdateLoop.RowRule rowRule = VectorSupport.useFor(model.numClasses())
         ? (w, offset, v, data, dataOffset, scale, l2w) ->
             AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat)
         : (w, offset, v, data, dataOffset, scale, l2w) ->
             ScalarAdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat);
-    return UpdateLoop.apply(model, gradient, l2, rowRule, weightRule, biasRule);
+    return UpdateLoop.apply(model, gradient, l2, rowRule, weightRule, biasRule, factorRule);
   }
 
   /**

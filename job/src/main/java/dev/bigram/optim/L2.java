@@ -1,22 +1,34 @@
 package dev.bigram.optim;
 
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import java.util.stream.IntStream;
 
 /**
- * The L2 penalty on the weights {@code W} (never on the bias): the loss term {@code strength / 2 * |W|^2} and its
- * gradient {@code strength * W}. The loop adds {@link #penalty} to the training loss; the update rules add
- * {@code strength * w} to each weight's data gradient (fused into their row loops).
+ * The L2 penalty on the weights {@code W} and the low-rank factors {@code A}, {@code B} (never on the bias): the
+ * loss term {@code strength / 2 * |W|^2 + factorStrength / 2 * (|A|^2 + |B|^2)} and its gradient. The loop adds
+ * {@link #penalty} to the training loss; the update rules add {@code strength * w} to each weight's data
+ * gradient (fused into their row loops) and {@code factorStrength * f} to each factor's.
  *
  * @param strength {@code train.l2}, a number {@code >= 0}
+ * @param factorStrength the factors' strength: {@code train.l2} times {@code model.rank-l2}
  */
-public record L2(double strength) {
+public record L2(double strength, double factorStrength) {
   public static final L2 NONE = new L2(0.0);
 
   public L2 {
     if (!(strength >= 0) || Double.isInfinite(strength)) {
       throw new IllegalArgumentException("L2 strength must be a finite number >= 0, got " + strength);
     }
+    if (!(factorStrength >= 0) || Double.isInfinite(factorStrength)) {
+      throw new IllegalArgumentException("the factors' L2 strength must be a finite number >= 0, got "
+          + factorStrength);
+    }
+  }
+
+  /** The same strength on {@code W} and on the factors. */
+  public L2(double strength) {
+    this(strength, strength);
   }
 
   /**
@@ -28,7 +40,12 @@ public record L2(double strength) {
       return penalty(model.weights(), (model.weights().length + UpdateLoop.PIECE - 1) / UpdateLoop.PIECE,
           UpdateLoop.PIECE);
     }
-    return penalty(model.weights(), model.numClasses(), model.numClasses());
+    double factors = 0.0;
+    if (model.rank() > 0 && factorStrength != 0.0) {
+      float[] w = model.weights();
+      for (int k = LowRank.aStart(model.numClasses()); k < w.length; k++) factors += (double) w[k] * w[k];
+    }
+    return penalty(model.weights(), model.numClasses(), model.numClasses()) + 0.5 * factorStrength * factors;
   }
 
   private double penalty(float[] weights, int numRows, int rowLength) {

@@ -1,8 +1,10 @@
 package dev.bigram.optim;
 
+import dev.bigram.loss.FactorGradient;
 import dev.bigram.loss.Gradient;
 import dev.bigram.loss.GradientRows;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import java.util.stream.IntStream;
 
 /**
@@ -47,6 +49,16 @@ final class UpdateLoop {
    */
   static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
       Rule biasRule) {
+    return apply(model, gradient, penalty, floatRowRule, weightRule, biasRule, weightRule);
+  }
+
+  /**
+   * As above, with the rule of the low-rank factors ({@link LowRank}), which follow {@code W} in the weight array:
+   * each gets {@code scale * data + factorStrength * value}, its data part from {@link FactorGradient} (computed
+   * from the gradient rows and the factors before any of them moves).
+   */
+  static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
+      Rule biasRule, Rule factorRule) {
     if (model.isSparse()) return applySparse(model, gradient, penalty, floatRowRule, weightRule, biasRule);
     int v = model.numClasses();
     float[] w = model.weights();
@@ -55,6 +67,7 @@ final class UpdateLoop {
     GradientRows[] ownerOf = gradient.ownersOf(v);
     double[] rowNormSq = new double[v];
     boolean exact = gradient.rows().stream().anyMatch(g -> !g.isFloat());
+    double[] factorData = model.rank() == 0 ? null : FactorGradient.of(w, v, model.rank(), gradient);
     IntStream.range(0, v).parallel().forEach(i -> {
       GradientRows owner = ownerOf[i];
       int offset = i * v;
@@ -68,7 +81,22 @@ final class UpdateLoop {
     });
     double normSq = 0.0;
     for (double s : rowNormSq) normSq += s;
+    normSq += updateFactors(model, factorData, scale, penalty.factorStrength(), factorRule);
     return Math.sqrt(updateBias(model, gradient, biasRule, normSq));
+  }
+
+  /** Applies {@code rule} to every factor; returns the squared norm of their gradient. */
+  private static double updateFactors(BigramModel model, double[] data, double scale, double l2, Rule rule) {
+    if (data == null) return 0.0;
+    float[] w = model.weights();
+    int start = LowRank.aStart(model.numClasses());
+    double sq = 0.0;
+    for (int k = 0; k < data.length; k++) {
+      double g = scale * data[k] + l2 * w[start + k];
+      sq += g * g;
+      w[start + k] = rule.apply(w, start + k, g);
+    }
+    return sq;
   }
 
   /**

@@ -60,7 +60,7 @@ public final class WeightShipping implements AutoCloseable {
    */
   public static WeightShipping local(BigramModel model, float[] gradient) {
     long key = LocalExchange.open(new LocalExchange.Slot(model.weights(), model.bias(), gradient, model.pairs()));
-    return new WeightShipping(new Local(key, model.numClasses(), gradient != null), List.of(), key, 0);
+    return new WeightShipping(new Local(key, model.numClasses(), model.rank(), gradient != null), List.of(), key, 0);
   }
 
   /**
@@ -74,7 +74,7 @@ public final class WeightShipping implements AutoCloseable {
     List<Broadcast<WeightRows>> bcWeights = new ArrayList<>();
     long bytes = 0;
     if (mode == Mode.WHOLE && !model.isSparse()) {
-      WeightRows all = WeightRows.whole(model.weights(), model.bias(), v);
+      WeightRows all = WeightRows.whole(model.weights(), model.bias(), v, model.rank());
       bcWeights.add(jsc.broadcast(all));
       bytes = all.payloadBytes();
     } else {
@@ -92,7 +92,7 @@ public final class WeightShipping implements AutoCloseable {
   private static WeightRows rows(BigramModel model, int firstRow, int endRow) {
     return model.isSparse()
         ? WeightRows.sparseView(model.pairs(), model.weights(), model.bias(), firstRow, endRow)
-        : WeightRows.view(model.weights(), model.bias(), model.numClasses(), firstRow, endRow);
+        : WeightRows.view(model.weights(), model.bias(), model.numClasses(), model.rank(), firstRow, endRow);
   }
 
   /** What the tasks capture: serializable, small (keys and broadcast handles, never the arrays). */
@@ -125,13 +125,13 @@ public final class WeightShipping implements AutoCloseable {
     float[] gradientBuffer();
   }
 
-  private record Local(long key, int numClasses, boolean withGradient) implements Tasks {
+  private record Local(long key, int numClasses, int rank, boolean withGradient) implements Tasks {
     @Override
     public WeightRows rows(int block, int firstRow, int endRow) {
       LocalExchange.Slot slot = LocalExchange.get(key);
       return slot.pairs() != null
           ? WeightRows.sparseView(slot.pairs(), slot.weights(), slot.bias(), firstRow, endRow)
-          : WeightRows.view(slot.weights(), slot.bias(), numClasses, firstRow, endRow);
+          : WeightRows.view(slot.weights(), slot.bias(), numClasses, rank, firstRow, endRow);
     }
 
     @Override

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bigram.data.RowBlock;
 import dev.bigram.data.RowBlocks;
 import dev.bigram.loss.BigramLossAggregator;
+import dev.bigram.loss.FactorGradient;
 import dev.bigram.loss.Kernel;
 import dev.bigram.loss.WeightRows;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import dev.bigram.testing.Gradients;
 import dev.bigram.testing.Occurrences;
 import java.util.List;
@@ -53,6 +55,61 @@ class OptimizerTest {
       assertEquals(before.bias()[j] - lr * full, m.bias()[j], TOLERANCE);
     }
     assertEquals(Math.sqrt(normSq), norm, 1e-12);
+  }
+
+  @Test
+  void sgdStepsTheLowRankFactorsAgainstTheirFullGradientWithTheirOwnL2() {
+    int v = 8;
+    int rank = 2;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 3, rank);
+    java.util.Random r = new java.util.Random(5);
+    for (int k = LowRank.aStart(v); k < m.weights().length; k++) m.weights()[k] = (float) r.nextGaussian();
+    BigramModel before = m.copy();
+    RowBlocks partitioner = new RowBlocks(v, 2);
+    BigramLossAggregator g = new BigramLossAggregator(v, true, Kernel.EXACT);
+    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 11), partitioner)) {
+      g.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b,
+          WeightRows.view(m.weights(), m.bias(), v, rank, b.firstRow(), b.endRow())));
+    }
+    double[] data = FactorGradient.of(before.weights(), v, rank, g.gradient());
+    double lr = 0.3;
+    L2 l2 = new L2(0.01, 0.2);
+    double norm = new Sgd().step(m, g.gradient(), lr, l2);
+    double normSq = 0;
+    for (int i = 0; i < v; i++) {
+      double[] row = Gradients.row(g.gradient(), i, v);
+      for (int j = 0; j < v; j++) {
+        double full = (row == null ? 0 : row[j] * g.gradient().scale()) + 0.01 * before.weights()[i * v + j];
+        normSq += full * full;
+      }
+    }
+    for (int k = 0; k < data.length; k++) {
+      int at = LowRank.aStart(v) + k;
+      double full = data[k] * g.gradient().scale() + 0.2 * before.weights()[at];
+      normSq += full * full;
+      assertEquals(before.weights()[at] - lr * full, m.weights()[at], TOLERANCE, "factor entry " + k);
+      assertTrue(m.weights()[at] != before.weights()[at], "factor entry " + k + " moved");
+    }
+    for (int j = 0; j < v; j++) {
+      double full = g.gradient().bias()[j] * g.gradient().scale();
+      normSq += full * full;
+    }
+    assertEquals(Math.sqrt(normSq), norm, 1e-12 * Math.sqrt(normSq));
+  }
+
+  @Test
+  void theL2PenaltyWeighsWAndTheFactorsEachByItsOwnStrength() {
+    int v = 5;
+    int rank = 2;
+    BigramModel m = BigramModel.initialize(v, false, 0.5, 9, rank);
+    double w = 0;
+    double f = 0;
+    for (int k = 0; k < m.weights().length; k++) {
+      double x = m.weights()[k];
+      if (k < v * v) w += x * x; else f += x * x;
+    }
+    assertEquals(0.5 * 0.01 * w + 0.5 * 3.0 * f, new L2(0.01, 3.0).penalty(m), 1e-15);
+    assertEquals(0.5 * 0.01 * w, new L2(0.01, 0.0).penalty(m), 1e-15);
   }
 
   @Test

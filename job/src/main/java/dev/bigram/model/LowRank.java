@@ -1,0 +1,76 @@
+package dev.bigram.model;
+
+/**
+ * The dense model's optional low-rank term ({@code model.rank = r > 0}): factors {@code A} ({@code V x r}) and
+ * {@code B} ({@code r x V}), so that the logit of {@code next} after {@code prev} is
+ *
+ * <pre>
+ *   z[prev][next] = W[prev][next] + sum_k A[prev][k] * B[k][next] + b[next]
+ * </pre>
+ *
+ * <p>{@code W} alone gives every context its own row, and its L2 pulls each row toward the unigram on its own.
+ * The factors are shared: contexts that are followed by the same words (after "a" and "the", after "he" and
+ * "she") get nearby rows of {@code A}, so what one context's counts teach reaches the others. That is what takes
+ * the model below the Kneser-Ney that the softmax over {@code W + b} alone only matches (docs/design.md, "The
+ * low-rank term").
+ *
+ * <p>The factors sit behind {@code W} in the model's weight array: {@code A} at {@code V^2 + i * r + k}, then
+ * {@code B} at {@code V^2 + r * V + k * V + j}, so the optimizer, its moments, checkpoints and the L2 search's
+ * parked trials carry them as they carry {@code W}. The term of one row is added in float, factor by factor in
+ * the order {@code k = 0, 1, ..., r - 1}: that sequence of float operations defines the model's logits, the
+ * same bits in every kernel, on every path and in the published model ({@link BigramModel#folded()}).
+ */
+public final class LowRank {
+  private LowRank() {}
+
+  /** The rank of a dense weight array of {@code length} entries over {@code numClasses} words. */
+  public static int rankOf(long length, int numClasses) {
+    long square = (long) numClasses * numClasses;
+    long tail = length - square;
+    if (tail < 0 || tail % (2L * numClasses) != 0) {
+      throw new IllegalArgumentException("a dense model of V = " + numClasses + " has V^2 + 2 r V weights, got "
+          + length);
+    }
+    return Math.toIntExact(tail / (2L * numClasses));
+  }
+
+  /** Entries of a dense weight array of rank {@code rank}: {@code V^2 + 2 r V}. */
+  public static long length(int numClasses, int rank) {
+    return (long) numClasses * numClasses + 2L * rank * numClasses;
+  }
+
+  /** Where {@code A} starts in the weight array. */
+  public static int aStart(int numClasses) {
+    return numClasses * numClasses;
+  }
+
+  /** Where {@code B} starts in the weight array. */
+  public static int bStart(int numClasses, int rank) {
+    return numClasses * numClasses + rank * numClasses;
+  }
+
+  /**
+   * {@code z[zOffset + j] += sum_k a[aOffset + k] * b[bOffset + k * V + j]} for every {@code j}, in float, in
+   * the order {@code k = 0 .. rank - 1}.
+   */
+  public static void addTerm(float[] a, int aOffset, float[] b, int bOffset, int rank, int numClasses, float[] z,
+      int zOffset) {
+    for (int k = 0; k < rank; k++) {
+      float ak = a[aOffset + k];
+      int off = bOffset + k * numClasses;
+      for (int j = 0; j < numClasses; j++) z[zOffset + j] += ak * b[off + j];
+    }
+  }
+
+  /**
+   * The logit weight of one entry, {@code W[row][col] + sum_k A[row][k] * B[k][col]}, rounded as
+   * {@link #addTerm} rounds it (starting from {@code W}, factor by factor).
+   */
+  public static float entry(float[] params, int numClasses, int rank, int row, int col) {
+    float z = params[row * numClasses + col];
+    int a = aStart(numClasses) + row * rank;
+    int b = bStart(numClasses, rank) + col;
+    for (int k = 0; k < rank; k++) z += params[a + k] * params[b + k * numClasses];
+    return z;
+  }
+}
