@@ -12,14 +12,26 @@ import java.util.stream.IntStream;
  *   dB[k][j] = sum_i A[i][k] * G[i][j]        (dB = A^T G)
  * </pre>
  *
- * Unnormalized, as {@link Gradient}'s rows are, and without the L2 term. Summed in double, each entry in a fixed
- * order ({@code j} ascending for {@code dA}, {@code i} ascending for {@code dB}), in parallel over rows of
- * {@code A} and over chunks of columns of {@code B}: the same bits with any number of threads. Computed on the
- * driver after the gradient is merged, so no path ships the factors' gradients.
+ * Unnormalized, as {@link Gradient}'s rows are, and without the L2 term. Computed on the driver after the
+ * gradient is merged, so no path ships the factors' gradients; in one pass over {@code G}'s rows, in parallel over
+ * {@link #ROW_BLOCKS} fixed blocks of rows, each entry summed in a fixed order: the bits do not depend on the
+ * threads.
+ *
+ * <ul>
+ *   <li>Double rows (the exact kernel): every sum in double, {@code j} ascending for {@code dA}; {@code dB}'s
+ *       over {@code i} ascending within each block of rows, then the blocks' partials in block order.</li>
+ *   <li>Float rows (the fast kernel): in float, as the rows are. {@code dA}'s sums over {@code j} in
+ *       {@link #PARTIALS} partials ({@code j mod 8}, each ascending), added in double in the partials' order,
+ *       then the tail; on 8-lane vectors ({@link FactorDots}) where the vector API is used, else by this class's
+ *       scalar twin, with the same bits. {@code dB}'s sums over {@code i} ascending within each block, in float,
+ *       then the blocks' partials in double in block order.</li>
+ * </ul>
  */
 public final class FactorGradient {
-  /** Columns of {@code dB} one thread sums. */
-  static final int COLUMNS = 512;
+  /** Blocks of rows of {@code G}, each summed into its own partial {@code dB} by one task. */
+  static final int ROW_BLOCKS = 16;
+  /** Partial sums of one of {@code dA}'s float dot products. */
+  static final int PARTIALS = 8;
 
   private FactorGradient() {}
 
@@ -32,53 +44,118 @@ public final class FactorGradient {
     double[] out = new double[2 * rank * v];
     if (rank == 0) return out;
     GradientRows[] owner = gradient.ownersOf(v);
+    boolean vector = dev.bigram.math.VectorSupport.useFor(v);
     int aStart = LowRank.aStart(v);
     int bStart = LowRank.bStart(v, rank);
-    // B transposed (V x r), so that dA's inner loop runs along a row of it.
-    float[] bt = new float[v * rank];
-    for (int k = 0; k < rank; k++) {
-      for (int j = 0; j < v; j++) bt[j * rank + k] = params[bStart + k * v + j];
-    }
-    IntStream.range(0, v).parallel().forEach(i -> {
-      GradientRows g = owner[i];
-      if (g == null) return;
-      int off = g.offsetOf(i);
-      double[] acc = new double[rank];
-      if (g.isFloat()) {
-        float[] f = g.floats();
-        for (int j = 0; j < v; j++) addScaled(acc, f[off + j], bt, j * rank, rank);
-      } else {
-        double[] d = g.doubles();
-        for (int j = 0; j < v; j++) addScaled(acc, d[off + j], bt, j * rank, rank);
-      }
-      System.arraycopy(acc, 0, out, i * rank, rank);
-    });
-    int chunks = (v + COLUMNS - 1) / COLUMNS;
-    int dB = rank * v;
-    IntStream.range(0, chunks).parallel().forEach(c -> {
-      int from = c * COLUMNS;
-      int to = Math.min(v, from + COLUMNS);
-      for (int i = 0; i < v; i++) {
+    int blocks = Math.min(v, ROW_BLOCKS);
+    // One pass over G's rows, a block of rows per task: dA's rows, and the block's own partial dB, while each row of
+    // G is in cache. The partials are then added in block order: the same bits with any number of threads.
+    float[][] floatPartials = new float[blocks][];
+    double[][] doublePartials = new double[blocks][];
+    IntStream.range(0, blocks).parallel().forEach(blk -> {
+      float[] lanes = new float[PARTIALS];
+      // Float rows wait in groups of four, whose dB terms are added in one sweep, row by row in ascending order.
+      int[] group = new int[4];
+      int grouped = 0;
+      int end = (int) ((long) (blk + 1) * v / blocks);
+      for (int i = (int) ((long) blk * v / blocks); i < end; i++) {
         GradientRows g = owner[i];
-        if (g == null) continue;
-        int off = g.offsetOf(i);
-        for (int k = 0; k < rank; k++) {
-          double a = params[aStart + i * rank + k];
-          int o = dB + k * v;
-          if (g.isFloat()) {
-            float[] f = g.floats();
-            for (int j = from; j < to; j++) out[o + j] += a * f[off + j];
+        if (g != null && g.isFloat()) {
+          int off = g.offsetOf(i);
+          if (vector) {
+            FactorDots.dots(g.floats(), off, params, bStart, rank, v, out, i * rank, lanes);
           } else {
-            double[] d = g.doubles();
-            for (int j = from; j < to; j++) out[o + j] += a * d[off + j];
+            dots(g.floats(), off, params, bStart, rank, v, out, i * rank, lanes);
           }
+          if (floatPartials[blk] == null) floatPartials[blk] = new float[rank * v];
+          group[grouped++] = i;
+        }
+        if (grouped > 0 && (grouped == 4 || i == end - 1)) {
+          addRows(floatPartials[blk], owner, group, grouped, params, aStart, rank, v);
+          grouped = 0;
+        }
+        if (g == null || g.isFloat()) continue;
+        // A double row (the exact kernel): both sums in double.
+        int off = g.offsetOf(i);
+        double[] d = g.doubles();
+        if (doublePartials[blk] == null) doublePartials[blk] = new double[rank * v];
+        double[] acc = doublePartials[blk];
+        for (int k = 0; k < rank; k++) {
+          int bOff = bStart + k * v;
+          double s = 0.0;
+          for (int j = 0; j < v; j++) s += d[off + j] * params[bOff + j];
+          out[i * rank + k] = s;
+          double a = params[aStart + i * rank + k];
+          int o = k * v;
+          for (int j = 0; j < v; j++) acc[o + j] += a * d[off + j];
+        }
+      }
+    });
+    int dB = rank * v;
+    IntStream.range(0, rank).parallel().forEach(k -> {
+      for (int blk = 0; blk < blocks; blk++) {
+        float[] f = floatPartials[blk];
+        double[] d = doublePartials[blk];
+        for (int j = 0; j < v; j++) {
+          if (f != null) out[dB + k * v + j] += f[k * v + j];
+          if (d != null) out[dB + k * v + j] += d[k * v + j];
         }
       }
     });
     return out;
   }
 
-  private static void addScaled(double[] acc, double g, float[] row, int offset, int n) {
-    for (int k = 0; k < n; k++) acc[k] += g * row[offset + k];
+  /**
+   * {@code acc[k][j] += A[i][k] * G[i][j]} for the {@code n} (1 to 4) float rows {@code i} of {@code rows}, in
+   * their order: one pass over {@code acc} for all of them, each addition rounded as alone.
+   */
+  private static void addRows(float[] acc, GradientRows[] owner, int[] rows, int n, float[] params, int aStart,
+      int rank, int v) {
+    float[] f0 = owner[rows[0]].floats();
+    int o0 = owner[rows[0]].offsetOf(rows[0]);
+    float[] f1 = n > 1 ? owner[rows[1]].floats() : f0;
+    int o1 = n > 1 ? owner[rows[1]].offsetOf(rows[1]) : o0;
+    float[] f2 = n > 2 ? owner[rows[2]].floats() : f0;
+    int o2 = n > 2 ? owner[rows[2]].offsetOf(rows[2]) : o0;
+    float[] f3 = n > 3 ? owner[rows[3]].floats() : f0;
+    int o3 = n > 3 ? owner[rows[3]].offsetOf(rows[3]) : o0;
+    for (int k = 0; k < rank; k++) {
+      float a0 = params[aStart + rows[0] * rank + k];
+      float a1 = n > 1 ? params[aStart + rows[1] * rank + k] : 0f;
+      float a2 = n > 2 ? params[aStart + rows[2] * rank + k] : 0f;
+      float a3 = n > 3 ? params[aStart + rows[3] * rank + k] : 0f;
+      int o = k * v;
+      if (n == 4) {
+        for (int j = 0; j < v; j++) {
+          acc[o + j] = (((acc[o + j] + a0 * f0[o0 + j]) + a1 * f1[o1 + j]) + a2 * f2[o2 + j]) + a3 * f3[o3 + j];
+        }
+      } else {
+        for (int j = 0; j < v; j++) acc[o + j] += a0 * f0[o0 + j];
+        if (n > 1) for (int j = 0; j < v; j++) acc[o + j] += a1 * f1[o1 + j];
+        if (n > 2) for (int j = 0; j < v; j++) acc[o + j] += a2 * f2[o2 + j];
+      }
+    }
+  }
+
+  /** The scalar twin of {@link FactorDots#dots}: {@code out[k] = G[i] . B[k]} for each {@code k}, in float. */
+  static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, double[] out,
+      int outOffset, float[] lanes) {
+    int chunked = numClasses - numClasses % PARTIALS;
+    for (int k = 0; k < rank; k++) {
+      int bOff = bStart + k * numClasses;
+      java.util.Arrays.fill(lanes, 0f);
+      for (int j = 0; j < chunked; j += PARTIALS) {
+        for (int l = 0; l < PARTIALS; l++) lanes[l] += g[gOffset + j + l] * b[bOff + j + l];
+      }
+      out[outOffset + k] = finish(lanes, g, gOffset, b, bOff, chunked, numClasses);
+    }
+  }
+
+  /** The partials added in double in their order, then the tail's products. */
+  static double finish(float[] lanes, float[] g, int gOffset, float[] b, int bOff, int chunked, int numClasses) {
+    double s = 0.0;
+    for (int l = 0; l < PARTIALS; l++) s += lanes[l];
+    for (int j = chunked; j < numClasses; j++) s += (double) g[gOffset + j] * b[bOff + j];
+    return s;
   }
 }
