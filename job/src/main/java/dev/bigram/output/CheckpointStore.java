@@ -2,6 +2,7 @@ package dev.bigram.output;
 
 import dev.bigram.math.FloatArrays;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import dev.bigram.model.SparsePairs;
 import dev.bigram.optim.OptimizerState;
 import dev.bigram.train.Checkpoint;
@@ -43,6 +44,10 @@ import org.apache.hadoop.fs.Path;
  *   int magic 0x42474B31 ("BGK1"), int V, byte hasBias, byte hasMoments
  *   W[V*V], b[V]?, bestW[V*V], bestB[V]?, then with moments: steps long, mW[V*V], vW[V*V], mB[V]?, vB[V]?
  * </pre>
+ *
+ * A dense model with low-rank factors of rank {@code r} has its own magic number and an int {@code r} after the
+ * flags; its weight arrays, and {@code mW} and {@code vW}, have {@code V * V + 2 r V} entries (the factors behind
+ * {@code W}).
  */
 public final class CheckpointStore {
   static final String STATE = "state.json";
@@ -50,6 +55,8 @@ public final class CheckpointStore {
   static final int MAGIC = 0x42474B31;
   /** A sparse model's arrays: the pairs follow the header, and every weight array has one entry per pair. */
   static final int MAGIC_SPARSE = 0x42474B53;
+  /** {@code arrays.bin} of a dense model with low-rank factors: the rank follows the flags, the factors W. */
+  static final int MAGIC_LOW_RANK = 0x42474B52;
   private static final Pattern NAME = Pattern.compile("epoch-(\\d{6,})");
 
   private final FileSystem fs;
@@ -141,10 +148,11 @@ public final class CheckpointStore {
     OptimizerState s = c.optimizerState();
     boolean moments = s.weightMean() != null;
     int n = Math.toIntExact(m.numWeights());
-    out.writeInt(m.isSparse() ? MAGIC_SPARSE : MAGIC);
+    out.writeInt(m.isSparse() ? MAGIC_SPARSE : m.rank() > 0 ? MAGIC_LOW_RANK : MAGIC);
     out.writeInt(v);
     out.writeBoolean(m.hasBias());
     out.writeBoolean(moments);
+    if (m.rank() > 0) out.writeInt(m.rank());
     if (m.isSparse()) {
       out.writeInt(n);
       FloatArrays.write(out, m.pairs().rowStarts(), 0, v + 1);
@@ -171,19 +179,22 @@ public final class CheckpointStore {
 
   private static Checkpoint readArrays(DataInputStream in, Map<String, Object> state) throws IOException {
     int magic = in.readInt();
-    if (magic != MAGIC && magic != MAGIC_SPARSE) throw new IOException("not a checkpoint (bad magic number)");
+    if (magic != MAGIC && magic != MAGIC_SPARSE && magic != MAGIC_LOW_RANK) {
+      throw new IOException("not a checkpoint (bad magic number)");
+    }
     int v = in.readInt();
     boolean bias = in.readBoolean();
     boolean moments = in.readBoolean();
+    int rank = magic == MAGIC_LOW_RANK ? in.readInt() : 0;
     SparsePairs pairs = null;
     if (magic == MAGIC_SPARSE) {
       int entries = in.readInt();
       int[] rowStart = FloatArrays.readInts(in, v + 1);
       pairs = new SparsePairs(v, rowStart, FloatArrays.readInts(in, entries));
     }
-    int n = pairs == null ? v * v : pairs.size();
-    BigramModel model = readModel(in, v, pairs, bias);
-    BigramModel best = readModel(in, v, pairs, bias);
+    int n = pairs == null ? Math.toIntExact(LowRank.length(v, rank)) : pairs.size();
+    BigramModel model = readModel(in, v, pairs, bias, n);
+    BigramModel best = readModel(in, v, pairs, bias, n);
     OptimizerState opt = OptimizerState.NONE;
     if (moments) {
       long steps = in.readLong();
@@ -213,9 +224,9 @@ public final class CheckpointStore {
         new LinkedHashMap<>(start), listeners);
   }
 
-  private static BigramModel readModel(DataInputStream in, int v, SparsePairs pairs, boolean bias)
+  private static BigramModel readModel(DataInputStream in, int v, SparsePairs pairs, boolean bias, int n)
       throws IOException {
-    float[] w = FloatArrays.readFloats(in, pairs == null ? v * v : pairs.size());
+    float[] w = FloatArrays.readFloats(in, n);
     float[] b = bias ? FloatArrays.readFloats(in, v) : null;
     return new BigramModel(v, pairs, w, b);
   }

@@ -211,6 +211,25 @@ class LowRankTermTest {
   }
 
   @Test
+  void theVectorAndScalarFactorDotProductsGiveTheSameBits() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.bigram.math.VectorSupport.available(),
+        "the vector API is not on this JVM's module path");
+    Random r = new Random(21);
+    for (int v : new int[] {7, 8, 61, 4099}) {
+      int rank = 5;
+      float[] g = new float[v + 3];
+      float[] b = new float[rank * v + 2];
+      for (int j = 0; j < g.length; j++) g[j] = (float) (r.nextGaussian() * Math.exp(3 * r.nextGaussian()));
+      for (int j = 0; j < b.length; j++) b[j] = (float) r.nextGaussian();
+      double[] scalar = new double[rank];
+      double[] vector = new double[rank];
+      FactorGradient.dots(g, 3, b, 2, rank, v, scalar, 0, new float[FactorGradient.PARTIALS]);
+      FactorDots.dots(g, 3, b, 2, rank, v, vector, 0, new float[FactorGradient.PARTIALS]);
+      assertArrayEquals(scalar, vector, 0.0, "V = " + v);
+    }
+  }
+
+  @Test
   void theFoldedModelHasTheLogitsTrainingScoredBitForBit() {
     BigramModel m = model(13);
     BigramModel folded = m.folded();

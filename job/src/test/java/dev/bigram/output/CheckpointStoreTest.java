@@ -91,6 +91,25 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void aModelWithLowRankFactorsAndTheirMomentsReadsBackBitForBit() throws IOException {
+    Random r = new Random(11);
+    int rank = 2;
+    int n = (int) dev.bigram.model.LowRank.length(V, rank);
+    BigramModel model = new BigramModel(V, random(r, n), random(r, V));
+    OptimizerState state = new OptimizerState(3, random(r, n), random(r, n), random(r, V), random(r, V));
+    Checkpoint c = checkpoint(3, true, 2);
+    c = new Checkpoint(3, model, model.copy(), "adam", state, c.bestLoss(), c.bestEpoch(),
+        c.epochsWithoutImprovement(), c.history(), c.settings(), c.data(), c.start(), c.listeners());
+    store.write(c);
+    Checkpoint back = store.read(store.latest().orElseThrow());
+    assertEquals(rank, back.model().rank());
+    assertEquals(model, back.model());
+    assertEquals(model, back.best());
+    assertArrayEquals(state.weightMean(), back.optimizerState().weightMean());
+    assertArrayEquals(state.weightVariance(), back.optimizerState().weightVariance());
+  }
+
+  @Test
   void aNewCheckpointReplacesTheOldOnesAndLeftoversOfInterruptedWrites() throws IOException {
     store.write(checkpoint(2, false, 1));
     // An interrupted write of epoch 4: a temporary directory without state.json.

@@ -55,6 +55,22 @@ class TrialSpillTest {
   }
 
   @Test
+  void aDenseModelWithLowRankFactorsComesBackWithThemAndTheirSecondMoments() throws Exception {
+    Random r = new Random(4);
+    int v = 7;
+    int n = (int) dev.bigram.model.LowRank.length(v, 3);
+    BigramModel model = new BigramModel(v, random(r, n), random(r, v));
+    OptimizerState state = new OptimizerState(5, random(r, n), random(r, n), random(r, v), random(r, v));
+    try (TrialSpill spill = new TrialSpill(dir, "r1")) {
+      spill.write(model, state);
+      TrialSpill.Parked p = spill.read(null, true);
+      assertEquals(3, p.model().rank());
+      assertEquals(model, p.model());
+      assertArrayEquals(state.weightVariance(), p.state().weightVariance());
+    }
+  }
+
+  @Test
   void aSparseModelWithoutBiasAndAStatelessOptimizerComeBack() {
     Random r = new Random(5);
     SparsePairs pairs = new SparsePairs(4, new int[] {0, 2, 2, 3, 4}, new int[] {0, 1, 3, 2});
