@@ -2,6 +2,7 @@ package dev.bigram.loss;
 
 import dev.bigram.data.CountRows;
 import dev.bigram.data.RowBlock;
+import dev.bigram.model.LowRank;
 import dev.bigram.model.SparseSoftmax;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -112,6 +113,9 @@ public final class BigramLossAggregator implements Serializable {
           zeroFrom = row + 1;
           if (b != null && biasGradient == null) biasGradient = new double[numClasses];
           math.writeGradient(train, t, grad, grad.offsetOf(row), b == null ? null : biasGradient);
+          if (logits != null && grad.isFloat()) {
+            LowRank.flushTiny(grad.floats(), grad.offsetOf(row), grad.offsetOf(row) + numClasses);
+          }
         }
         t++;
       }

@@ -1,5 +1,6 @@
 package dev.bigram.loss;
 
+import dev.bigram.math.Axpy;
 import dev.bigram.model.LowRank;
 import java.util.stream.IntStream;
 
@@ -21,8 +22,8 @@ import java.util.stream.IntStream;
  *   <li>Double rows (the exact kernel): every sum in double, {@code j} ascending for {@code dA}; {@code dB}'s
  *       over {@code i} ascending within each block of rows, then the blocks' partials in block order.</li>
  *   <li>Float rows (the fast kernel): in float, as the rows are. {@code dA}'s sums over {@code j} in
- *       {@link #PARTIALS} partials ({@code j mod 8}, each ascending), added in double in the partials' order,
- *       then the tail; on 8-lane vectors ({@link FactorDots}) where the vector API is used, else by this class's
+ *       {@link #PARTIALS} partials ({@code j mod 16}, each ascending), added in double in the partials' order,
+ *       then the tail; on vectors ({@link FactorDots}) where the vector API is used, else by this class's
  *       scalar twin, with the same bits. {@code dB}'s sums over {@code i} ascending within each block, in float,
  *       then the blocks' partials in double in block order.</li>
  * </ul>
@@ -31,7 +32,7 @@ public final class FactorGradient {
   /** Blocks of rows of {@code G}, each summed into its own partial {@code dB} by one task. */
   static final int ROW_BLOCKS = 16;
   /** Partial sums of one of {@code dA}'s float dot products. */
-  static final int PARTIALS = 8;
+  static final int PARTIALS = 16;
 
   private FactorGradient() {}
 
@@ -126,13 +127,11 @@ public final class FactorGradient {
       float a3 = n > 3 ? params[aStart + rows[3] * rank + k] : 0f;
       int o = k * v;
       if (n == 4) {
-        for (int j = 0; j < v; j++) {
-          acc[o + j] = (((acc[o + j] + a0 * f0[o0 + j]) + a1 * f1[o1 + j]) + a2 * f2[o2 + j]) + a3 * f3[o3 + j];
-        }
+        Axpy.axpy4(a0, f0, o0, a1, f1, o1, a2, f2, o2, a3, f3, o3, acc, o, v);
       } else {
-        for (int j = 0; j < v; j++) acc[o + j] += a0 * f0[o0 + j];
-        if (n > 1) for (int j = 0; j < v; j++) acc[o + j] += a1 * f1[o1 + j];
-        if (n > 2) for (int j = 0; j < v; j++) acc[o + j] += a2 * f2[o2 + j];
+        Axpy.axpy(a0, f0, o0, acc, o, v);
+        if (n > 1) Axpy.axpy(a1, f1, o1, acc, o, v);
+        if (n > 2) Axpy.axpy(a2, f2, o2, acc, o, v);
       }
     }
   }

@@ -94,7 +94,8 @@ final class UpdateLoop {
     for (int k = 0; k < data.length; k++) {
       double g = scale * data[k] + l2 * w[start + k];
       sq += g * g;
-      w[start + k] = rule.apply(w, start + k, g);
+      float x = rule.apply(w, start + k, g);
+      w[start + k] = Math.abs(x) < LowRank.TINY ? 0f : x;
     }
     return sq;
   }

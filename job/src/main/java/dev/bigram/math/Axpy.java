@@ -1,0 +1,34 @@
+package dev.bigram.math;
+
+/**
+ * {@code z[zo + j] += a * x[xo + j]} over {@code n} entries in float, each product and each sum rounded alone: the
+ * low-rank term's row updates. Element by element there is no order to keep, so the vector code
+ * ({@link VectorAxpy}, from {@link VectorSupport#VECTOR_FROM_CLASSES} entries where the vector API is available)
+ * and this scalar code give the same bits.
+ */
+public final class Axpy {
+  private Axpy() {}
+
+  public static void axpy(float a, float[] x, int xo, float[] z, int zo, int n) {
+    if (VectorSupport.useFor(n)) {
+      VectorAxpy.axpy(a, x, xo, z, zo, n);
+      return;
+    }
+    for (int j = 0; j < n; j++) z[zo + j] += a * x[xo + j];
+  }
+
+  /**
+   * Four rows at once, in their order: {@code z = (((z + a0 x0) + a1 x1) + a2 x2) + a3 x3}, each addition rounded
+   * as if alone, in one pass over {@code z}.
+   */
+  public static void axpy4(float a0, float[] x0, int o0, float a1, float[] x1, int o1, float a2, float[] x2, int o2,
+      float a3, float[] x3, int o3, float[] z, int zo, int n) {
+    if (VectorSupport.useFor(n)) {
+      VectorAxpy.axpy4(a0, x0, o0, a1, x1, o1, a2, x2, o2, a3, x3, o3, z, zo, n);
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      z[zo + j] = (((z[zo + j] + a0 * x0[o0 + j]) + a1 * x1[o1 + j]) + a2 * x2[o2 + j]) + a3 * x3[o3 + j];
+    }
+  }
+}
