@@ -71,10 +71,10 @@ public final class Keys {
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
       v -> v.equals("zero") || v.equals("unigram"), "zero or unigram");
-  public static final Param<Integer> MODEL_RANK = Param.integer("model.rank", 0,
+  public static final Param<Integer> MODEL_RANK = Param.integer("model.rank", 8,
       "the rank r of a low-rank term A[prev] . B[next] beside W, which contexts followed alike share (0: none);"
           + " dense model only (the sparse model has none); published folded into W", v -> v >= 0 && v <= 1024, "an integer in [0, 1024]");
-  public static final Param<Double> MODEL_RANK_L2 = Param.dbl("model.rank-l2", 30.0,
+  public static final Param<Double> MODEL_RANK_L2 = Param.dbl("model.rank-l2", 3.0,
       "the L2 strength of the low-rank factors A and B, as a multiple of train.l2",
       v -> v >= 0 && v <= 1e6, "a number in [0, 1000000]");
   public static final Param<String> TRAIN_OPTIMIZER = Param.string("train.optimizer", "adam",
