@@ -149,8 +149,8 @@ public final class WeightRows implements Serializable {
    * into {@code z[0 .. V)}.
    */
   public void logitRow(int row, float[] z) {
-    System.arraycopy(weights, offsetOf(row), z, 0, numClasses);
-    LowRank.addTerm(factors, aBase + (row - firstRow) * rank, factors, bBase, rank, numClasses, z, 0);
+    LowRank.logitRow(weights, offsetOf(row), factors, aBase + (row - firstRow) * rank, factors, bBase, rank,
+        numClasses, z, 0);
   }
 
   /** The whole matrix. */

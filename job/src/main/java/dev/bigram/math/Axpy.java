@@ -1,8 +1,8 @@
 package dev.bigram.math;
 
 /**
- * {@code z[zo + j] += a * x[xo + j]} over {@code n} entries in float, each product and each sum rounded alone: the
- * low-rank term's row updates. Element by element there is no order to keep, so the vector code
+ * {@code z[zo + j] += a * x[xo + j]} over {@code n} entries in float, each product and each sum rounded alone, and
+ * the like: the low-rank term's row arithmetic. Element by element there is no order to keep, so the vector code
  * ({@link VectorAxpy}, from {@link VectorSupport#VECTOR_FROM_CLASSES} entries where the vector API is available)
  * and this scalar code give the same bits.
  */
@@ -15,6 +15,26 @@ public final class Axpy {
       return;
     }
     for (int j = 0; j < n; j++) z[zo + j] += a * x[xo + j];
+  }
+
+  /** {@code z[zo + j] = w[wo + j] + a * x[xo + j]}: a copy of {@code w} and the first {@link #axpy} in one pass. */
+  public static void axpyFrom(float[] w, int wo, float a, float[] x, int xo, float[] z, int zo, int n) {
+    if (VectorSupport.useFor(n)) {
+      VectorAxpy.axpyFrom(w, wo, a, x, xo, z, zo, n);
+      return;
+    }
+    for (int j = 0; j < n; j++) z[zo + j] = w[wo + j] + a * x[xo + j];
+  }
+
+  /** Sets every entry of {@code z[from .. to)} smaller than {@code tiny} in magnitude to 0. */
+  public static void flush(float[] z, int from, int to, float tiny) {
+    if (VectorSupport.useFor(to - from)) {
+      VectorAxpy.flush(z, from, to, tiny);
+      return;
+    }
+    for (int j = from; j < to; j++) {
+      if (Math.abs(z[j]) < tiny) z[j] = 0f;
+    }
   }
 
   /**

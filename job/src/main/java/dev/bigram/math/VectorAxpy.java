@@ -18,6 +18,27 @@ final class VectorAxpy {
     for (; j < n; j++) z[zo + j] += a * x[xo + j];
   }
 
+  static void axpyFrom(float[] w, int wo, float a, float[] x, int xo, float[] z, int zo, int n) {
+    int upper = F.loopBound(n);
+    int j = 0;
+    for (; j < upper; j += F.length()) {
+      FloatVector.fromArray(F, w, wo + j).add(FloatVector.fromArray(F, x, xo + j).mul(a)).intoArray(z, zo + j);
+    }
+    for (; j < n; j++) z[zo + j] = w[wo + j] + a * x[xo + j];
+  }
+
+  static void flush(float[] z, int from, int to, float tiny) {
+    int upper = from + F.loopBound(to - from);
+    int j = from;
+    for (; j < upper; j += F.length()) {
+      FloatVector x = FloatVector.fromArray(F, z, j);
+      x.blend(0f, x.abs().lt(tiny)).intoArray(z, j);
+    }
+    for (; j < to; j++) {
+      if (Math.abs(z[j]) < tiny) z[j] = 0f;
+    }
+  }
+
   static void axpy4(float a0, float[] x0, int o0, float a1, float[] x1, int o1, float a2, float[] x2, int o2,
       float a3, float[] x3, int o3, float[] z, int zo, int n) {
     int upper = F.loopBound(n);

@@ -32,9 +32,7 @@ public final class LowRank {
 
   /** Sets every entry of {@code a[from .. to)} smaller than {@link #TINY} in magnitude to 0. */
   public static void flushTiny(float[] a, int from, int to) {
-    for (int j = from; j < to; j++) {
-      if (Math.abs(a[j]) < TINY) a[j] = 0f;
-    }
+    dev.bigram.math.Axpy.flush(a, from, to, TINY);
   }
 
   /** The rank of a dense weight array of {@code length} entries over {@code numClasses} words. */
@@ -70,6 +68,18 @@ public final class LowRank {
   public static void addTerm(float[] a, int aOffset, float[] b, int bOffset, int rank, int numClasses, float[] z,
       int zOffset) {
     for (int k = 0; k < rank; k++) {
+      dev.bigram.math.Axpy.axpy(a[aOffset + k], b, bOffset + k * numClasses, z, zOffset, numClasses);
+    }
+  }
+
+  /**
+   * {@code z[zOffset + j] = w[wOffset + j] + sum_k a[aOffset + k] * b[bOffset + k * V + j]}: a row of {@code W}
+   * and its term, rounded as {@link #addTerm} rounds them after a copy of the row ({@code rank > 0}).
+   */
+  public static void logitRow(float[] w, int wOffset, float[] a, int aOffset, float[] b, int bOffset, int rank,
+      int numClasses, float[] z, int zOffset) {
+    dev.bigram.math.Axpy.axpyFrom(w, wOffset, a[aOffset], b, bOffset, z, zOffset, numClasses);
+    for (int k = 1; k < rank; k++) {
       dev.bigram.math.Axpy.axpy(a[aOffset + k], b, bOffset + k * numClasses, z, zOffset, numClasses);
     }
   }
