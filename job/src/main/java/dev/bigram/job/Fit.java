@@ -4,6 +4,7 @@ import dev.bigram.analysis.RunAnalysis;
 import dev.bigram.config.TrainerConfig;
 import dev.bigram.data.TrainingData;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import dev.bigram.optim.Convergence;
 import dev.bigram.optim.L2;
 import dev.bigram.optim.LearningRateSchedule;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * @param analysis the analysis that listened to the chosen training (its pair trace)
  * @param start how the chosen training started (checkpoints kept, summary fields)
  * @param settings its loop settings
+ * @param factors its model's low-rank factors, kept when the term is folded into its {@code W}; null without
  */
 public record Fit(TrainingResult result, double l2, L2Search.Outcome search, RunAnalysis analysis,
-    StartingPoint.Start start, EpochLoop.LoopSettings settings) {
+    StartingPoint.Start start, EpochLoop.LoopSettings settings, LowRank.Factors factors) {
   private static final Logger LOG = LoggerFactory.getLogger(Fit.class);
 
   /**
@@ -60,7 +62,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     if (!search) {
       double l2 = config.l2Auto() ? 0.0 : config.l2();
       Trained t = train(cx, l2, cx.checkpoints(), null, null);
-      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings()).folded();
+      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings(), null).folded();
     }
     try (Search s = new Search(cx)) {
       return s.run().folded();
@@ -69,14 +71,15 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
 
   /**
    * This fit with its model's low-rank term folded into {@code W} ({@link BigramModel#folded()}): what is scored
-   * against the published run, analyzed and published, the same logits as training scored.
+   * against the published run, analyzed and published, the same logits as training scored. The factors are kept
+   * beside it, for the run's {@code factors/} table.
    */
   private Fit folded() {
     BigramModel m = result.bestModel();
     if (m == null || m.rank() == 0) return this;
     TrainingResult r = new TrainingResult(m.folded(), result.history(), result.bestEpoch(), result.stopReason(),
         result.seconds());
-    return new Fit(r, l2, search, analysis, start, settings);
+    return new Fit(r, l2, search, analysis, start, settings, m.factors());
   }
 
   /**
@@ -151,7 +154,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       L2Search.Outcome outcome = L2Search.run(cx.data(), this::trial);
       if (diverged != null) {
         return new Fit(diverged.result(), outcome.l2(), outcome, diverged.analysis(), diverged.start(),
-            diverged.settings());
+            diverged.settings(), null);
       }
       if (best != null && best.settings().l2().strength() == outcome.l2()) {
         TrainingResult r = best.result();
@@ -159,7 +162,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
           r = new TrainingResult(parked.read(parkedPairs, false).model(), r.history(), r.bestEpoch(), r.stopReason(),
               r.seconds());
         }
-        return new Fit(r, outcome.l2(), outcome, best.analysis(), best.start(), best.settings());
+        return new Fit(r, outcome.l2(), outcome, best.analysis(), best.start(), best.settings(), null);
       }
       // The chosen trial ended before this attempt: its model, history and pair trace come from its checkpoint.
       SearchCheckpoints.Recalled r = saved.best(bestIndex);
@@ -170,7 +173,7 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       Map<String, Object> summary = new LinkedHashMap<>(r.state().start());
       summary.put("resumed_from_epoch", null);
       return new Fit(r.result(), outcome.l2(), outcome, analysis, new StartingPoint.Start(null, null, summary),
-          loopSettings(cx.config(), outcome.l2()));
+          loopSettings(cx.config(), outcome.l2()), null);
     }
 
     private L2Search.Trial trial(double l2) {

@@ -119,6 +119,7 @@ final class Publication {
     ModelStore.writeVocabulary(spark, data.vocab(), staging);
     CountsTable.write(spark, data.blocks(), staging);
     ModelStore.writeModel(spark, fit.result().bestModel(), data.vocab(), staging);
+    if (fit.factors() != null) ModelStore.writeFactors(spark, fit.factors(), data.vocab(), staging);
     HistoryTable.write(spark, options.runId(), fit.result().history(), staging);
     Findings findings = fit.analysis().analyze(fit.result());
     AnalysisFiles.write(spark, run, fit.result(), data.trainLossFloor(), fit.settings().convergence(), findings,

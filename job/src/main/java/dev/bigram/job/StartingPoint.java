@@ -163,10 +163,13 @@ final class StartingPoint {
       }
       InitialBias.apply(initialBias, initial);
       if (initFrom != null) {
-        warm = WarmStart.carryOver(initFrom.model(), initFrom.vocabulary(), initial, data.vocab());
-        LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped", initFrom.dir(),
-            warm.carriedOver(), v, warm.newWords(), warm.droppedWords());
-        carried = new WarmStart.Result(null, warm.carriedOver(), warm.newWords(), warm.droppedWords());
+        warm = WarmStart.carryOver(initFrom.model(), initial.rank() > 0 ? initFrom.factors() : null,
+            initFrom.vocabulary(), initial, data.vocab());
+        LOG.info("Warm start from {}: {} of {} words carried over, {} new, {} dropped{}", initFrom.dir(),
+            warm.carriedOver(), v, warm.newWords(), warm.droppedWords(),
+            warm.factorsCarried() ? "; the low-rank factors too" : "");
+        carried = new WarmStart.Result(null, warm.carriedOver(), warm.newWords(), warm.droppedWords(),
+            warm.factorsCarried());
       }
     }
     Map<String, Object> start = WarmStart.summary(initFromArgument, initFrom == null ? null : initFrom.dir(), warm);

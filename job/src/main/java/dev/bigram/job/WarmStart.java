@@ -3,6 +3,7 @@ package dev.bigram.job;
 import dev.bigram.data.InputException;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import dev.bigram.model.SparsePairs;
 import dev.bigram.output.PublishedRun;
 import dev.bigram.output.RunFiles;
@@ -34,7 +35,7 @@ public final class WarmStart {
    * @param newWords words of the new vocabulary that the old one lacked
    * @param droppedWords words of the old vocabulary that the new one lacks
    */
-  public record Result(BigramModel model, int carriedOver, int newWords, int droppedWords) {}
+  public record Result(BigramModel model, int carriedOver, int newWords, int droppedWords, boolean factorsCarried) {}
 
   /**
    * Opens the run to start from: {@code LATEST} means {@code <output.dir>/LATEST}, and is empty (a cold start,
@@ -64,6 +65,18 @@ public final class WarmStart {
    * the two models' layouts: a pair of known words takes its old weight, every known word its old bias.
    */
   public static Result carryOver(BigramModel old, Vocabulary oldVocab, BigramModel fresh, Vocabulary newVocab) {
+    return carryOver(old, null, oldVocab, fresh, newVocab);
+  }
+
+  /**
+   * As above, from a published model whose {@code W} holds the low-rank term of {@code oldFactors} folded in
+   * (null: none). When {@code fresh} has factors of the same rank they carry over by word too: a known word's row
+   * of {@code A} and column of {@code B}, and a pair of known words takes its old {@code W} less the old term, so
+   * that the two parts add up to where the published model was (to float rounding) and the factors keep what they
+   * learned. Otherwise {@code fresh}'s factors stay as drawn, and its {@code W} takes the folded weights.
+   */
+  public static Result carryOver(BigramModel old, LowRank.Factors oldFactors, Vocabulary oldVocab, BigramModel fresh,
+      Vocabulary newVocab) {
     int v = fresh.numClasses();
     int u = old.numClasses();
     if (newVocab.size() != v || oldVocab.size() != u) {
@@ -111,7 +124,25 @@ public final class WarmStart {
         if (oldId[j] >= 0) fresh.bias()[j] = old.bias()[oldId[j]];
       }
     }
-    return new Result(fresh, carried, v - carried, u - carried);
+    boolean factors = oldFactors != null && !fresh.isSparse() && !old.isSparse() && fresh.rank() == oldFactors.rank()
+        && oldFactors.numClasses() == u;
+    if (factors) {
+      int r = fresh.rank();
+      int aStart = LowRank.aStart(v);
+      int bStart = LowRank.bStart(v, r);
+      java.util.stream.IntStream.range(0, v).parallel().filter(i -> oldId[i] >= 0).forEach(i -> {
+        int a = oldId[i];
+        for (int k = 0; k < r; k++) {
+          w[aStart + i * r + k] = oldFactors.a(a, k);
+          w[bStart + k * v + i] = oldFactors.b(k, a);
+        }
+        for (int j = 0; j < v; j++) {
+          int b = oldId[j];
+          if (b >= 0) w[i * v + j] = ow[a * u + b] - oldFactors.term(a, b);
+        }
+      });
+    }
+    return new Result(fresh, carried, v - carried, u - carried, factors);
   }
 
   /** The summary fields of a run's start: {@code init_from} (null for a cold start) and the word counts. */
@@ -122,6 +153,7 @@ public final class WarmStart {
     m.put("words_carried_over", result == null ? 0 : result.carriedOver());
     m.put("words_new", result == null ? null : result.newWords());
     m.put("words_dropped", result == null ? null : result.droppedWords());
+    m.put("factors_carried_over", result != null && result.factorsCarried());
     return m;
   }
 }

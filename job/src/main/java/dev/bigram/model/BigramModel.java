@@ -207,6 +207,13 @@ public final class BigramModel {
     return z;
   }
 
+  /** A copy of the model's factors; null without them. */
+  public LowRank.Factors factors() {
+    if (rank == 0) return null;
+    return new LowRank.Factors(numClasses, rank,
+        java.util.Arrays.copyOfRange(weights, LowRank.aStart(numClasses), weights.length));
+  }
+
   /**
    * The same model without factors: a dense model whose {@code W} is this one's {@code W} plus the low-rank term,
    * entry for entry the logit weights training scored ({@link LowRank}). What is published. This model itself

@@ -30,6 +30,37 @@ public final class LowRank {
 
   private LowRank() {}
 
+  /**
+   * A model's factors on their own: {@code A} ({@code V x r}) then {@code B} ({@code r x V}) in {@code values},
+   * laid out as behind {@code W}. What a published run keeps beside its folded {@code W}, so that a warm start
+   * continues the same split ({@code factors/}, docs/operations.md).
+   */
+  public record Factors(int numClasses, int rank, float[] values) {
+    public Factors {
+      if (rank < 1 || values.length != 2L * rank * numClasses) {
+        throw new IllegalArgumentException(values.length + " factor values for V = " + numClasses + " and rank "
+            + rank);
+      }
+    }
+
+    /** {@code A[i][k]}. */
+    public float a(int i, int k) {
+      return values[i * rank + k];
+    }
+
+    /** {@code B[k][j]}. */
+    public float b(int k, int j) {
+      return values[rank * numClasses + k * numClasses + j];
+    }
+
+    /** The term {@code sum_k A[i][k] * B[k][j]}, added in float from 0 in the order of {@code k}. */
+    public float term(int i, int j) {
+      float t = 0f;
+      for (int k = 0; k < rank; k++) t += a(i, k) * b(k, j);
+      return t;
+    }
+  }
+
   /** Sets every entry of {@code a[from .. to)} smaller than {@link #TINY} in magnitude to 0. */
   public static void flushTiny(float[] a, int from, int to) {
     dev.bigram.math.Axpy.flush(a, from, to, TINY);

@@ -4,6 +4,7 @@ import dev.bigram.data.RowBlocks;
 import dev.bigram.data.Vocabulary;
 import dev.bigram.loss.WeightRows;
 import dev.bigram.model.BigramModel;
+import dev.bigram.model.LowRank;
 import dev.bigram.model.SparsePairs;
 import dev.bigram.train.WeightShipping;
 import java.util.ArrayList;
@@ -64,6 +65,34 @@ public final class ModelStore {
     for (int i = 0; i < vocab.size(); i++) rows.add(RowFactory.create(i, vocab.word(i), vocab.count(i)));
     spark.createDataFrame(rows, VOCAB_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
         .parquet(new Path(dir, "vocab").toString());
+  }
+
+  /** The {@code factors/} table: a row per word, its row of {@code A} and its column of {@code B}. */
+  public static final StructType FACTORS_SCHEMA = new StructType()
+      .add("id", DataTypes.IntegerType, false)
+      .add("word", DataTypes.StringType, false)
+      .add("a", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+      .add("b", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  /**
+   * Writes the low-rank factors of a run whose published {@code W} holds their term folded in: row {@code id} has
+   * {@code A[id]} (the word as a context) and {@code B[:, id]} (the word as a next word), {@code r} floats each.
+   * Only a warm start reads them, to continue the same split of the logits.
+   */
+  public static void writeFactors(SparkSession spark, LowRank.Factors factors, Vocabulary vocab, Path dir) {
+    int r = factors.rank();
+    List<Row> rows = new ArrayList<>(vocab.size());
+    for (int i = 0; i < vocab.size(); i++) {
+      Float[] a = new Float[r];
+      Float[] b = new Float[r];
+      for (int k = 0; k < r; k++) {
+        a[k] = factors.a(i, k);
+        b[k] = factors.b(k, i);
+      }
+      rows.add(RowFactory.create(i, vocab.word(i), a, b));
+    }
+    spark.createDataFrame(rows, FACTORS_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+        .parquet(new Path(dir, "factors").toString());
   }
 
   /**

@@ -206,6 +206,42 @@ public final class PublishedRun {
     return "sparse".equals(summary.get("model_weights"));
   }
 
+  /**
+   * The low-rank factors whose term the published {@code W} holds folded in ({@code factors/}), read with Spark;
+   * null for a run trained without them.
+   */
+  public dev.bigram.model.LowRank.Factors factors() {
+    if (spark == null) throw new IllegalStateException("the factors of " + dir + " are read with Spark");
+    Path table = new Path(dir, "factors");
+    try {
+      if (!table.getFileSystem(hadoop).exists(table)) return null;
+    } catch (IOException e) {
+      throw new InputException("factors of " + dir + " cannot be read (" + e.getMessage() + ")");
+    }
+    int v = vocabulary().size();
+    List<org.apache.spark.sql.Row> rows = spark.read().parquet(table.toString()).select("id", "a", "b")
+        .collectAsList();
+    int r = rows.isEmpty() ? 0 : rows.get(0).getList(1).size();
+    if (rows.size() != v || r < 1) {
+      throw new InputException("factors of " + dir + " have " + rows.size() + " rows of rank " + r + " for " + v
+          + " words: the run is corrupt");
+    }
+    float[] values = new float[2 * r * v];
+    for (org.apache.spark.sql.Row row : rows) {
+      int id = row.getInt(0);
+      List<Float> a = row.getList(1);
+      List<Float> b = row.getList(2);
+      if (id < 0 || id >= v || a.size() != r || b.size() != r) {
+        throw new InputException("factors of " + dir + " are corrupt at row " + id);
+      }
+      for (int k = 0; k < r; k++) {
+        values[id * r + k] = a.get(k);
+        values[r * v + k * v + id] = b.get(k);
+      }
+    }
+    return new dev.bigram.model.LowRank.Factors(v, r, values);
+  }
+
   /** The whole model (dense or sparse, as it was written), read with Spark. */
   public BigramModel model() {
     if (spark == null) throw new IllegalStateException("the whole model of " + dir + " is read with Spark");

@@ -1,6 +1,7 @@
 package dev.bigram.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bigram.data.Vocabulary;
 import dev.bigram.model.BigramModel;
@@ -54,5 +55,57 @@ class WarmStartTest {
     // Spot checks in words: "the" -> "cat" was old W[1][2].
     assertEquals(102.5f, w[now.id("the") * v + now.id("cat")], 0.0f);
     assertEquals(401.5f, w[now.id("mat") * v + now.id("the")], 0.0f);
+  }
+
+  @Test
+  void aWarmStartOfTheSameRankCarriesTheFactorsByWordAndStartsFromThePublishedLogits() {
+    Vocabulary old = vocab("the", "cat", "sat", "mat");        // ids 1..4
+    Vocabulary now = vocab("cat", "dog", "the", "ran", "mat"); // the moved, sat dropped, dog and ran new
+    int u = old.size();
+    int v = now.size();
+    int r = 2;
+    BigramModel trained = BigramModel.initialize(u, true, 0.5, 3, r);
+    java.util.Random random = new java.util.Random(9);
+    for (int k = dev.bigram.model.LowRank.aStart(u); k < trained.weights().length; k++) {
+      trained.weights()[k] = (float) random.nextGaussian();
+    }
+    BigramModel published = trained.folded();
+    dev.bigram.model.LowRank.Factors factors = trained.factors();
+    BigramModel fresh = BigramModel.initialize(v, true, 0.01, 7, r);
+    BigramModel freshCopy = fresh.copy();
+    WarmStart.Result res = WarmStart.carryOver(published, factors, old, fresh, now);
+
+    assertTrue(res.factorsCarried());
+    BigramModel m = res.model();
+    dev.bigram.model.LowRank.Factors carried = m.factors();
+    for (int i = 0; i < v; i++) {
+      String wi = now.word(i);
+      for (int k = 0; k < r; k++) {
+        float a = old.contains(wi) ? factors.a(old.id(wi), k) : freshCopy.factors().a(i, k);
+        float b = old.contains(wi) ? factors.b(k, old.id(wi)) : freshCopy.factors().b(k, i);
+        assertEquals(a, carried.a(i, k), 0f, "A[" + wi + "][" + k + "]");
+        assertEquals(b, carried.b(k, i), 0f, "B[" + k + "][" + wi + "]");
+      }
+      for (int j = 0; j < v; j++) {
+        String wj = now.word(j);
+        if (!old.contains(wi) || !old.contains(wj)) continue;
+        float was = published.weight(old.id(wi), old.id(wj));
+        assertEquals(was, m.weight(i, j), 1e-5f * Math.max(1f, Math.abs(was)), wi + " -> " + wj + "'s logit");
+        assertTrue(Math.abs(m.weights()[i * v + j] - was) > 1e-3f || Math.abs(factors.term(old.id(wi),
+            old.id(wj))) < 1e-3f, wi + " -> " + wj + ": W is the old one less the old term");
+      }
+    }
+  }
+
+  @Test
+  void aWarmStartOfAnotherRankKeepsTheFreshFactorsAndTheFoldedW() {
+    Vocabulary words = vocab("the", "cat");
+    BigramModel trained = BigramModel.initialize(words.size(), true, 0.5, 3, 2);
+    BigramModel fresh = BigramModel.initialize(words.size(), true, 0.01, 7, 3);
+    float[] freshFactors = fresh.factors().values();
+    WarmStart.Result res = WarmStart.carryOver(trained.folded(), trained.factors(), words, fresh, words);
+    assertTrue(!res.factorsCarried());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(freshFactors, res.model().factors().values());
+    assertEquals(trained.folded().weights()[4], res.model().weights()[4], 0f);
   }
 }

@@ -82,7 +82,7 @@ public class TrainingTest extends SparkTestBase {
 
   @Test
   void aUnigramStartingBiasStartsAtTheUnigramAndReachesTheFloorInFewerEpochs() {
-    String[] common = {"model.init-bias=zero", "train.validation-fraction=0", "model.init-stddev=0",
+    String[] common = {"model.init-bias=zero", "train.validation-fraction=0", "model.init-stddev=0", "model.rank=0",
         "train.max-epochs=60", "train.learning-rate=0.2", "train.decay=1.0", "train.min-learning-rate=0", "early-stopping.min-delta=0"};
     TrainJob.Outcome zero = train("bias-zero", common);
     List<String> withUnigram = new ArrayList<>(List.of(common));
