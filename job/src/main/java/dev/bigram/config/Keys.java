@@ -67,7 +67,7 @@ public final class Keys {
   public static final Param<Integer> MODEL_PAIR_MIN_COUNT = Param.integer("model.pair-min-count", 1,
       "sparse model: a training pair seen fewer times than this has no weight of its own and scores its bias alone",
       v -> v >= 1, "an integer >= 1");
-  public static final Param<Long> MODEL_SEED = Param.lng("model.seed", 42L, "seed of the initial W");
+  public static final Param<Long> MODEL_SEED = Param.lng("model.seed", 42L, "seed of the initial W (and of the low-rank factors)");
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
       v -> v.equals("zero") || v.equals("unigram"), "zero or unigram");

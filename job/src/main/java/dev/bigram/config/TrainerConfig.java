@@ -172,6 +172,14 @@ public record TrainerConfig(
       errors.add("vocab.size = " + vocabSize + " is above 46340, the largest dense V x V matrix: set model.weights"
           + " = sparse (or auto), or lower vocab.size");
     }
+    Integer rank = get(v, Keys.MODEL_RANK);
+    // Only model.weights = dense reaches these sizes: auto is dense up to AUTO_DENSE_LIMIT.
+    if (vocabSize != null && vocabSize <= 46_340 && rank != null && "dense".equals(get(v, Keys.MODEL_WEIGHTS))
+        && (long) vocabSize * vocabSize + 2L * rank * vocabSize > Integer.MAX_VALUE - 8) {
+      errors.add("vocab.size = " + vocabSize + " and model.rank = " + rank + " give " + vocabSize + "^2 + 2 x "
+          + rank + " x " + vocabSize + " dense weights, more than one Java array holds: lower model.rank or"
+          + " vocab.size, or set model.weights = sparse");
+    }
     List<WordPair> trace = tracePairs(v, errors);
     List<ExpectedPattern> expect = expectations(v, errors);
     if (!errors.isEmpty()) return null;

@@ -49,6 +49,12 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       java.nio.file.Path scratch) {}
 
   static Fit run(Context cx) {
+    // Folded once the training's loop, and the search with it, are gone: the fold's new V x V array then takes
+    // the place of their arrays instead of coming on top of them.
+    return fit(cx).folded();
+  }
+
+  private static Fit fit(Context cx) {
     TrainerConfig config = cx.config();
     boolean search = config.l2Auto() && cx.data().validationBigrams() > 0 && !cx.from().isResumed();
     if (config.l2Auto() && !search) {
@@ -62,10 +68,10 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
     if (!search) {
       double l2 = config.l2Auto() ? 0.0 : config.l2();
       Trained t = train(cx, l2, cx.checkpoints(), null, null);
-      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings(), null).folded();
+      return new Fit(t.result(), l2, null, t.analysis(), t.start(), t.settings(), null);
     }
     try (Search s = new Search(cx)) {
-      return s.run().folded();
+      return s.run();
     }
   }
 

@@ -66,6 +66,8 @@ final class Publication {
         (System.nanoTime() - f.t0()) / 1e9);
     summary.putAll(findings.summaryFields());
     summary.putAll(f.fit().start().summary());
+    // The rank of the low-rank term the model trained with (0: none); the published W holds its term folded in.
+    summary.put("model_rank", f.fit().factors() == null ? 0 : f.fit().factors().rank());
     summary.putAll(f.meter().summary());
     // Where the epochs ran: driver (the driver's cores, the default), broadcast (the executors).
     summary.put("exchange", TrainJob.exchange(f.spark().sparkContext().isLocal(), f.config()).name()

@@ -128,11 +128,8 @@ final class StartingPoint {
             + (saved.isSparse() ? "sparse" : "dense") + " model, model.weights now gives a "
             + (saved.isSparse() ? "dense" : "sparse") + " one: restore model.weights, or start a new run");
       }
-      if (saved.rank() != config.rankFor(v)) {
-        throw new OutputException("--resume: the checkpoint of epoch " + resumed.checkpoint().epoch() + " holds a"
-            + " model of rank " + saved.rank() + ", model.rank now gives " + config.rankFor(v) + ": restore"
-            + " model.rank, or start a new run");
-      }
+      // The checkpoint's model keeps its own rank: model.rank is among the settings a checkpoint resumes only
+      // with, and one written before the key existed trained without the term, as it goes on to.
       Optimizer optimizer = Optimizer.create(config.optimizer(), saved.numWeights(), v, config.bias());
       Map<String, Object> summary = new LinkedHashMap<>(resumed.checkpoint().start());
       summary.put("resumed_from_epoch", resumed.checkpoint().epoch());

@@ -75,8 +75,6 @@ public final class RunSummary {
     // The layout model.weights chose (auto decides by V); a run without the field is dense.
     s.put("model_weights", result.bestModel().isSparse() ? "sparse" : "dense");
     if (result.bestModel().isSparse()) s.put("model_pairs", result.bestModel().pairs().size());
-    // The low-rank term's rank in training (model.rank; 0 for the sparse model); the published W holds it folded.
-    s.put("model_rank", config.rankFor(result.bestModel().numClasses()));
     s.put("tokenizer_pattern", config.tokenizer().pattern());
     s.put("tokenizer_lowercase", config.tokenizer().lowercase());
     s.put("tokenizer_sentence_markers", config.tokenizer().sentenceMarkers());

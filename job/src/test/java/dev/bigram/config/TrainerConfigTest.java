@@ -96,4 +96,13 @@ class TrainerConfigTest {
     assertEquals(java.util.OptionalInt.empty(), UnclosedBrace.of("a = \"{\" // {\nb { c = 1 } # {\n"));
     assertEquals(java.util.OptionalInt.of(2), UnclosedBrace.of("a = [1, 2]\nb {\n c = \"}\"\n"));
   }
+
+  @Test
+  void aDenseVocabularyWhoseFactorsOverflowOneArrayIsRefusedBeforeTheDataPass() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> TrainerConfig.load(null,
+        java.util.List.of("vocab.size=46340", "model.weights=dense", "model.rank=8")));
+    assertTrue(e.getMessage().contains("model.rank = 8"), e.getMessage());
+    TrainerConfig.load(null, java.util.List.of("vocab.size=46340", "model.weights=dense", "model.rank=0"));
+    TrainerConfig.load(null, java.util.List.of("vocab.size=46000", "model.weights=dense", "model.rank=8"));
+  }
 }

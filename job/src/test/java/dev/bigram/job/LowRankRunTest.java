@@ -100,5 +100,10 @@ class LowRankRunTest extends SparkTestBase {
     assertTrue(warm.get("best_validation_loss").asDouble() <= ranked + 1e-4,
         "warm " + warm.get("best_validation_loss") + " against the run it started from, " + ranked);
     assertEquals(4, warm.get("model_rank").asInt());
+    assertTrue(warm.get("factors_carried_over").asBoolean(), "the factors carried over by word: " + warm);
+    assertEquals(4, PublishedRun.open(spark, out.resolve("warm").toString()).factors().rank(),
+        "the warm run keeps its factors beside its folded W");
+    assertEquals(null, PublishedRun.open(spark, out.resolve("plain").toString()).factors(),
+        "a run without the term has no factors/");
   }
 }

@@ -98,6 +98,37 @@ class OptimizerTest {
   }
 
   @Test
+  void adamStepsTheFactorsWithThePlainEpsilonAndTheirOwnMoments() {
+    int v = 6;
+    int rank = 2;
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 4, rank);
+    BigramModel before = m.copy();
+    RowBlocks partitioner = new RowBlocks(v, 2);
+    BigramLossAggregator g = new BigramLossAggregator(v, true, Kernel.EXACT);
+    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 12), partitioner)) {
+      g.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b,
+          WeightRows.view(m.weights(), m.bias(), v, rank, b.firstRow(), b.endRow())));
+    }
+    double[] data = FactorGradient.of(before.weights(), v, rank, g.gradient());
+    Adam adam = new Adam(m.numWeights(), v, true);
+    double lr = 0.3;
+    // A strong L2, so that the weights' epsilon (a tenth of it) and the plain one differ by orders of magnitude.
+    L2 l2 = new L2(1e-2, 2e-2);
+    adam.step(m, g.gradient(), lr, l2);
+    double c1 = 1 - Adam.BETA1;
+    double c2 = 1 - Adam.BETA2;
+    for (int k = 0; k < data.length; k++) {
+      int at = LowRank.aStart(v) + k;
+      double grad = data[k] * g.gradient().scale() + 2e-2 * before.weights()[at];
+      double mk = (1 - Adam.BETA1) * grad;
+      double vk = (1 - Adam.BETA2) * grad * grad;
+      double want = before.weights()[at] - lr * Math.sqrt(c2) / c1 * mk / (Math.sqrt(vk) + Adam.EPSILON * Math.sqrt(c2));
+      assertEquals(want, m.weights()[at], TOLERANCE * Math.max(1, Math.abs(want)), "factor entry " + k);
+      assertTrue(adam.state().weightVariance()[at] > 0, "the factor's second moment, entry " + k);
+    }
+  }
+
+  @Test
   void theL2PenaltyWeighsWAndTheFactorsEachByItsOwnStrength() {
     int v = 5;
     int rank = 2;
