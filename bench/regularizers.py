@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Can a better regularizer take the bigram softmax 2% below the oracle Kneser-Ney? (issue 14, target 2)
 
-    python3 bench/regularizers.py TRAIN TEST V [--epochs 800] [--quick]   (needs numpy: apt-get install python3-numpy)
+    python3 bench/regularizers.py TRAIN TEST V [--epochs 800] [--quick | --ranks 4,8,16]   (needs python3-numpy)
 
 A numpy twin of the job's dense model and optimizer: p(next | prev) = softmax(W[prev] + b), full-batch Adam with
 the job's defaults (learning rate 0.3, decay 0.99, floor 0.001, weight epsilon max(1e-8, l2 / 10), unigram start

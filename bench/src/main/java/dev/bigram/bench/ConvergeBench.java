@@ -48,7 +48,8 @@ public final class ConvergeBench {
         Exchange.choose(jsc.isLocal(), config.localExchange(), config.clusterExchange()), null);
     BigramModel initial = config.sparseFor(v)
         ? BigramModel.initialize(data.trainingPairs(config.pairMinCount()), config.bias(), config.initStddev(), config.seed())
-        : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed(), config.rankFor(v));
+        : BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed(),
+            config.rankFor(v, data.trainBigrams()));
     InitialBias.apply(InitialBias.compute(config.initBias(), data), initial);
     Optimizer optimizer = Optimizer.create(config.optimizer(), initial.numWeights(), v, config.bias());
     TrainingResult result = new EpochLoop(loss, data, Fit.loopSettings(config), initial, optimizer,

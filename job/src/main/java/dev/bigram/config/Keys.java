@@ -22,6 +22,16 @@ public final class Keys {
    */
   public static final int AUTO_DENSE_LIMIT = 10_000;
 
+  /** The rank {@code model.rank = auto} gives the low-rank term when the data is large enough for it. */
+  public static final int AUTO_RANK = 8;
+
+  /**
+   * {@code model.rank = auto} uses {@link #AUTO_RANK} when the training split holds at least this many bigrams per
+   * factor parameter ({@code 2 r V}); below, the factors have too little to learn from (docs/design.md, "Below the
+   * oracle Kneser-Ney").
+   */
+  public static final int AUTO_RANK_BIGRAMS_PER_FACTOR = 2;
+
   public static final Param<List<String>> INPUT_PATHS = Param.strings("input.paths", List.of(),
       "Hadoop paths or globs of the corpus: local, hdfs://, s3a://; .gz and .bz2 are decompressed", v -> true,
       "a list of paths").fromEnv("BIGRAM_INPUT");
@@ -71,9 +81,11 @@ public final class Keys {
   public static final Param<String> MODEL_INIT_BIAS = Param.string("model.init-bias", "unigram",
       "starting bias: zero, or unigram (the log share of each word among the training bigrams' next words)",
       v -> v.equals("zero") || v.equals("unigram"), "zero or unigram");
-  public static final Param<Integer> MODEL_RANK = Param.integer("model.rank", 8,
-      "the rank r of a low-rank term A[prev] . B[next] beside W, which contexts followed alike share (0: none);"
-          + " dense model only (the sparse model has none); published folded into W", v -> v >= 0 && v <= 1024, "an integer in [0, 1024]");
+  public static final Param<Integer> MODEL_RANK = Param.integerOrAuto("model.rank", "auto",
+      "the rank r of a low-rank term A[prev] . B[next] beside W, which contexts followed alike share (0: none),"
+          + " or auto: " + AUTO_RANK + " when the training bigrams are at least " + AUTO_RANK_BIGRAMS_PER_FACTOR
+          + " times the factors' 2 r V parameters, else 0; dense model only (the sparse model has none);"
+          + " published folded into W", v -> v >= 0 && v <= 1024, "auto or an integer in [0, 1024]");
   public static final Param<Double> MODEL_RANK_L2 = Param.dbl("model.rank-l2", 3.0,
       "the L2 strength of the low-rank factors A and B, as a multiple of train.l2",
       v -> v >= 0 && v <= 1e6, "a number in [0, 1000000]");

@@ -67,6 +67,18 @@ public final class Param<T> {
     }, v -> v.isNaN() || valid.test(v), expected, null);
   }
 
+  /** An integer, or {@code auto} (read as -1). */
+  static Param<Integer> integerOrAuto(String name, Object defaultValue, String description,
+      Predicate<Integer> valid, String expected) {
+    return new Param<>(name, defaultValue, description, (config, path) -> {
+      if (config.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING
+          && config.getString(path).equals("auto")) {
+        return -1;
+      }
+      return config.getInt(path);
+    }, v -> v == -1 || valid.test(v), expected, null);
+  }
+
   static Param<Integer> integer(String name, int defaultValue, String description, Predicate<Integer> valid,
       String expected) {
     return new Param<>(name, defaultValue, description, Config::getInt, valid, expected, null);

@@ -174,7 +174,8 @@ public record TrainerConfig(
     }
     Integer rank = get(v, Keys.MODEL_RANK);
     // Only model.weights = dense reaches these sizes: auto is dense up to AUTO_DENSE_LIMIT.
-    if (vocabSize != null && vocabSize <= 46_340 && rank != null && "dense".equals(get(v, Keys.MODEL_WEIGHTS))
+    if (vocabSize != null && vocabSize <= 46_340 && rank != null && rank > 0
+        && "dense".equals(get(v, Keys.MODEL_WEIGHTS))
         && (long) vocabSize * vocabSize + 2L * rank * vocabSize > Integer.MAX_VALUE - 8) {
       errors.add("vocab.size = " + vocabSize + " and model.rank = " + rank + " give " + vocabSize + "^2 + 2 x "
           + rank + " x " + vocabSize + " dense weights, more than one Java array holds: lower model.rank or"
@@ -269,11 +270,16 @@ public record TrainerConfig(
   }
 
   /**
-   * The rank of the low-rank term for a vocabulary of {@code numClasses} words: {@code model.rank} for the dense
-   * model, 0 for the sparse one (which has no factors).
+   * The rank of the low-rank term for a vocabulary of {@code numClasses} words and {@code trainBigrams} training
+   * bigrams: {@code model.rank} for the dense model, or with {@code auto} {@link Keys#AUTO_RANK} when the data
+   * is large enough for the factors; 0 for the sparse model (which has no factors).
    */
-  public int rankFor(int numClasses) {
-    return sparseFor(numClasses) ? 0 : rank;
+  public int rankFor(int numClasses, long trainBigrams) {
+    if (sparseFor(numClasses)) return 0;
+    if (rank >= 0) return rank;
+    long factors = 2L * Keys.AUTO_RANK * numClasses;
+    boolean fits = (long) numClasses * numClasses + factors <= Integer.MAX_VALUE - 8;
+    return fits && trainBigrams >= Keys.AUTO_RANK_BIGRAMS_PER_FACTOR * factors ? Keys.AUTO_RANK : 0;
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

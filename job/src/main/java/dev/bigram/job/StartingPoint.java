@@ -145,7 +145,8 @@ final class StartingPoint {
       if (pairs == null) pairs = data.trainingPairs(config.pairMinCount());
       initial = BigramModel.initialize(pairs, config.bias(), config.initStddev(), config.seed());
     } else {
-      initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed(), config.rankFor(v));
+      initial = BigramModel.initialize(v, config.bias(), config.initStddev(), config.seed(),
+          config.rankFor(v, data.trainBigrams()));
     }
     Optimizer optimizer = from != null && fromState != null
         ? Optimizer.adopting(config.optimizer(), fromState, initial.numWeights(), v, config.bias())
