@@ -87,6 +87,26 @@ class ExchangeTest extends SparkTestBase {
   }
 
   @Test
+  void theDriverGivesTheBroadcastsLossAndGradientWithTheLowRankFactorsShippedBesideW() {
+    int v = data.vocab().size();
+    BigramModel model = BigramModel.initialize(v, true, 0.05, 7, 3);
+    java.util.Random r = new java.util.Random(3);
+    for (int k = dev.bigram.model.LowRank.aStart(v); k < model.weights().length; k++) {
+      model.weights()[k] = (float) (0.3 * r.nextGaussian());
+    }
+    DistributedLoss.Evaluation onDriver = evaluate(Exchange.DRIVER, Kernel.FAST, model);
+    DistributedLoss.Evaluation broadcast = evaluate(Exchange.BROADCAST, Kernel.FAST, model);
+    assertSameEvaluation(broadcast, onDriver, v * v, null);
+    assertArrayEquals(dev.bigram.loss.FactorGradient.of(model.weights(), v, 3, onDriver.aggregator().gradient()),
+        dev.bigram.loss.FactorGradient.of(model.weights(), v, 3, broadcast.aggregator().gradient()), 0.0,
+        "the factors' gradient");
+    // Without the factors the loss is another one: the broadcast did carry them.
+    BigramModel plain = new BigramModel(v, java.util.Arrays.copyOf(model.weights(), v * v), model.bias());
+    org.junit.jupiter.api.Assertions.assertNotEquals(onDriver.aggregator().loss(),
+        evaluate(Exchange.DRIVER, Kernel.FAST, plain).aggregator().loss());
+  }
+
+  @Test
   void theDriverGivesTheBroadcastsLossAndGradientForTheSparseModel() {
     SparsePairs pairs = data.trainingPairs(1);
     BigramModel model = BigramModel.initialize(pairs, true, 0.05, 11);
