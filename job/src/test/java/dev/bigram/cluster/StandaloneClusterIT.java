@@ -42,6 +42,15 @@ class StandaloneClusterIT extends SparkTestBase {
   static final long W_BYTES = 4L * 300 * 300;
   static final long BIAS_BYTES = 4L * 300;
 
+  /**
+   * The low-rank factors a run ships beside W, through two row blocks: each block its rows of A and all of B
+   * (summary.json's model_rank: model.rank = auto gives this corpus rank 8).
+   */
+  static long factorBytes(JsonNode summary, int blocks) {
+    long r = summary.get("model_rank").asLong();
+    return 4L * r * 300 + blocks * 4L * r * 300;
+  }
+
   @TempDir
   static Path dir;
   static StandaloneCluster cluster;
@@ -194,7 +203,7 @@ class StandaloneClusterIT extends SparkTestBase {
     // Spark's block manager; the Java serialization framing adds little.
     JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
     long shipped = summary.get("shipped_broadcast_bytes_per_epoch").asLong();
-    long payload = W_BYTES + 2 * BIAS_BYTES;
+    long payload = W_BYTES + 2 * BIAS_BYTES + factorBytes(summary, 2);
     assertTrue(shipped >= payload && shipped < payload * 1.05, "shipped " + shipped + " for a payload of " + payload);
     // The fast kernel (the default) sends the gradient back as floats: all of it, each row from its owner.
     assertEquals(payload, summary.get("gradient_bytes_per_epoch").asLong(), "float gradient of W and two biases");
@@ -276,7 +285,8 @@ class StandaloneClusterIT extends SparkTestBase {
 
     // Before the kill, every executor that ran a task fetched all of W: both of them, as the row blocks are
     // cached one per executor (a task may run away from its block when its executor is busy for long).
-    double perExecutor = (W_BYTES + BIAS_BYTES) / 1e6;
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("killed/summary.json").toFile());
+    double perExecutor = (W_BYTES + BIAS_BYTES + factorBytes(summary, 1)) / 1e6;
     int most = 0;
     for (int epoch = 2; epoch < KILL_AT_EPOCH; epoch++) {
       double[] s = shipped(result.stderr(), epoch);
