@@ -17,7 +17,46 @@ final class FactorDots {
   static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, double[] out,
       int outOffset, float[] lanes) {
     int chunked = numClasses - numClasses % FactorGradient.PARTIALS;
-    for (int k = 0; k < rank; k++) {
+    int k = 0;
+    // Two factors a pass over the row of G: each has its own partial sums, so the bits are those of one at a time.
+    for (; k + 2 <= rank; k += 2) {
+      int b0 = bStart + k * numClasses;
+      int b1 = b0 + numClasses;
+      if (F.length() == FactorGradient.PARTIALS) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
+          FloatVector x = FloatVector.fromArray(F, g, gOffset + j);
+          acc0 = acc0.add(x.mul(FloatVector.fromArray(F, b, b0 + j)));
+          acc1 = acc1.add(x.mul(FloatVector.fromArray(F, b, b1 + j)));
+        }
+        acc0.intoArray(lanes, 0);
+        out[outOffset + k] = FactorGradient.finish(lanes, g, gOffset, b, b0, chunked, numClasses);
+        acc1.intoArray(lanes, 0);
+        out[outOffset + k + 1] = FactorGradient.finish(lanes, g, gOffset, b, b1, chunked, numClasses);
+      } else {
+        int half = F.length();
+        FloatVector lo0 = FloatVector.zero(F);
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
+        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
+          FloatVector xl = FloatVector.fromArray(F, g, gOffset + j);
+          FloatVector xh = FloatVector.fromArray(F, g, gOffset + j + half);
+          lo0 = lo0.add(xl.mul(FloatVector.fromArray(F, b, b0 + j)));
+          hi0 = hi0.add(xh.mul(FloatVector.fromArray(F, b, b0 + j + half)));
+          lo1 = lo1.add(xl.mul(FloatVector.fromArray(F, b, b1 + j)));
+          hi1 = hi1.add(xh.mul(FloatVector.fromArray(F, b, b1 + j + half)));
+        }
+        lo0.intoArray(lanes, 0);
+        hi0.intoArray(lanes, half);
+        out[outOffset + k] = FactorGradient.finish(lanes, g, gOffset, b, b0, chunked, numClasses);
+        lo1.intoArray(lanes, 0);
+        hi1.intoArray(lanes, half);
+        out[outOffset + k + 1] = FactorGradient.finish(lanes, g, gOffset, b, b1, chunked, numClasses);
+      }
+    }
+    for (; k < rank; k++) {
       int bOff = bStart + k * numClasses;
       if (F.length() == FactorGradient.PARTIALS) {
         FloatVector acc = FloatVector.zero(F);

@@ -26,6 +26,21 @@ public final class Axpy {
     for (int j = 0; j < n; j++) z[zo + j] = w[wo + j] + a * x[xo + j];
   }
 
+  /**
+   * {@code z = (((w + a0 x0) + a1 x1) + a2 x2) + a3 x3}: {@link #axpyFrom} and three {@link #axpy} in one pass, each
+   * addition rounded as if alone.
+   */
+  public static void axpy4From(float[] w, int wo, float a0, float[] x0, int o0, float a1, float[] x1, int o1,
+      float a2, float[] x2, int o2, float a3, float[] x3, int o3, float[] z, int zo, int n) {
+    if (VectorSupport.useFor(n)) {
+      VectorAxpy.axpy4(a0, x0, o0, a1, x1, o1, a2, x2, o2, a3, x3, o3, w, wo, z, zo, n);
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      z[zo + j] = (((w[wo + j] + a0 * x0[o0 + j]) + a1 * x1[o1 + j]) + a2 * x2[o2 + j]) + a3 * x3[o3 + j];
+    }
+  }
+
   /** Sets every entry of {@code z[from .. to)} smaller than {@code tiny} in magnitude to 0. */
   public static void flush(float[] z, int from, int to, float tiny) {
     if (VectorSupport.useFor(to - from)) {

@@ -1,5 +1,7 @@
 package dev.bigram.model;
 
+import dev.bigram.math.Axpy;
+
 /**
  * The dense model's optional low-rank term ({@code model.rank = r > 0}): factors {@code A} ({@code V x r}) and
  * {@code B} ({@code r x V}), so that the logit of {@code next} after {@code prev} is
@@ -109,10 +111,22 @@ public final class LowRank {
    */
   public static void logitRow(float[] w, int wOffset, float[] a, int aOffset, float[] b, int bOffset, int rank,
       int numClasses, float[] z, int zOffset) {
-    dev.bigram.math.Axpy.axpyFrom(w, wOffset, a[aOffset], b, bOffset, z, zOffset, numClasses);
-    for (int k = 1; k < rank; k++) {
-      dev.bigram.math.Axpy.axpy(a[aOffset + k], b, bOffset + k * numClasses, z, zOffset, numClasses);
+    int v = numClasses;
+    int k;
+    // Four factors a pass over the row where there are four; each addition rounded as if alone.
+    if (rank >= 4) {
+      Axpy.axpy4From(w, wOffset, a[aOffset], b, bOffset, a[aOffset + 1], b, bOffset + v, a[aOffset + 2], b,
+          bOffset + 2 * v, a[aOffset + 3], b, bOffset + 3 * v, z, zOffset, v);
+      k = 4;
+    } else {
+      Axpy.axpyFrom(w, wOffset, a[aOffset], b, bOffset, z, zOffset, v);
+      k = 1;
     }
+    for (; k + 4 <= rank; k += 4) {
+      Axpy.axpy4(a[aOffset + k], b, bOffset + k * v, a[aOffset + k + 1], b, bOffset + (k + 1) * v,
+          a[aOffset + k + 2], b, bOffset + (k + 2) * v, a[aOffset + k + 3], b, bOffset + (k + 3) * v, z, zOffset, v);
+    }
+    for (; k < rank; k++) Axpy.axpy(a[aOffset + k], b, bOffset + k * v, z, zOffset, v);
   }
 
   /**

@@ -15,7 +15,7 @@ class AxpyTwinTest {
   }
 
   @Test
-  void vectorAndScalarAxpyAxpyFromAxpy4AndFlushGiveTheSameBits() {
+  void vectorAndScalarAxpyAxpyFromAxpy4AxpyFourFromAndFlushGiveTheSameBits() {
     Assumptions.assumeTrue(VectorSupport.available(), "the vector API is not on this JVM's module path");
     Random r = new Random(8);
     for (int n : new int[] {1, 7, 16, 33, 4099}) {
@@ -38,6 +38,11 @@ class AxpyTwinTest {
       }
       VectorAxpy.axpy4(0.1f, x0, 0, 2f, x1, 1, -3f, x2, 2, 1e-3f, x3, 0, vector, 3, n);
       assertArrayEquals(scalar, vector, "axpy4, n = " + n);
+      for (int j = 0; j < n; j++) {
+        scalar[3 + j] = (((w[1 + j] + 0.5f * x0[j]) + -2f * x1[1 + j]) + 3f * x2[2 + j]) + 1e-2f * x3[j];
+      }
+      VectorAxpy.axpy4(0.5f, x0, 0, -2f, x1, 1, 3f, x2, 2, 1e-2f, x3, 0, w, 1, vector, 3, n);
+      assertArrayEquals(scalar, vector, "axpy4 from w, n = " + n);
       for (int j = 3; j < 3 + n; j++) if (Math.abs(scalar[j]) < 1e-6f) scalar[j] = 0f;
       VectorAxpy.flush(vector, 3, 3 + n, 1e-6f);
       assertArrayEquals(scalar, vector, "flush, n = " + n);
