@@ -49,9 +49,11 @@ public record Fit(TrainingResult result, double l2, L2Search.Outcome search, Run
       java.nio.file.Path scratch) {}
 
   static Fit run(Context cx) {
-    // Folded once the training's loop, and the search with it, are gone: the fold's new V x V array then takes
-    // the place of their arrays instead of coming on top of them.
-    return fit(cx).folded();
+    // Folded once the training's loop, and the search with it, are gone, and the gradient buffer too: the fold's
+    // new V x V array then takes the place of their arrays instead of coming on top of them.
+    Fit f = fit(cx);
+    cx.loss().releaseGradientBuffer();
+    return f.folded();
   }
 
   private static Fit fit(Context cx) {

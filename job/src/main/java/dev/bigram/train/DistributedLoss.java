@@ -132,6 +132,14 @@ public final class DistributedLoss {
     return driverBlocks;
   }
 
+  /**
+   * Lets go of the gradient buffer of {@link Exchange#DRIVER} ({@code V x V} floats) once training is over; a
+   * later evaluation with a gradient makes a new one.
+   */
+  public void releaseGradientBuffer() {
+    sharedGradient = null;
+  }
+
   /** The gradient buffer of {@link Exchange#DRIVER}, reused every epoch. */
   private float[] sharedGradient(long numWeights) {
     if (sharedGradient == null || sharedGradient.length != numWeights) sharedGradient = new float[(int) numWeights];
