@@ -22,11 +22,17 @@ class OptimizerTest {
   static final double TOLERANCE = 1e-6; // float storage: 7 significant digits
 
   private static BigramLossAggregator gradient(BigramModel m) {
+    return gradient(m, 11);
+  }
+
+  /** The exact loss and gradient of {@code m} (its factors too) on 300 random occurrences, in two row blocks. */
+  private static BigramLossAggregator gradient(BigramModel m, long seed) {
     int v = m.numClasses();
     RowBlocks partitioner = new RowBlocks(v, 2);
     BigramLossAggregator agg = new BigramLossAggregator(v, true, Kernel.EXACT);
-    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 11), partitioner)) {
-      agg.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b, WeightRows.whole(m.weights(), m.bias(), v)));
+    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, seed), partitioner)) {
+      agg.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b,
+          WeightRows.view(m.weights(), m.bias(), v, m.rank(), b.firstRow(), b.endRow())));
     }
     return agg;
   }
@@ -65,12 +71,7 @@ class OptimizerTest {
     java.util.Random r = new java.util.Random(5);
     for (int k = LowRank.aStart(v); k < m.weights().length; k++) m.weights()[k] = (float) r.nextGaussian();
     BigramModel before = m.copy();
-    RowBlocks partitioner = new RowBlocks(v, 2);
-    BigramLossAggregator g = new BigramLossAggregator(v, true, Kernel.EXACT);
-    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 11), partitioner)) {
-      g.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b,
-          WeightRows.view(m.weights(), m.bias(), v, rank, b.firstRow(), b.endRow())));
-    }
+    BigramLossAggregator g = gradient(m);
     double[] data = FactorGradient.of(before.weights(), v, rank, g.gradient());
     double lr = 0.3;
     L2 l2 = new L2(0.01, 0.2);
@@ -103,12 +104,7 @@ class OptimizerTest {
     int rank = 2;
     BigramModel m = BigramModel.initialize(v, true, 0.5, 4, rank);
     BigramModel before = m.copy();
-    RowBlocks partitioner = new RowBlocks(v, 2);
-    BigramLossAggregator g = new BigramLossAggregator(v, true, Kernel.EXACT);
-    for (RowBlock b : Occurrences.blocks(Occurrences.random(v, 300, 0, 12), partitioner)) {
-      g.merge(new BigramLossAggregator(v, true, Kernel.EXACT).add(b,
-          WeightRows.view(m.weights(), m.bias(), v, rank, b.firstRow(), b.endRow())));
-    }
+    BigramLossAggregator g = gradient(m, 12);
     double[] data = FactorGradient.of(before.weights(), v, rank, g.gradient());
     Adam adam = new Adam(m.numWeights(), v, true);
     double lr = 0.3;
