@@ -41,9 +41,54 @@ public final class FactorGradient {
    * aligned with the factors in the model's weight array from {@link LowRank#aStart}.
    */
   public static double[] of(float[] params, int numClasses, int rank, Gradient gradient) {
+    return of(params, numClasses, rank, gradient, new Workspace());
+  }
+
+  /**
+   * The arrays one computation needs, kept for the next: an optimizer computes the factors' gradient every epoch,
+   * and arrays of a megabyte or more, allocated anew each time, make the JVM's G1 collector start a concurrent
+   * cycle every epoch (a "humongous" allocation) and grow the heap toward its maximum.
+   */
+  public static final class Workspace {
+    private double[] out;
+    private float[][] floats;
+    private double[][] doubles;
+
+    double[] out(int n) {
+      if (out == null || out.length != n) {
+        out = new double[n];
+      } else {
+        java.util.Arrays.fill(out, 0.0);
+      }
+      return out;
+    }
+
+    float[] floats(int blocks, int blk, int n) {
+      if (floats == null || floats.length != blocks) floats = new float[blocks][];
+      if (floats[blk] == null || floats[blk].length != n) {
+        floats[blk] = new float[n];
+      } else {
+        java.util.Arrays.fill(floats[blk], 0f);
+      }
+      return floats[blk];
+    }
+
+    double[] doubles(int blocks, int blk, int n) {
+      if (doubles == null || doubles.length != blocks) doubles = new double[blocks][];
+      if (doubles[blk] == null || doubles[blk].length != n) {
+        doubles[blk] = new double[n];
+      } else {
+        java.util.Arrays.fill(doubles[blk], 0.0);
+      }
+      return doubles[blk];
+    }
+  }
+
+  /** As above, in {@code ws}'s arrays: the result is valid until the next computation in the same workspace. */
+  public static double[] of(float[] params, int numClasses, int rank, Gradient gradient, Workspace ws) {
     int v = numClasses;
-    double[] out = new double[2 * rank * v];
-    if (rank == 0) return out;
+    if (rank == 0) return new double[0];
+    double[] out = ws.out(2 * rank * v);
     GradientRows[] owner = gradient.ownersOf(v);
     boolean vector = dev.bigram.math.VectorSupport.useFor(v);
     int aStart = LowRank.aStart(v);
@@ -53,6 +98,7 @@ public final class FactorGradient {
     // G is in cache. The partials are then added in block order: the same bits with any number of threads.
     float[][] floatPartials = new float[blocks][];
     double[][] doublePartials = new double[blocks][];
+    // Each block's partial dB is a workspace array, taken (and zeroed) when the block meets its first row.
     IntStream.range(0, blocks).parallel().forEach(blk -> {
       float[] lanes = new float[PARTIALS];
       // Float rows wait in groups of four, whose dB terms are added in one sweep, row by row in ascending order.
@@ -68,7 +114,7 @@ public final class FactorGradient {
           } else {
             dots(g.floats(), off, params, bStart, rank, v, out, i * rank, lanes);
           }
-          if (floatPartials[blk] == null) floatPartials[blk] = new float[rank * v];
+          if (floatPartials[blk] == null) floatPartials[blk] = ws.floats(blocks, blk, rank * v);
           group[grouped++] = i;
         }
         if (grouped > 0 && (grouped == 4 || i == end - 1)) {
@@ -79,7 +125,7 @@ public final class FactorGradient {
         // A double row (the exact kernel): both sums in double.
         int off = g.offsetOf(i);
         double[] d = g.doubles();
-        if (doublePartials[blk] == null) doublePartials[blk] = new double[rank * v];
+        if (doublePartials[blk] == null) doublePartials[blk] = ws.doubles(blocks, blk, rank * v);
         double[] acc = doublePartials[blk];
         for (int k = 0; k < rank; k++) {
           int bOff = bStart + k * v;

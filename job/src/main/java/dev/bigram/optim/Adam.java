@@ -1,5 +1,6 @@
 package dev.bigram.optim;
 
+import dev.bigram.loss.FactorGradient;
 import dev.bigram.loss.Gradient;
 import dev.bigram.math.VectorSupport;
 import dev.bigram.model.BigramModel;
@@ -26,6 +27,8 @@ public final class Adam implements Optimizer {
   private final float[] mB;
   private final float[] vB;
   private long steps;
+  /** The factors' gradient's arrays, kept from one step to the next ({@link FactorGradient.Workspace}). */
+  private final FactorGradient.Workspace factorWorkspace = new FactorGradient.Workspace();
 
   /** Moments for {@code numWeights} weights (the model's {@link BigramModel#numWeights()}) and V biases. */
   public Adam(long numWeights, int numClasses, boolean withBias) {
@@ -72,7 +75,7 @@ public final class Adam implements Optimizer {
             AdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat)
         : (w, offset, v, data, dataOffset, scale, l2w) ->
             ScalarAdamRows.applyRow(w, offset, v, data, dataOffset, scale, l2w, mW, vW, stepSize, epsHat);
-    return UpdateLoop.apply(model, gradient, l2, rowRule, weightRule, biasRule, factorRule);
+    return UpdateLoop.apply(model, gradient, l2, rowRule, weightRule, biasRule, factorRule, factorWorkspace);
   }
 
   /**

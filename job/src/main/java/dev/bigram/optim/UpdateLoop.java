@@ -32,6 +32,12 @@ final class UpdateLoop {
   }
 
   static double apply(BigramModel model, Gradient gradient, L2 l2, Rule weightRule, Rule biasRule) {
+    return apply(model, gradient, l2, weightRule, biasRule, new FactorGradient.Workspace());
+  }
+
+  /** As above, the factors (which take the weights' rule) computed in {@code workspace}. */
+  static double apply(BigramModel model, Gradient gradient, L2 l2, Rule weightRule, Rule biasRule,
+      FactorGradient.Workspace workspace) {
     return apply(model, gradient, l2, (w, offset, v, data, dataOffset, scale, l2w) -> {
       double sq = 0.0;
       for (int j = 0; j < v; j++) {
@@ -40,7 +46,7 @@ final class UpdateLoop {
         w[offset + j] = weightRule.apply(w, offset + j, g);
       }
       return sq;
-    }, weightRule, biasRule);
+    }, weightRule, biasRule, weightRule, workspace);
   }
 
   /**
@@ -49,16 +55,17 @@ final class UpdateLoop {
    */
   static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
       Rule biasRule) {
-    return apply(model, gradient, penalty, floatRowRule, weightRule, biasRule, weightRule);
+    return apply(model, gradient, penalty, floatRowRule, weightRule, biasRule, weightRule,
+        new FactorGradient.Workspace());
   }
 
   /**
    * As above, with the rule of the low-rank factors ({@link LowRank}), which follow {@code W} in the weight array:
    * each gets {@code scale * data + factorStrength * value}, its data part from {@link FactorGradient} (computed
-   * from the gradient rows and the factors before any of them moves).
+   * from the gradient rows and the factors before any of them moves, in the optimizer's {@code workspace}).
    */
   static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
-      Rule biasRule, Rule factorRule) {
+      Rule biasRule, Rule factorRule, FactorGradient.Workspace workspace) {
     if (model.isSparse()) return applySparse(model, gradient, penalty, floatRowRule, weightRule, biasRule);
     int v = model.numClasses();
     float[] w = model.weights();
@@ -67,7 +74,7 @@ final class UpdateLoop {
     GradientRows[] ownerOf = gradient.ownersOf(v);
     double[] rowNormSq = new double[v];
     boolean exact = gradient.rows().stream().anyMatch(g -> !g.isFloat());
-    double[] factorData = model.rank() == 0 ? null : FactorGradient.of(w, v, model.rank(), gradient);
+    double[] factorData = model.rank() == 0 ? null : FactorGradient.of(w, v, model.rank(), gradient, workspace);
     IntStream.range(0, v).parallel().forEach(i -> {
       GradientRows owner = ownerOf[i];
       int offset = i * v;
