@@ -176,7 +176,7 @@ public record TrainerConfig(
     // Only model.weights = dense reaches these sizes: auto is dense up to AUTO_DENSE_LIMIT.
     if (vocabSize != null && vocabSize <= 46_340 && rank != null && rank > 0
         && "dense".equals(get(v, Keys.MODEL_WEIGHTS))
-        && (long) vocabSize * vocabSize + 2L * rank * vocabSize > Integer.MAX_VALUE - 8) {
+        && !denseFits(vocabSize, rank)) {
       errors.add("vocab.size = " + vocabSize + " and model.rank = " + rank + " give " + vocabSize + "^2 + 2 x "
           + rank + " x " + vocabSize + " dense weights, more than one Java array holds: lower model.rank or"
           + " vocab.size, or set model.weights = sparse");
@@ -278,8 +278,13 @@ public record TrainerConfig(
     if (sparseFor(numClasses)) return 0;
     if (rank >= 0) return rank;
     long factors = 2L * Keys.AUTO_RANK * numClasses;
-    boolean fits = (long) numClasses * numClasses + factors <= Integer.MAX_VALUE - 8;
-    return fits && trainBigrams >= Keys.AUTO_RANK_BIGRAMS_PER_FACTOR * factors ? Keys.AUTO_RANK : 0;
+    return denseFits(numClasses, Keys.AUTO_RANK) && trainBigrams >= Keys.AUTO_RANK_BIGRAMS_PER_FACTOR * factors
+        ? Keys.AUTO_RANK : 0;
+  }
+
+  /** Whether {@code W} and factors of rank {@code rank}, {@code V^2 + 2 r V} floats, fit one Java array. */
+  private static boolean denseFits(long numClasses, long rank) {
+    return numClasses * numClasses + 2 * rank * numClasses <= Integer.MAX_VALUE - 8;
   }
 
   /** {@code train.l2 = auto} is read as NaN: the record keeps 0 as the fixed value, and {@link #l2Auto()}. */

@@ -201,9 +201,9 @@ public final class BigramModel {
 
   /** Row {@code prev} of {@code W} plus the low-rank term, as a new array (dense layout). */
   private float[] logitRow(int prev) {
-    float[] z = java.util.Arrays.copyOfRange(weights, prev * numClasses, (prev + 1) * numClasses);
-    LowRank.addTerm(weights, LowRank.aStart(numClasses) + prev * rank, weights, LowRank.bStart(numClasses, rank),
-        rank, numClasses, z, 0);
+    float[] z = new float[numClasses];
+    LowRank.logitRow(weights, prev * numClasses, weights, LowRank.aStart(numClasses) + prev * rank, weights,
+        LowRank.bStart(numClasses, rank), rank, numClasses, z, 0);
     return z;
   }
 
@@ -222,11 +222,9 @@ public final class BigramModel {
   public BigramModel folded() {
     if (rank == 0) return this;
     float[] w = new float[numClasses * numClasses];
-    IntStream.range(0, numClasses).parallel().forEach(i -> {
-      System.arraycopy(weights, i * numClasses, w, i * numClasses, numClasses);
-      LowRank.addTerm(weights, LowRank.aStart(numClasses) + i * rank, weights, LowRank.bStart(numClasses, rank),
-          rank, numClasses, w, i * numClasses);
-    });
+    IntStream.range(0, numClasses).parallel().forEach(i -> LowRank.logitRow(weights, i * numClasses, weights,
+        LowRank.aStart(numClasses) + i * rank, weights, LowRank.bStart(numClasses, rank), rank, numClasses, w,
+        i * numClasses));
     return new BigramModel(numClasses, w, bias == null ? null : bias.clone());
   }
 

@@ -25,8 +25,9 @@ import dev.bigram.math.Axpy;
 public final class LowRank {
   /**
    * In a model with factors, factors and gradient entries smaller than this in magnitude are stored as 0. Their
-   * products would be subnormal floats, which the CPU multiplies tens of times slower (measured: a tenfold slower
-   * factor gradient at V = 10,000), and they carry nothing: a gradient entry of {@code 2^-60} moves no weight, and the product of two entries at least this large is a normal float.
+   * products would be subnormal floats, which the CPU multiplies tens of times slower (a factor gradient at
+   * V = 10,000 on rows full of them took ten times as long), and they carry nothing: a gradient entry of
+   * {@code 2^-60} moves no weight, and the product of two entries at least this large is a normal float.
    */
   public static final float TINY = 0x1p-60f;
 
@@ -95,19 +96,9 @@ public final class LowRank {
   }
 
   /**
-   * {@code z[zOffset + j] += sum_k a[aOffset + k] * b[bOffset + k * V + j]} for every {@code j}, in float, in
-   * the order {@code k = 0 .. rank - 1}.
-   */
-  public static void addTerm(float[] a, int aOffset, float[] b, int bOffset, int rank, int numClasses, float[] z,
-      int zOffset) {
-    for (int k = 0; k < rank; k++) {
-      dev.bigram.math.Axpy.axpy(a[aOffset + k], b, bOffset + k * numClasses, z, zOffset, numClasses);
-    }
-  }
-
-  /**
    * {@code z[zOffset + j] = w[wOffset + j] + sum_k a[aOffset + k] * b[bOffset + k * V + j]}: a row of {@code W}
-   * and its term, rounded as {@link #addTerm} rounds them after a copy of the row ({@code rank > 0}).
+   * and its term, in float, starting from {@code w} and adding each factor's product in the order of {@code k},
+   * each product and each sum rounded alone ({@code rank > 0}). {@code z} may be the row of {@code w} itself.
    */
   public static void logitRow(float[] w, int wOffset, float[] a, int aOffset, float[] b, int bOffset, int rank,
       int numClasses, float[] z, int zOffset) {
@@ -131,7 +122,7 @@ public final class LowRank {
 
   /**
    * The logit weight of one entry, {@code W[row][col] + sum_k A[row][k] * B[k][col]}, rounded as
-   * {@link #addTerm} rounds it (starting from {@code W}, factor by factor).
+   * {@link #logitRow} rounds it (starting from {@code W}, factor by factor).
    */
   public static float entry(float[] params, int numClasses, int rank, int row, int col) {
     float z = params[row * numClasses + col];
