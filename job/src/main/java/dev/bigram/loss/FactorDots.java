@@ -11,72 +11,47 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class FactorDots {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int P = FactorGradient.PARTIALS;
 
   private FactorDots() {}
 
-  static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, double[] out,
-      int outOffset, float[] lanes) {
-    int chunked = numClasses - numClasses % FactorGradient.PARTIALS;
-    int k = 0;
-    // Two factors a pass over the row of G: each has its own partial sums, so the bits are those of one at a time.
-    for (; k + 2 <= rank; k += 2) {
-      int b0 = bStart + k * numClasses;
-      int b1 = b0 + numClasses;
-      if (F.length() == FactorGradient.PARTIALS) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
-          FloatVector x = FloatVector.fromArray(F, g, gOffset + j);
+  static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, int from, int to,
+      float[] lanes, int offset) {
+    // With 8 lanes, the first then the second half of each group of 16 columns, each with its own partials.
+    for (int h = 0; h < P; h += F.length()) {
+      int k = 0;
+      // Four factors a pass over the tile: each has its own partials, so the bits are those of one at a time.
+      for (; k + 4 <= rank; k += 4) {
+        int l0 = offset + k * P + h;
+        int b0 = bStart + k * numClasses + h;
+        int b1 = b0 + numClasses;
+        int b2 = b1 + numClasses;
+        int b3 = b2 + numClasses;
+        FloatVector acc0 = FloatVector.fromArray(F, lanes, l0);
+        FloatVector acc1 = FloatVector.fromArray(F, lanes, l0 + P);
+        FloatVector acc2 = FloatVector.fromArray(F, lanes, l0 + 2 * P);
+        FloatVector acc3 = FloatVector.fromArray(F, lanes, l0 + 3 * P);
+        for (int j = from; j < to; j += P) {
+          FloatVector x = FloatVector.fromArray(F, g, gOffset + h + j);
           acc0 = acc0.add(x.mul(FloatVector.fromArray(F, b, b0 + j)));
           acc1 = acc1.add(x.mul(FloatVector.fromArray(F, b, b1 + j)));
+          acc2 = acc2.add(x.mul(FloatVector.fromArray(F, b, b2 + j)));
+          acc3 = acc3.add(x.mul(FloatVector.fromArray(F, b, b3 + j)));
         }
-        acc0.intoArray(lanes, 0);
-        out[outOffset + k] = FactorGradient.finish(lanes, g, gOffset, b, b0, chunked, numClasses);
-        acc1.intoArray(lanes, 0);
-        out[outOffset + k + 1] = FactorGradient.finish(lanes, g, gOffset, b, b1, chunked, numClasses);
-      } else {
-        int half = F.length();
-        FloatVector lo0 = FloatVector.zero(F);
-        FloatVector hi0 = FloatVector.zero(F);
-        FloatVector lo1 = FloatVector.zero(F);
-        FloatVector hi1 = FloatVector.zero(F);
-        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
-          FloatVector xl = FloatVector.fromArray(F, g, gOffset + j);
-          FloatVector xh = FloatVector.fromArray(F, g, gOffset + j + half);
-          lo0 = lo0.add(xl.mul(FloatVector.fromArray(F, b, b0 + j)));
-          hi0 = hi0.add(xh.mul(FloatVector.fromArray(F, b, b0 + j + half)));
-          lo1 = lo1.add(xl.mul(FloatVector.fromArray(F, b, b1 + j)));
-          hi1 = hi1.add(xh.mul(FloatVector.fromArray(F, b, b1 + j + half)));
-        }
-        lo0.intoArray(lanes, 0);
-        hi0.intoArray(lanes, half);
-        out[outOffset + k] = FactorGradient.finish(lanes, g, gOffset, b, b0, chunked, numClasses);
-        lo1.intoArray(lanes, 0);
-        hi1.intoArray(lanes, half);
-        out[outOffset + k + 1] = FactorGradient.finish(lanes, g, gOffset, b, b1, chunked, numClasses);
+        acc0.intoArray(lanes, l0);
+        acc1.intoArray(lanes, l0 + P);
+        acc2.intoArray(lanes, l0 + 2 * P);
+        acc3.intoArray(lanes, l0 + 3 * P);
       }
-    }
-    for (; k < rank; k++) {
-      int bOff = bStart + k * numClasses;
-      if (F.length() == FactorGradient.PARTIALS) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
-          acc = acc.add(FloatVector.fromArray(F, g, gOffset + j).mul(FloatVector.fromArray(F, b, bOff + j)));
+      for (; k < rank; k++) {
+        int l0 = offset + k * P + h;
+        int b0 = bStart + k * numClasses + h;
+        FloatVector acc = FloatVector.fromArray(F, lanes, l0);
+        for (int j = from; j < to; j += P) {
+          acc = acc.add(FloatVector.fromArray(F, g, gOffset + h + j).mul(FloatVector.fromArray(F, b, b0 + j)));
         }
-        acc.intoArray(lanes, 0);
-      } else {
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = FloatVector.zero(F);
-        int half = F.length();
-        for (int j = 0; j < chunked; j += FactorGradient.PARTIALS) {
-          lo = lo.add(FloatVector.fromArray(F, g, gOffset + j).mul(FloatVector.fromArray(F, b, bOff + j)));
-          hi = hi.add(FloatVector.fromArray(F, g, gOffset + j + half)
-              .mul(FloatVector.fromArray(F, b, bOff + j + half)));
-        }
-        lo.intoArray(lanes, 0);
-        hi.intoArray(lanes, half);
+        acc.intoArray(lanes, l0);
       }
-      out[outOffset + k] = FactorGradient.finish(lanes, g, gOffset, b, bOff, chunked, numClasses);
     }
   }
 }

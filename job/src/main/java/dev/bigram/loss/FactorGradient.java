@@ -33,6 +33,10 @@ public final class FactorGradient {
   static final int ROW_BLOCKS = 16;
   /** Partial sums of one of {@code dA}'s float dot products. */
   static final int PARTIALS = 16;
+  /** Float rows of {@code G} that go through their columns together. */
+  static final int GROUP = 8;
+  /** Columns in one tile: a multiple of {@link #PARTIALS}; eight rows' tiles take 16 KB of the core's cache. */
+  static final int TILE = 512;
 
   private FactorGradient() {}
 
@@ -100,25 +104,19 @@ public final class FactorGradient {
     double[][] doublePartials = new double[blocks][];
     // Each block's partial dB is a workspace array, taken (and zeroed) when the block meets its first row.
     IntStream.range(0, blocks).parallel().forEach(blk -> {
-      float[] lanes = new float[PARTIALS];
-      // Float rows wait in groups of four, whose dB terms are added in one sweep, row by row in ascending order.
-      int[] group = new int[4];
+      float[] lanes = new float[GROUP * rank * PARTIALS];
+      // Float rows wait in groups of GROUP, which then go through their columns together, a tile at a time.
+      int[] group = new int[GROUP];
       int grouped = 0;
       int end = (int) ((long) (blk + 1) * v / blocks);
       for (int i = (int) ((long) blk * v / blocks); i < end; i++) {
         GradientRows g = owner[i];
         if (g != null && g.isFloat()) {
-          int off = g.offsetOf(i);
-          if (vector) {
-            FactorDots.dots(g.floats(), off, params, bStart, rank, v, out, i * rank, lanes);
-          } else {
-            dots(g.floats(), off, params, bStart, rank, v, out, i * rank, lanes);
-          }
           if (floatPartials[blk] == null) floatPartials[blk] = ws.floats(blocks, blk, rank * v);
           group[grouped++] = i;
         }
-        if (grouped > 0 && (grouped == 4 || i == end - 1)) {
-          addRows(floatPartials[blk], owner, group, grouped, params, aStart, rank, v);
+        if (grouped > 0 && (grouped == GROUP || i == end - 1)) {
+          floatGroup(floatPartials[blk], owner, group, grouped, params, aStart, bStart, rank, v, vector, out, lanes);
           grouped = 0;
         }
         if (g == null || g.isFloat()) continue;
@@ -153,53 +151,78 @@ public final class FactorGradient {
   }
 
   /**
-   * {@code acc[k][j] += A[i][k] * G[i][j]} for the {@code n} (1 to 4) float rows {@code i} of {@code rows}, in
-   * their order: one pass over {@code acc} for all of them, each addition rounded as alone.
+   * The {@code n} (1 to {@link #GROUP}) float rows {@code i} of {@code rows}, in their order: their {@code dA} rows
+   * into {@code out}, and {@code acc[k][j] += A[i][k] * G[i][j]}, each addition rounded as alone. Column tile by
+   * column tile ({@link #TILE}), so that the rows' tiles are read from memory once and stay in the core's cache
+   * while all of {@code B}'s and {@code acc}'s rows pass over them; the dot products' partials wait in
+   * {@code lanes} between tiles. Each sum is taken in the order the class comment gives, whatever the tiling.
    */
-  private static void addRows(float[] acc, GradientRows[] owner, int[] rows, int n, float[] params, int aStart,
-      int rank, int v) {
-    float[] f0 = owner[rows[0]].floats();
-    int o0 = owner[rows[0]].offsetOf(rows[0]);
-    float[] f1 = n > 1 ? owner[rows[1]].floats() : f0;
-    int o1 = n > 1 ? owner[rows[1]].offsetOf(rows[1]) : o0;
-    float[] f2 = n > 2 ? owner[rows[2]].floats() : f0;
-    int o2 = n > 2 ? owner[rows[2]].offsetOf(rows[2]) : o0;
-    float[] f3 = n > 3 ? owner[rows[3]].floats() : f0;
-    int o3 = n > 3 ? owner[rows[3]].offsetOf(rows[3]) : o0;
-    for (int k = 0; k < rank; k++) {
-      float a0 = params[aStart + rows[0] * rank + k];
-      float a1 = n > 1 ? params[aStart + rows[1] * rank + k] : 0f;
-      float a2 = n > 2 ? params[aStart + rows[2] * rank + k] : 0f;
-      float a3 = n > 3 ? params[aStart + rows[3] * rank + k] : 0f;
-      int o = k * v;
-      if (n == 4) {
-        Axpy.axpy4(a0, f0, o0, a1, f1, o1, a2, f2, o2, a3, f3, o3, acc, o, v);
-      } else {
-        Axpy.axpy(a0, f0, o0, acc, o, v);
-        if (n > 1) Axpy.axpy(a1, f1, o1, acc, o, v);
-        if (n > 2) Axpy.axpy(a2, f2, o2, acc, o, v);
+  private static void floatGroup(float[] acc, GradientRows[] owner, int[] rows, int n, float[] params, int aStart,
+      int bStart, int rank, int v, boolean vector, double[] out, float[] lanes) {
+    float[][] f = new float[n][];
+    int[] o = new int[n];
+    for (int q = 0; q < n; q++) {
+      f[q] = owner[rows[q]].floats();
+      o[q] = owner[rows[q]].offsetOf(rows[q]);
+    }
+    java.util.Arrays.fill(lanes, 0, n * rank * PARTIALS, 0f);
+    int chunked = v - v % PARTIALS;
+    for (int t = 0; t < v; t += TILE) {
+      int tileEnd = Math.min(v, t + TILE);
+      int dotsEnd = Math.min(chunked, tileEnd);
+      for (int q = 0; q < n && dotsEnd > t; q++) {
+        if (vector) {
+          FactorDots.dots(f[q], o[q], params, bStart, rank, v, t, dotsEnd, lanes, q * rank * PARTIALS);
+        } else {
+          dots(f[q], o[q], params, bStart, rank, v, t, dotsEnd, lanes, q * rank * PARTIALS);
+        }
+      }
+      int len = tileEnd - t;
+      for (int k = 0; k < rank; k++) {
+        int z = k * v + t;
+        int q = 0;
+        for (; q + 4 <= n; q += 4) {
+          Axpy.axpy4(vector, a(params, aStart, rows[q], rank, k), f[q], o[q] + t,
+              a(params, aStart, rows[q + 1], rank, k), f[q + 1], o[q + 1] + t,
+              a(params, aStart, rows[q + 2], rank, k), f[q + 2], o[q + 2] + t,
+              a(params, aStart, rows[q + 3], rank, k), f[q + 3], o[q + 3] + t, acc, z, len);
+        }
+        for (; q < n; q++) Axpy.axpy(vector, a(params, aStart, rows[q], rank, k), f[q], o[q] + t, acc, z, len);
+      }
+    }
+    for (int q = 0; q < n; q++) {
+      for (int k = 0; k < rank; k++) {
+        out[rows[q] * rank + k] = finish(lanes, (q * rank + k) * PARTIALS, f[q], o[q], params, bStart + k * v,
+            chunked, v);
       }
     }
   }
 
-  /** The scalar twin of {@link FactorDots#dots}: {@code out[k] = G[i] . B[k]} for each {@code k}, in float. */
-  static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, double[] out,
-      int outOffset, float[] lanes) {
-    int chunked = numClasses - numClasses % PARTIALS;
+  private static float a(float[] params, int aStart, int row, int rank, int k) {
+    return params[aStart + row * rank + k];
+  }
+
+  /**
+   * The scalar twin of {@link FactorDots#dots}: for each {@code k}, the products {@code G[i][j] * B[k][j]} of the
+   * columns {@code from} to {@code to} (multiples of {@link #PARTIALS}) added to the running partials
+   * {@code lanes[offset + k * PARTIALS + j mod PARTIALS]}, in float.
+   */
+  static void dots(float[] g, int gOffset, float[] b, int bStart, int rank, int numClasses, int from, int to,
+      float[] lanes, int offset) {
     for (int k = 0; k < rank; k++) {
       int bOff = bStart + k * numClasses;
-      java.util.Arrays.fill(lanes, 0f);
-      for (int j = 0; j < chunked; j += PARTIALS) {
-        for (int l = 0; l < PARTIALS; l++) lanes[l] += g[gOffset + j + l] * b[bOff + j + l];
+      int l0 = offset + k * PARTIALS;
+      for (int j = from; j < to; j += PARTIALS) {
+        for (int l = 0; l < PARTIALS; l++) lanes[l0 + l] += g[gOffset + j + l] * b[bOff + j + l];
       }
-      out[outOffset + k] = finish(lanes, g, gOffset, b, bOff, chunked, numClasses);
     }
   }
 
   /** The partials added in double in their order, then the tail's products. */
-  static double finish(float[] lanes, float[] g, int gOffset, float[] b, int bOff, int chunked, int numClasses) {
+  static double finish(float[] lanes, int offset, float[] g, int gOffset, float[] b, int bOff, int chunked,
+      int numClasses) {
     double s = 0.0;
-    for (int l = 0; l < PARTIALS; l++) s += lanes[l];
+    for (int l = 0; l < PARTIALS; l++) s += lanes[offset + l];
     for (int j = chunked; j < numClasses; j++) s += (double) g[gOffset + j] * b[bOff + j];
     return s;
   }

@@ -9,8 +9,17 @@ package dev.bigram.math;
 public final class Axpy {
   private Axpy() {}
 
+  /** On the vector code when a run of {@code n} columns uses it ({@link VectorSupport#useFor}). */
   public static void axpy(float a, float[] x, int xo, float[] z, int zo, int n) {
-    if (VectorSupport.useFor(n)) {
+    axpy(VectorSupport.useFor(n), a, x, xo, z, zo, n);
+  }
+
+  /**
+   * On the vector code if {@code vector}: for a piece of a row, whose length says nothing of the run's choice
+   * (the choice for the run's {@code V}, made by the caller).
+   */
+  public static void axpy(boolean vector, float a, float[] x, int xo, float[] z, int zo, int n) {
+    if (vector) {
       VectorAxpy.axpy(a, x, xo, z, zo, n);
       return;
     }
@@ -58,7 +67,13 @@ public final class Axpy {
    */
   public static void axpy4(float a0, float[] x0, int o0, float a1, float[] x1, int o1, float a2, float[] x2, int o2,
       float a3, float[] x3, int o3, float[] z, int zo, int n) {
-    if (VectorSupport.useFor(n)) {
+    axpy4(VectorSupport.useFor(n), a0, x0, o0, a1, x1, o1, a2, x2, o2, a3, x3, o3, z, zo, n);
+  }
+
+  /** {@link #axpy4} on the vector code if {@code vector}, as the two-way {@code axpy} says. */
+  public static void axpy4(boolean vector, float a0, float[] x0, int o0, float a1, float[] x1, int o1, float a2,
+      float[] x2, int o2, float a3, float[] x3, int o3, float[] z, int zo, int n) {
+    if (vector) {
       VectorAxpy.axpy4(a0, x0, o0, a1, x1, o1, a2, x2, o2, a3, x3, o3, z, zo, n);
       return;
     }

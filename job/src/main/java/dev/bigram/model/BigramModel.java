@@ -232,16 +232,26 @@ public final class BigramModel {
     return new BigramModel(numClasses, pairs, weights.clone(), bias == null ? null : bias.clone());
   }
 
-  /** Copies the parameters of {@code other} (same shape) into this model. */
+  /**
+   * Copies the parameters of {@code other} (same shape) into this model: the weights in pieces of {@link #COPY_PIECE}
+   * on the common pool's threads (the training loop keeps its best model this way each improving epoch; at
+   * {@code V = 10,000} one thread took 0.1 s of a 0.6 s epoch).
+   */
   public void copyFrom(BigramModel other) {
     if (other.numClasses != numClasses || other.hasBias() != hasBias() || other.weights.length != weights.length) {
       throw new IllegalArgumentException("shape mismatch: V=" + other.numClasses + " vs " + numClasses);
     }
-    System.arraycopy(other.weights, 0, weights, 0, weights.length);
+    int pieces = (int) ((weights.length + (long) COPY_PIECE - 1) / COPY_PIECE);
+    IntStream.range(0, pieces).parallel().forEach(p -> {
+      int from = p * COPY_PIECE;
+      System.arraycopy(other.weights, from, weights, from, Math.min(COPY_PIECE, weights.length - from));
+    });
     if (bias != null) {
       System.arraycopy(other.bias, 0, bias, 0, bias.length);
     }
   }
+
+  private static final int COPY_PIECE = 1 << 22;
 
   /** Bytes of one {@code V x V} float matrix. */
   public static long matrixBytes(long numClasses) {

@@ -210,22 +210,87 @@ class LowRankTermTest {
     }
   }
 
+  /**
+   * The float rows' factor gradient in the order {@link FactorGradient} documents, written out here row by row
+   * without tiles or groups: {@code dA}'s dots in 16 float partials ({@code j mod 16}, ascending), added in double,
+   * then the tail; {@code dB} in float over ascending rows within each of the fixed row blocks, the blocks added in
+   * double in order.
+   */
+  static double[] factorGradientInDocumentedOrder(float[] params, float[][] g, int v, int rank) {
+    int aStart = LowRank.aStart(v);
+    int bStart = LowRank.bStart(v, rank);
+    double[] out = new double[2 * rank * v];
+    int p = FactorGradient.PARTIALS;
+    int chunked = v - v % p;
+    for (int i = 0; i < v; i++) {
+      for (int k = 0; k < rank; k++) {
+        float[] lanes = new float[p];
+        for (int j = 0; j < chunked; j++) lanes[j % p] += g[i][j] * params[bStart + k * v + j];
+        double s = 0.0;
+        for (int l = 0; l < p; l++) s += lanes[l];
+        for (int j = chunked; j < v; j++) s += (double) g[i][j] * params[bStart + k * v + j];
+        out[i * rank + k] = s;
+      }
+    }
+    int blocks = Math.min(v, FactorGradient.ROW_BLOCKS);
+    for (int blk = 0; blk < blocks; blk++) {
+      float[] acc = new float[rank * v];
+      for (int i = (int) ((long) blk * v / blocks); i < (long) (blk + 1) * v / blocks; i++) {
+        for (int k = 0; k < rank; k++) {
+          for (int j = 0; j < v; j++) acc[k * v + j] += params[aStart + i * rank + k] * g[i][j];
+        }
+      }
+      for (int k = 0; k < rank * v; k++) out[rank * v + k] += acc[k];
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {7, 61, 1100})
+  void theFloatRowsFactorGradientIsTheDocumentedOrdersBitForBitAcrossTilesAndGroups(int v) {
+    int rank = 5;
+    Random r = new Random(21 + v);
+    float[] params = new float[(int) LowRank.length(v, rank)];
+    for (int k = 0; k < params.length; k++) params[k] = (float) r.nextGaussian();
+    // Two blocks of float gradient rows with different first rows, as two tasks' results would be.
+    int split = v / 3;
+    GradientRows first = new GradientRows(0, split, v, true);
+    GradientRows second = new GradientRows(split, v - split, v, true);
+    float[][] g = new float[v][v];
+    for (int i = 0; i < v; i++) {
+      GradientRows rows = i < split ? first : second;
+      for (int j = 0; j < v; j++) {
+        g[i][j] = (float) (r.nextGaussian() * Math.exp(3 * r.nextGaussian()));
+        rows.floats()[rows.offsetOf(i) + j] = g[i][j];
+      }
+    }
+    double[] got = FactorGradient.of(params, v, rank, new Gradient(List.of(first, second), new double[v], 1.0));
+    assertArrayEquals(factorGradientInDocumentedOrder(params, g, v, rank), got, 0.0, "V = " + v);
+  }
+
   @Test
-  void theVectorAndScalarFactorDotProductsGiveTheSameBits() {
+  void theVectorAndScalarFactorDotProductsGiveTheSameBitsOverAnyTiles() {
     org.junit.jupiter.api.Assumptions.assumeTrue(dev.bigram.math.VectorSupport.available(),
         "the vector API is not on this JVM's module path");
     Random r = new Random(21);
-    for (int v : new int[] {7, 8, 61, 4099}) {
-      int rank = 5;
-      float[] g = new float[v + 3];
-      float[] b = new float[rank * v + 2];
-      for (int j = 0; j < g.length; j++) g[j] = (float) (r.nextGaussian() * Math.exp(3 * r.nextGaussian()));
-      for (int j = 0; j < b.length; j++) b[j] = (float) r.nextGaussian();
-      double[] scalar = new double[rank];
-      double[] vector = new double[rank];
-      FactorGradient.dots(g, 3, b, 2, rank, v, scalar, 0, new float[FactorGradient.PARTIALS]);
-      FactorDots.dots(g, 3, b, 2, rank, v, vector, 0, new float[FactorGradient.PARTIALS]);
-      assertArrayEquals(scalar, vector, 0.0, "V = " + v);
+    int p = FactorGradient.PARTIALS;
+    for (int v : new int[] {16, 64, 4099}) {
+      for (int rank : new int[] {1, 5, 8}) {
+        float[] g = new float[v + 3];
+        float[] b = new float[rank * v + 2];
+        for (int j = 0; j < g.length; j++) g[j] = (float) (r.nextGaussian() * Math.exp(3 * r.nextGaussian()));
+        for (int j = 0; j < b.length; j++) b[j] = (float) r.nextGaussian();
+        float[] scalar = new float[rank * p + 4];
+        float[] vector = new float[rank * p + 4];
+        int chunked = v - v % p;
+        for (int from = 0; from < chunked; ) {
+          int to = Math.min(chunked, from + p * (1 + r.nextInt(40)));
+          FactorGradient.dots(g, 3, b, 2, rank, v, from, to, scalar, 4);
+          FactorDots.dots(g, 3, b, 2, rank, v, from, to, vector, 4);
+          from = to;
+        }
+        assertArrayEquals(scalar, vector, 0.0f, "V = " + v + ", rank " + rank);
+      }
     }
   }
 

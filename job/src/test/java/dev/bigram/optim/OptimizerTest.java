@@ -140,6 +140,20 @@ class OptimizerTest {
   }
 
   @Test
+  void theL2PenaltyOfRowsLongerThanItsEightRunningSumsMatchesOneNaiveSumAt1e12() {
+    int v = 37; // rows of four groups of eight and a tail of five
+    BigramModel m = BigramModel.initialize(v, true, 0.5, 10, 3);
+    double w = 0;
+    double f = 0;
+    for (int k = 0; k < m.weights().length; k++) {
+      double x = m.weights()[k];
+      if (k < v * v) w += x * x; else f += x * x;
+    }
+    double want = 0.5 * 0.02 * w + 0.5 * 0.06 * f;
+    assertEquals(want, new L2(0.02, 0.06).penalty(m), 1e-12 * want);
+  }
+
+  @Test
   void adamMatchesTheTextbookUpdateOverThreeSteps() {
     int v = 6;
     BigramModel m = BigramModel.initialize(v, true, 0.5, 4);
