@@ -50,28 +50,7 @@ final class VectorRowMath implements RowMath {
       e[j] = z;
       max = Math.max(max, z);
     }
-    double s;
-    if (F.length() == 16) {
-      // One vector a chunk: its halves are partials 0..7, in turn.
-      DoubleVector acc = DoubleVector.zero(D);
-      for (j = 0; j < chunked; j += 16) {
-        FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
-        x.intoArray(e, j);
-        acc = acc.add(x.convertShape(VectorOperators.F2D, D, 0)).add(x.convertShape(VectorOperators.F2D, D, 1));
-      }
-      s = VectorExp.sumLanes(acc);
-    } else {
-      // Two vectors a chunk: each one's halves are partials 0..3 and 4..7.
-      DoubleVector lo = DoubleVector.zero(D);
-      DoubleVector hi = DoubleVector.zero(D);
-      for (j = 0; j < chunked; j += 8) {
-        FloatVector x = VectorExp.expNonPositive(FloatVector.fromArray(F, e, j).sub(max));
-        x.intoArray(e, j);
-        lo = lo.add(x.convertShape(VectorOperators.F2D, D, 0));
-        hi = hi.add(x.convertShape(VectorOperators.F2D, D, 1));
-      }
-      s = VectorExp.sumLanes(hi, VectorExp.sumLanes(lo, 0.0));
-    }
+    double s = VectorExp.expChunks(e, chunked, max);
     sum = FloatExp.expTail(e, chunked, numClasses, max, s);
     return max + Math.log(sum);
   }
