@@ -60,9 +60,9 @@ public record L2(double strength, double factorStrength) {
 
   /**
    * {@code sum w^2} of {@code length} floats from {@code from}, in double, in eight running sums (entry {@code k}
-   * goes to sum {@code k mod 8}) added pairwise at the end: eight additions in flight instead of one chain, about
-   * four times as fast on a row of {@code W} (docs/benchmark-history.md, 2026-12-02), and the same bits on any
-   * machine.
+   * goes to sum {@code k mod 8}) added pairwise at the end: eight additions in flight instead of one chain, so
+   * that reading {@code W} from memory is the limit (0.07 s to 0.06 s at {@code V = 10,000} on 2 cores,
+   * docs/benchmark-history.md, 2026-12-02), with the same bits on any machine.
    */
   static double sumOfSquares(float[] w, int from, int length) {
     double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
