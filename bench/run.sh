@@ -40,7 +40,8 @@ measure() {
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   invocation="$label-$(date +%s%N)"
   log "$label: $*"
-  echo "$*" > "$BENCH_DIR/$label.cmd"
+  local cmd="$*"
+  echo "${cmd//"$ROOT/"/}" > "$BENCH_DIR/$label.cmd" # as run from the repository's root
   /usr/bin/time -v "$@" > "$out" 2> "$out.err" || { log "$label failed: see $out.err"; return 1; }
   local rss
   rss="$(grep 'Maximum resident' "$out.err" | awk '{print $NF}')"

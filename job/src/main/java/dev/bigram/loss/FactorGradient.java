@@ -58,17 +58,23 @@ public final class FactorGradient {
     private float[][] floats;
     private double[][] doubles;
 
-    double[] out(int n) {
+    /**
+     * The zeroed result of {@code n} entries, and room for {@code blocks} partials of each kind. Called before the
+     * blocks' tasks start: each task then takes only its own block's partial, so no two threads touch the same slot.
+     */
+    double[] start(int n, int blocks) {
       if (out == null || out.length != n) {
         out = new double[n];
       } else {
         java.util.Arrays.fill(out, 0.0);
       }
+      if (floats == null || floats.length != blocks) floats = new float[blocks][];
+      if (doubles == null || doubles.length != blocks) doubles = new double[blocks][];
       return out;
     }
 
-    float[] floats(int blocks, int blk, int n) {
-      if (floats == null || floats.length != blocks) floats = new float[blocks][];
+    /** Block {@code blk}'s zeroed float partial of {@code n} entries. */
+    float[] floats(int blk, int n) {
       if (floats[blk] == null || floats[blk].length != n) {
         floats[blk] = new float[n];
       } else {
@@ -77,8 +83,8 @@ public final class FactorGradient {
       return floats[blk];
     }
 
-    double[] doubles(int blocks, int blk, int n) {
-      if (doubles == null || doubles.length != blocks) doubles = new double[blocks][];
+    /** Block {@code blk}'s zeroed double partial of {@code n} entries. */
+    double[] doubles(int blk, int n) {
       if (doubles[blk] == null || doubles[blk].length != n) {
         doubles[blk] = new double[n];
       } else {
@@ -92,12 +98,12 @@ public final class FactorGradient {
   public static double[] of(float[] params, int numClasses, int rank, Gradient gradient, Workspace ws) {
     int v = numClasses;
     if (rank == 0) return new double[0];
-    double[] out = ws.out(2 * rank * v);
+    int blocks = Math.min(v, ROW_BLOCKS);
+    double[] out = ws.start(2 * rank * v, blocks);
     GradientRows[] owner = gradient.ownersOf(v);
     boolean vector = dev.bigram.math.VectorSupport.useFor(v);
     int aStart = LowRank.aStart(v);
     int bStart = LowRank.bStart(v, rank);
-    int blocks = Math.min(v, ROW_BLOCKS);
     // One pass over G's rows, a block of rows per task: dA's rows, and the block's own partial dB, while each row of
     // G is in cache. The partials are then added in block order: the same bits with any number of threads.
     float[][] floatPartials = new float[blocks][];
@@ -112,7 +118,7 @@ public final class FactorGradient {
       for (int i = (int) ((long) blk * v / blocks); i < end; i++) {
         GradientRows g = owner[i];
         if (g != null && g.isFloat()) {
-          if (floatPartials[blk] == null) floatPartials[blk] = ws.floats(blocks, blk, rank * v);
+          if (floatPartials[blk] == null) floatPartials[blk] = ws.floats(blk, rank * v);
           group[grouped++] = i;
         }
         if (grouped > 0 && (grouped == GROUP || i == end - 1)) {
@@ -123,7 +129,7 @@ public final class FactorGradient {
         // A double row (the exact kernel): both sums in double.
         int off = g.offsetOf(i);
         double[] d = g.doubles();
-        if (doublePartials[blk] == null) doublePartials[blk] = ws.doubles(blocks, blk, rank * v);
+        if (doublePartials[blk] == null) doublePartials[blk] = ws.doubles(blk, rank * v);
         double[] acc = doublePartials[blk];
         for (int k = 0; k < rank; k++) {
           int bOff = bStart + k * v;

@@ -3,8 +3,9 @@ package dev.bigram.math;
 /**
  * {@code z[zo + j] += a * x[xo + j]} over {@code n} entries in float, each product and each sum rounded alone, and
  * the like: the low-rank term's row arithmetic. Element by element there is no order to keep, so the vector code
- * ({@link VectorAxpy}, from {@link VectorSupport#VECTOR_FROM_CLASSES} entries where the vector API is available)
- * and this scalar code give the same bits.
+ * ({@link VectorAxpy}, where the vector API is available) and this scalar code give the same bits. Which one runs:
+ * {@link VectorSupport#useFor} of the length for a whole row, or the caller's choice for the run's {@code V}
+ * (the overloads with {@code boolean vector}) for a piece of a row.
  */
 public final class Axpy {
   private Axpy() {}

@@ -33,7 +33,7 @@ public record L2(double strength, double factorStrength) {
 
   /**
    * {@code strength / 2 * sum w^2} of the model's weights, summed in double: a dense model row by row, a sparse
-   * one in pieces of {@link UpdateLoop#PIECE} entries, in parallel and each part in order.
+   * one in pieces of {@link UpdateLoop#PIECE} entries, in parallel, each part by {@link #sumOfSquares}.
    */
   public double penalty(BigramModel model) {
     if (model.isSparse()) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The fast kernel's exp: accurate to a few ulps, and the same bits in vector lanes and in the scalar twin. */
 class VectorExpTest {
   @Test
-  void withinThreeUlpsOfMathExpAndBitForBitTheScalarTwin() {
+  void withinThreeUlpsOfMathExpBitForBitTheScalarTwinAndSummedInThePartialsOrder() {
     assertTrue(VectorSupport.available(), "surefire runs with --add-modules jdk.incubator.vector");
     SplittableRandom random = new SplittableRandom(5);
     float[] x = new float[FloatExp.CHUNK * 20_000];
