@@ -31,11 +31,10 @@ final class UpdateLoop {
     double applyRow(float[] w, int offset, int numClasses, float[] data, int dataOffset, double scale, double l2);
   }
 
-  static double apply(BigramModel model, Gradient gradient, L2 l2, Rule weightRule, Rule biasRule) {
-    return apply(model, gradient, l2, weightRule, biasRule, new FactorGradient.Workspace());
-  }
-
-  /** As above, the factors (which take the weights' rule) computed in {@code workspace}. */
+  /**
+   * One element rule for the weights and the factors, one for the biases; the factors' gradient computed in the
+   * optimizer's {@code workspace}.
+   */
   static double apply(BigramModel model, Gradient gradient, L2 l2, Rule weightRule, Rule biasRule,
       FactorGradient.Workspace workspace) {
     return apply(model, gradient, l2, (w, offset, v, data, dataOffset, scale, l2w) -> {
@@ -50,17 +49,9 @@ final class UpdateLoop {
   }
 
   /**
-   * As above, with a whole-row rule for float gradients (the fast kernel); a double gradient (the exact kernel)
-   * always takes the element rule, in double.
-   */
-  static double apply(BigramModel model, Gradient gradient, L2 penalty, RowRule floatRowRule, Rule weightRule,
-      Rule biasRule) {
-    return apply(model, gradient, penalty, floatRowRule, weightRule, biasRule, weightRule,
-        new FactorGradient.Workspace());
-  }
-
-  /**
-   * As above, with the rule of the low-rank factors ({@link LowRank}), which follow {@code W} in the weight array:
+   * As above, with a whole-row rule for float gradients (the fast kernel; a double gradient, from the exact kernel,
+   * always takes the element rule, in double) and the rule of the low-rank factors ({@link LowRank}), which follow
+   * {@code W} in the weight array:
    * each gets {@code scale * data + factorStrength * value}, its data part from {@link FactorGradient} (computed
    * from the gradient rows and the factors before any of them moves, in the optimizer's {@code workspace}).
    */
